@@ -1,0 +1,116 @@
+namespace Encoder.Configuration;
+
+/// <summary>Everything one class needs, bound from the <c>Encoder</c> configuration section.</summary>
+/// <remarks>Every default is written here and in README's configuration table; <see cref="ConfigurationKeys"/> lists the keys.</remarks>
+public sealed record EncoderOptions
+{
+    public const string SectionName = "Encoder";
+
+    /// <summary>Names the recording; letters, digits, '.', '_' and '-' only. Required.</summary>
+    public string SessionId { get; set; } = "";
+
+    public CameraOptions Camera { get; set; } = new();
+    public IngestOptions Ingest { get; set; } = new();
+    public RecordingOptions Recording { get; set; } = new();
+    public VideoOptions Video { get; set; } = new();
+    public StorageOptions Storage { get; set; } = new();
+    public SessionOptions Session { get; set; } = new();
+    public FfmpegOptions Ffmpeg { get; set; } = new();
+    public LoggingOptions Logging { get; set; } = new();
+
+    /// <summary>How long the whole stop (FFmpeg flush, upload drain, termination) may take. The default value is 2 minutes.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed record CameraOptions
+{
+    /// <summary>The camera's <c>rtsp://</c> URL, optionally with <c>user:password@</c>. Required.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>RTSP socket timeout; FFmpeg gives up on a silent camera after about twice this. The default value is 5 seconds.</summary>
+    public int TimeoutSeconds { get; set; } = 5;
+}
+
+public sealed record IngestOptions
+{
+    /// <summary>The CDN's primary slot, <c>rtmp://</c> or <c>rtmps://host[:port]/app/streamkey</c>. Required.</summary>
+    public string Primary { get; set; } = "";
+
+    /// <summary>The CDN's secondary (fallback) slot, same form as <see cref="Primary"/>. Optional.</summary>
+    public string? Secondary { get; set; }
+}
+
+public sealed record RecordingOptions
+{
+    /// <summary>Where HLS segments are written, one folder per session. The default value is <c>/var/lib/encoder/recordings</c>.</summary>
+    public string Directory { get; set; } = "/var/lib/encoder/recordings";
+
+    /// <summary>Target HLS segment length. The default value is 6 seconds.</summary>
+    public int SegmentSeconds { get; set; } = 6;
+}
+
+public enum VideoMode
+{
+    Copy,
+    Transcode,
+}
+
+public sealed record VideoOptions
+{
+    /// <summary><c>copy</c> passes the camera's H.264 through; <c>transcode</c> re-encodes with libx264. The default value is copy.</summary>
+    public VideoMode Mode { get; set; } = VideoMode.Copy;
+
+    /// <summary>libx264 preset when transcoding. The default value is veryfast.</summary>
+    public string Preset { get; set; } = "veryfast";
+
+    /// <summary>Video bitrate when transcoding. The default value is 4500 kbit/s.</summary>
+    public int BitrateKbps { get; set; } = 4500;
+}
+
+public enum StorageKind
+{
+    Local,
+    S3,
+}
+
+public sealed record StorageOptions
+{
+    /// <summary><c>local</c> copies into <see cref="Directory"/>; <c>s3</c> uploads to a bucket. The default value is local.</summary>
+    public StorageKind Kind { get; set; } = StorageKind.Local;
+
+    /// <summary>The local storage folder. The default value is <c>/var/lib/encoder/storage</c>.</summary>
+    public string Directory { get; set; } = "/var/lib/encoder/storage";
+}
+
+public sealed record SessionOptions
+{
+    /// <summary>When the class ends; the daemon then stops exactly as on SIGTERM. Optional.</summary>
+    public DateTimeOffset? EndsAt { get; set; }
+
+    /// <summary>A hard cap on how long the daemon streams, counted from its start. Optional.</summary>
+    public TimeSpan? MaxDuration { get; set; }
+}
+
+public sealed record FfmpegOptions
+{
+    /// <summary>The ffmpeg executable. The default value is <c>ffmpeg</c> (looked up on PATH).</summary>
+    public string Path { get; set; } = "ffmpeg";
+
+    /// <summary>How long FFmpeg may take to finish its last segment after being asked to stop, before it is interrupted and then killed. The default value is 10 seconds.</summary>
+    public int StopTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The first restart delay after FFmpeg exits unexpectedly; it doubles up to <see cref="MaxRestartDelaySeconds"/>. The default value is 1 second.</summary>
+    public double RestartDelaySeconds { get; set; } = 1;
+
+    /// <summary>The cap on the restart delay. The default value is 10 seconds.</summary>
+    public double MaxRestartDelaySeconds { get; set; } = 10;
+}
+
+public sealed record LoggingOptions
+{
+    /// <summary>Verbose, Debug, Information, Warning, Error or Fatal. The default value is Information.</summary>
+    public string Level { get; set; } = "Information";
+
+    /// <summary>Where the daemon's rolling log and FFmpeg's per-run logs go. The default value is the session's recording folder's <c>logs/</c>.</summary>
+    public string? Directory { get; set; }
+}

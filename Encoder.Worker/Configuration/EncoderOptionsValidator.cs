@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Serilog.Events;
+
+namespace Encoder.Configuration;
+
+/// <summary>Checks bound options; each problem is one line that starts with the key it is about.</summary>
+public static partial class EncoderOptionsValidator
+{
+    private static readonly string[] X264Presets =
+        ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"];
+
+    public static IReadOnlyList<string> Validate(EncoderOptions options, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        void Fail(string key, string message) => errors.Add($"{ConfigurationKeys.Full(key)}: {message}");
+
+        if (string.IsNullOrWhiteSpace(options.SessionId))
+            Fail("SessionId", "is required (it names the recording)");
+        else if (!SessionIdPattern().IsMatch(options.SessionId) || options.SessionId.Trim('.').Length == 0)
+            Fail("SessionId", "may contain only letters, digits, '.', '_' and '-' (at most 128)");
+
+        if (StreamUrl.Check(options.Camera.Url, ["rtsp", "rtsps"], requirePath: false) is { } cameraProblem)
+            Fail("Camera:Url", cameraProblem);
+        if (options.Camera.TimeoutSeconds is < 1 or > 120)
+            Fail("Camera:TimeoutSeconds", "must be between 1 and 120");
+
+        if (StreamUrl.Check(options.Ingest.Primary, ["rtmp", "rtmps"], requirePath: true) is { } primaryProblem)
+            Fail("Ingest:Primary", primaryProblem);
+        if (!string.IsNullOrEmpty(options.Ingest.Secondary))
+        {
+            if (StreamUrl.Check(options.Ingest.Secondary, ["rtmp", "rtmps"], requirePath: true) is { } secondaryProblem)
+                Fail("Ingest:Secondary", secondaryProblem);
+            else if (string.Equals(options.Ingest.Secondary, options.Ingest.Primary, StringComparison.Ordinal))
+                Fail("Ingest:Secondary", "must differ from Encoder:Ingest:Primary");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Recording.Directory))
+            Fail("Recording:Directory", "is required");
+        if (options.Recording.SegmentSeconds is < 1 or > 60)
+            Fail("Recording:SegmentSeconds", "must be between 1 and 60");
+
+        if (options.Video.Mode == VideoMode.Transcode)
+        {
+            if (!X264Presets.Contains(options.Video.Preset, StringComparer.Ordinal))
+                Fail("Video:Preset", $"must be one of {string.Join(", ", X264Presets)}");
+            if (options.Video.BitrateKbps is < 100 or > 50_000)
+                Fail("Video:BitrateKbps", "must be between 100 and 50000");
+        }
+
+        if (options.Storage.Kind == StorageKind.S3)
+            Fail("Storage:Kind", "s3 is not available in this build yet; use local");
+        else if (string.IsNullOrWhiteSpace(options.Storage.Directory))
+            Fail("Storage:Directory", "is required when Encoder:Storage:Kind is local");
+
+        if (options.Session.EndsAt is { } endsAt && endsAt <= now)
+            Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})");
+        if (options.Session.MaxDuration is { } maxDuration && maxDuration <= TimeSpan.Zero)
+            Fail("Session:MaxDuration", "must be positive (e.g. 01:30:00)");
+
+        if (string.IsNullOrWhiteSpace(options.Ffmpeg.Path))
+            Fail("Ffmpeg:Path", "is required");
+        if (options.Ffmpeg.StopTimeoutSeconds is < 1 or > 300)
+            Fail("Ffmpeg:StopTimeoutSeconds", "must be between 1 and 300");
+        if (options.Ffmpeg.RestartDelaySeconds is <= 0 or > 300)
+            Fail("Ffmpeg:RestartDelaySeconds", "must be more than 0 and at most 300");
+        if (options.Ffmpeg.MaxRestartDelaySeconds < options.Ffmpeg.RestartDelaySeconds || options.Ffmpeg.MaxRestartDelaySeconds > 600)
+            Fail("Ffmpeg:MaxRestartDelaySeconds", "must be at least Encoder:Ffmpeg:RestartDelaySeconds and at most 600");
+
+        if (!Enum.TryParse<LogEventLevel>(options.Logging.Level, ignoreCase: true, out _) || int.TryParse(options.Logging.Level, out _))
+            Fail("Logging:Level", "must be Verbose, Debug, Information, Warning, Error or Fatal");
+
+        var stopBudget = TimeSpan.FromSeconds(options.Ffmpeg.StopTimeoutSeconds + FfmpegStopReserveSeconds);
+        if (options.ShutdownTimeout < stopBudget)
+            Fail("ShutdownTimeout", $"must be at least {stopBudget.TotalSeconds:0}s (Encoder:Ffmpeg:StopTimeoutSeconds plus {FfmpegStopReserveSeconds}s to interrupt and kill FFmpeg)");
+
+        return errors;
+    }
+
+    /// <summary>Time reserved after the graceful stop window for SIGINT and then SIGKILL.</summary>
+    public const int FfmpegStopReserveSeconds = 10;
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
+    private static partial Regex SessionIdPattern();
+}

@@ -1,0 +1,23 @@
+using Encoder.Recording;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Encoder.Configuration;
+
+/// <summary>The first node of the lifecycle: states the validated configuration (redacted by the log pipeline) and prepares the session folders.</summary>
+public sealed class SessionAnnouncer(EncoderOptions options, RecordingLayout layout, ILogger<SessionAnnouncer> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(layout.SessionDirectory);
+        Directory.CreateDirectory(layout.LogDirectory);
+        logger.LogInformation(
+            "Session {SessionId}: camera {Camera}; ingest {Primary} (secondary {Secondary}); video {VideoMode:l}; {SegmentSeconds}s segments in {Recording}; storage {StorageKind:l}",
+            options.SessionId, options.Camera.Url, options.Ingest.Primary, options.Ingest.Secondary ?? "none",
+            options.Video.Mode.ToString().ToLowerInvariant(), options.Recording.SegmentSeconds, layout.SessionDirectory,
+            options.Storage.Kind.ToString().ToLowerInvariant());
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

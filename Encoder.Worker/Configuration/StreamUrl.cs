@@ -1,0 +1,78 @@
+namespace Encoder.Configuration;
+
+/// <summary>Reads the parts of camera and ingest URLs that validation and redaction need, from the text as written.</summary>
+public static class StreamUrl
+{
+    /// <summary>A problem with <paramref name="url"/> in words that never repeat the URL (it may hold a secret), or null.</summary>
+    public static string? Check(string? url, IReadOnlyCollection<string> schemes, bool requirePath)
+    {
+        var expected = string.Join(" or ", schemes.Select(s => s + "://"));
+        if (string.IsNullOrWhiteSpace(url))
+            return $"is required (an {expected} URL)";
+        if (url.Any(char.IsWhiteSpace))
+            return "must not contain spaces";
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+            return $"must be an {expected} URL";
+        var scheme = url[..schemeEnd];
+        if (!schemes.Contains(scheme.ToLowerInvariant()))
+            return $"must be an {expected} URL (got {scheme}://)";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            return $"is not a valid {expected} URL (no host)";
+        if (requirePath)
+        {
+            var segments = PathAfterAuthority(url).Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length < 2)
+                return $"must be {scheme}://host[:port]/app/streamkey (the {(segments.Length == 0 ? "application and stream key are" : "stream key is")} missing)";
+        }
+
+        return null;
+    }
+
+    /// <summary>The password in <c>scheme://user:password@host</c>, as written (possibly percent-encoded), or null.</summary>
+    public static string? Password(string? url)
+    {
+        var userInfo = UserInfo(url);
+        var colon = userInfo?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        return colon >= 0 && colon < userInfo!.Length - 1 ? userInfo[(colon + 1)..] : null;
+    }
+
+    /// <summary>Everything after the application in <c>rtmp://host/app/key?query</c> — the stream key and any token — or null.</summary>
+    public static string? StreamKey(string? url)
+    {
+        if (url is null)
+            return null;
+        var path = PathAfterAuthority(url).TrimStart('/');
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        return slash >= 0 && slash < path.Length - 1 ? path[(slash + 1)..] : null;
+    }
+
+    private static string? UserInfo(string? url)
+    {
+        if (url is null)
+            return null;
+        var authority = Authority(url);
+        var at = authority.LastIndexOf('@');
+        return at > 0 ? authority[..at] : null;
+    }
+
+    private static string Authority(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+            return "";
+        var rest = url[(start + 3)..];
+        var end = rest.IndexOfAny(['/', '?', '#']);
+        return end < 0 ? rest : rest[..end];
+    }
+
+    private static string PathAfterAuthority(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+            return "";
+        var rest = url[(start + 3)..];
+        var end = rest.IndexOf('/', StringComparison.Ordinal);
+        return end < 0 ? "" : rest[end..];
+    }
+}

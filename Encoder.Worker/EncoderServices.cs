@@ -1,0 +1,38 @@
+using Encoder.Configuration;
+using Encoder.Ffmpeg;
+using Encoder.Lifecycle;
+using Encoder.Logging;
+using Encoder.Recording;
+using Encoder.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Encoder;
+
+public static class EncoderServices
+{
+    /// <summary>
+    /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
+    /// configuration → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → session clock.
+    /// </summary>
+    public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(SecretRedactor.For(options));
+        services.AddSingleton<RecordingLayout>();
+        services.AddSingleton<ChildProcessThread>();
+        services.AddSingleton<FfmpegRun>();
+        services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
+
+        services.AddHostedService<SessionAnnouncer>();
+        services.AddSingleton<SegmentUploader>();
+        services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
+        services.AddSingleton<FfmpegSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<FfmpegSupervisor>());
+        services.AddHostedService<SelfTerminator>();
+        services.AddHostedService<SessionClock>();
+        return services;
+    }
+}

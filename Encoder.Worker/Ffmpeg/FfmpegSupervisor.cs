@@ -1,0 +1,101 @@
+using System.Globalization;
+using Encoder.Configuration;
+using Encoder.Recording;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Encoder.Ffmpeg;
+
+/// <summary>
+/// Keeps FFmpeg running for the whole class. A live camera never ends, so every exit before the daemon stops is a
+/// failure: FFmpeg is restarted after a doubling, capped delay, and the recording continues where it left off.
+/// On stop, FFmpeg is asked to finish its last segment before the uploader drains.
+/// </summary>
+public sealed class FfmpegSupervisor(
+    EncoderOptions options,
+    RecordingLayout layout,
+    FfmpegRun ffmpeg,
+    TimeProvider time,
+    ILogger<FfmpegSupervisor> logger) : BackgroundService
+{
+    private static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(1);
+    private readonly FailureStreak _streak = new(ReminderInterval);
+    private long _recordedTicks;
+
+    /// <summary>Media time recorded by all finished runs.</summary>
+    public TimeSpan Recorded => TimeSpan.FromTicks(Interlocked.Read(ref _recordedTicks));
+
+    public int Runs { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting before the first (slow) process start.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Runs++;
+            var run = Runs;
+            var continues = File.Exists(layout.PlaylistPath);
+            if (run == 1 || _streak.StartedAt is null)
+                logger.LogInformation("Starting FFmpeg run {Run}: {Camera} -> {Ingest}, recording to {Directory}{Continues}",
+                    run, options.Camera.Url, options.Ingest.Primary, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "");
+
+            var healthy = false;
+            var result = await ffmpeg.RunAsync(run, continues, progress =>
+            {
+                if (healthy || progress.Frame <= 0)
+                    return;
+                healthy = true;
+                if (_streak.Recovered(time.GetUtcNow()) is { } outage)
+                    logger.LogInformation("FFmpeg is streaming again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+                else
+                    logger.LogInformation("FFmpeg run {Run} is streaming", run);
+            }, stoppingToken).ConfigureAwait(false);
+
+            Interlocked.Add(ref _recordedTicks, (result.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
+            if (result.StoppedOnRequest)
+            {
+                logger.LogInformation("FFmpeg run {Run} stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs",
+                    run, result.ExitCode, Recorded.TotalSeconds);
+                break;
+            }
+
+            var reason = Describe(result);
+            var delay = RestartBackoff.Delay(Math.Max(_streak.Failures + 1, 1),
+                TimeSpan.FromSeconds(options.Ffmpeg.RestartDelaySeconds), TimeSpan.FromSeconds(options.Ffmpeg.MaxRestartDelaySeconds));
+            switch (_streak.Failed(time.GetUtcNow(), reason))
+            {
+                case FailureReport.OutageStarted:
+                    logger.LogWarning("FFmpeg run {Run} ended after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
+                        run, result.Duration.TotalSeconds, reason, delay.TotalSeconds);
+                    break;
+                case FailureReport.StillFailing:
+                    logger.LogWarning("FFmpeg still failing after {Attempts} attempts over {OutageSeconds:0}s: {Reason}. Next try in {DelaySeconds:0.0}s",
+                        _streak.Failures, (time.GetUtcNow() - _streak.StartedAt!.Value).TotalSeconds, reason, delay.TotalSeconds);
+                    break;
+                default:
+                    logger.LogDebug("FFmpeg run {Run} failed: {Reason}; next try in {DelaySeconds:0.0}s", run, reason, delay.TotalSeconds);
+                    break;
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static string Describe(FfmpegRunResult result)
+    {
+        var code = result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        return result.LastError is { Length: > 0 } error
+            ? $"{error} (exit code {code})"
+            : result.ExitCode == 0
+                ? "the camera stream ended (exit code 0)"
+                : $"exit code {code}";
+    }
+}

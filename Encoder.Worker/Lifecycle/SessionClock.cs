@@ -1,0 +1,39 @@
+using Encoder.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Encoder.Lifecycle;
+
+/// <summary>Ends the class on time by stopping the host — exactly the path SIGTERM takes.</summary>
+public sealed class SessionClock(
+    EncoderOptions options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<SessionClock> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (SessionEnd.Compute(options.Session, time.GetUtcNow()) is not { } end)
+        {
+            logger.LogInformation("No session end is configured; streaming until stopped");
+            return;
+        }
+
+        logger.LogInformation("The session ends at {EndsAt:O} ({Reason})", end.At, end.Reason);
+        var wait = end.At - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        logger.LogInformation("Session end reached ({Reason}); stopping", end.Reason);
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,56 @@
+using Encoder;
+using Encoder.Configuration;
+using Encoder.Logging;
+using Encoder.Recording;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
+{
+    await Console.Error.WriteLineAsync($"encoder: configuration error: {fileError}");
+    return ExitCodes.ConfigurationError;
+}
+
+var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow());
+if (!configuration.IsValid)
+{
+    foreach (var error in configuration.Errors)
+        await Console.Error.WriteLineAsync($"encoder: configuration error: {error}");
+    return ExitCodes.ConfigurationError;
+}
+
+var options = configuration.Options;
+Log.Logger = EncoderLogging.Create(
+    Enum.Parse<LogEventLevel>(options.Logging.Level, ignoreCase: true),
+    new RecordingLayout(options).LogDirectory,
+    SecretRedactor.For(options));
+try
+{
+    builder.Services.AddSerilog();
+    builder.Services.AddSystemd();
+    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+    builder.Services.AddEncoder(options);
+    using var host = builder.Build();
+    await host.RunAsync();
+    return ExitCodes.Clean;
+}
+#pragma warning disable CA1031 // the last line of defence: log it, exit non-zero
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    Log.Fatal(ex, "Encoder failed");
+    return ExitCodes.Failure;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

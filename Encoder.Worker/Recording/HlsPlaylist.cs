@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Encoder.Recording;
+
+public sealed record HlsSegment(string Uri, TimeSpan Duration, bool DiscontinuityBefore);
+
+/// <summary>
+/// A parsed HLS media playlist. A segment counts as complete once the playlist names it: FFmpeg (with
+/// <c>hls_flags=temp_file</c>) renames the segment into place before it rewrites the playlist.
+/// </summary>
+public sealed record HlsPlaylist(IReadOnlyList<HlsSegment> Segments, bool HasEndList)
+{
+    public static readonly HlsPlaylist Empty = new([], false);
+
+    public TimeSpan TotalDuration => Segments.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
+
+    public static HlsPlaylist Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var segments = new List<HlsSegment>();
+        var hasEndList = false;
+        TimeSpan? duration = null;
+        var discontinuity = false;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0)
+                continue;
+            if (line.StartsWith("#EXTINF:", StringComparison.Ordinal))
+            {
+                var value = line["#EXTINF:".Length..].Split(',')[0];
+                duration = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                    ? TimeSpan.FromSeconds(seconds)
+                    : null;
+            }
+            else if (line == "#EXT-X-DISCONTINUITY")
+            {
+                discontinuity = true;
+            }
+            else if (line == "#EXT-X-ENDLIST")
+            {
+                hasEndList = true;
+            }
+            else if (!line.StartsWith('#') && duration is { } d)
+            {
+                segments.Add(new HlsSegment(line, d, discontinuity));
+                duration = null;
+                discontinuity = false;
+            }
+        }
+
+        return new HlsPlaylist(segments, hasEndList);
+    }
+}
