@@ -47,6 +47,23 @@ public static class StreamUrl
         return slash >= 0 && slash < path.Length - 1 ? path[(slash + 1)..] : null;
     }
 
+    /// <summary>The secrets in an ingest URL: everything after the application, the key without its query, and each query value.</summary>
+    public static IEnumerable<string> StreamKeySecrets(string? url)
+    {
+        if (StreamKey(url) is not { } afterApp)
+            yield break;
+        yield return afterApp;
+        var query = afterApp.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0)
+            yield break;
+        yield return afterApp[..query];
+        foreach (var pair in afterApp[(query + 1)..].Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            yield return equals >= 0 ? pair[(equals + 1)..] : pair;
+        }
+    }
+
     private static string? UserInfo(string? url)
     {
         if (url is null)

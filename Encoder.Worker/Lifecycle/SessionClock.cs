@@ -11,9 +11,12 @@ public sealed class SessionClock(
     TimeProvider time,
     ILogger<SessionClock> logger) : BackgroundService
 {
+    /// <summary>MaxDuration counts from here: the host builds its services as it starts.</summary>
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (SessionEnd.Compute(options.Session, time.GetUtcNow()) is not { } end)
+        if (SessionEnd.Compute(options.Session, _startedAt) is not { } end)
         {
             logger.LogInformation("No session end is configured; streaming until stopped");
             return;

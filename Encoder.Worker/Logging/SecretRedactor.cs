@@ -26,8 +26,8 @@ public sealed class SecretRedactor
         return new SecretRedactor(
         [
             StreamUrl.Password(options.Camera.Url),
-            StreamUrl.StreamKey(options.Ingest.Primary),
-            StreamUrl.StreamKey(options.Ingest.Secondary),
+            .. StreamUrl.StreamKeySecrets(options.Ingest.Primary),
+            .. StreamUrl.StreamKeySecrets(options.Ingest.Secondary),
         ]);
     }
 

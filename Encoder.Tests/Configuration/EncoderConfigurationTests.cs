@@ -1,0 +1,137 @@
+using Encoder.Configuration;
+using Microsoft.Extensions.Configuration;
+using static Encoder.Tests.Configuration.TestConfigurations;
+
+namespace Encoder.Tests.Configuration;
+
+public sealed class EncoderConfigurationTests
+{
+    [Test]
+    public void A_minimal_class_configuration_is_valid_and_takes_the_documented_defaults()
+    {
+        var result = EncoderConfiguration.Load(Build(Valid()), Now);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Options.Recording.SegmentSeconds, Is.EqualTo(6));
+        Assert.That(result.Options.Video.Mode, Is.EqualTo(VideoMode.Copy));
+        Assert.That(result.Options.Storage.Kind, Is.EqualTo(StorageKind.Local));
+        Assert.That(result.Options.Ingest.Secondary, Is.Null);
+    }
+
+    // Each case: one bad setting, and the one line that must name its key.
+    [TestCase("Encoder:Camera:Url", null, "Encoder:Camera:Url: is required (an rtsp:// or rtsps:// URL)")]
+    [TestCase("Encoder:Camera:Url", "http://10.0.0.5/stream", "Encoder:Camera:Url: must be an rtsp:// or rtsps:// URL (got http://)")]
+    [TestCase("Encoder:Camera:Url", "10.0.0.5:554/stream", "Encoder:Camera:Url: must be an rtsp:// or rtsps:// URL")]
+    [TestCase("Encoder:Ingest:Primary", null, "Encoder:Ingest:Primary: is required (an rtmp:// or rtmps:// URL)")]
+    [TestCase("Encoder:Ingest:Primary", "rtmp://a.rtmp.example.com/live", "Encoder:Ingest:Primary: must be rtmp://host[:port]/app/streamkey (the stream key is missing)")]
+    [TestCase("Encoder:Ingest:Primary", "rtmp://a.rtmp.example.com", "Encoder:Ingest:Primary: must be rtmp://host[:port]/app/streamkey (the application and stream key are missing)")]
+    [TestCase("Encoder:Ingest:Primary", "srt://a.example.com/live/key", "Encoder:Ingest:Primary: must be an rtmp:// or rtmps:// URL (got srt://)")]
+    [TestCase("Encoder:Ingest:Secondary", "rtmps://b.example.com/live", "Encoder:Ingest:Secondary: must be rtmps://host[:port]/app/streamkey (the stream key is missing)")]
+    [TestCase("Encoder:Ingest:Secondary", "rtmp://a.rtmp.example.com/live/primary-key", "Encoder:Ingest:Secondary: must differ from Encoder:Ingest:Primary")]
+    [TestCase("Encoder:Recording:SegmentSeconds", "0", "Encoder:Recording:SegmentSeconds: must be between 1 and 60")]
+    [TestCase("Encoder:Recording:SegmentSeconds", "-6", "Encoder:Recording:SegmentSeconds: must be between 1 and 60")]
+    [TestCase("Encoder:Recording:SegmentSeconds", "six", "Encoder:Recording:SegmentSeconds: cannot be read as a whole number (got 'six')")]
+    [TestCase("Encoder:Session:EndsAt", "2026-11-23T17:59:00Z", "Encoder:Session:EndsAt: is in the past (2026-11-23T17:59:00.0000000+00:00; now is 2026-11-23T18:00:00.0000000+00:00)")]
+    [TestCase("Encoder:Session:EndsAt", "tonight", "Encoder:Session:EndsAt: cannot be read as an ISO-8601 instant (e.g. 2026-11-23T18:00:00Z) (got 'tonight')")]
+    [TestCase("Encoder:Session:MaxDuration", "-00:10:00", "Encoder:Session:MaxDuration: must be positive (e.g. 01:30:00)")]
+    [TestCase("Encoder:SessionId", "../etc", "Encoder:SessionId: may contain only letters, digits, '.', '_' and '-' (at most 128)")]
+    [TestCase("Encoder:SessionId", null, "Encoder:SessionId: is required (it names the recording)")]
+    [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode (got 'h265')")]
+    [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Kind: s3 is not available in this build yet; use local")]
+    [TestCase("Encoder:Logging:Level", "Chatty", "Encoder:Logging:Level: must be Verbose, Debug, Information, Warning, Error or Fatal")]
+    [TestCase("Encoder:Ffmpeg:StopTimeoutSeconds", "200", "Encoder:ShutdownTimeout: must be at least 210s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg)")]
+    [TestCase("Encoder:Camra:Url", "rtsp://x/y", "Encoder:Camra:Url: is not a known key (did you mean Encoder:Camera:Url?)")]
+    [TestCase("Encoder:Recording:SegmentSecond", "4", "Encoder:Recording:SegmentSecond: is not a known key (did you mean Encoder:Recording:SegmentSeconds?)")]
+    [TestCase("Encoder:Whatever", "1", "Encoder:Whatever: is not a known key")]
+    public void Bad_input_fails_with_one_line_naming_the_key(string key, string? value, string expected)
+    {
+        var values = Valid();
+        values[key] = value;
+
+        var result = EncoderConfiguration.Load(Build(values), Now);
+
+        Assert.That(result.Errors, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void Error_lines_never_repeat_a_camera_password_or_stream_key()
+    {
+        var values = Valid();
+        values["Encoder:Camera:Url"] = "http://admin:s3cret@10.0.0.5/stream";
+        values["Encoder:Ingest:Primary"] = "rtmp://host/primary-key";
+
+        var errors = EncoderConfiguration.Load(Build(values), Now).Errors;
+
+        Assert.That(errors, Has.Count.EqualTo(2));
+        Assert.That(string.Join('\n', errors), Does.Not.Contain("s3cret").And.Not.Contain("primary-key"));
+    }
+
+    [Test]
+    public void Environment_variables_and_the_command_line_bind_the_same_keys()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(Valid())
+            .AddCommandLine(["--Encoder:Recording:SegmentSeconds=4", "--Encoder:Video:Mode=transcode"])
+            .Build();
+
+        var options = EncoderConfiguration.Load(configuration, Now).Options;
+
+        Assert.That(options.Recording.SegmentSeconds, Is.EqualTo(4));
+        Assert.That(options.Video.Mode, Is.EqualTo(VideoMode.Transcode));
+    }
+
+    [Test]
+    public void Every_catalogued_key_binds_to_the_options()
+    {
+        var values = Valid();
+        foreach (var key in ConfigurationKeys.All.Where(k => !values.ContainsKey(ConfigurationKeys.Full(k))))
+            values[ConfigurationKeys.Full(key)] = SampleValue(key);
+
+        var result = EncoderConfiguration.Load(Build(values), Now);
+
+        Assert.That(result.Errors, Is.Empty);
+        var o = result.Options;
+        Assert.That(new object?[]
+        {
+            o.ShutdownTimeout, o.Camera.TimeoutSeconds, o.Ingest.Secondary, o.Recording.Directory, o.Video.Preset, o.Video.BitrateKbps,
+            o.Storage.Directory, o.Session.EndsAt, o.Session.MaxDuration, o.Ffmpeg.Path, o.Ffmpeg.StopTimeoutSeconds,
+            o.Ffmpeg.RestartDelaySeconds, o.Ffmpeg.MaxRestartDelaySeconds, o.Logging.Level, o.Logging.Directory,
+        }, Is.EqualTo(new object?[]
+        {
+            TimeSpan.FromMinutes(3), 7, "rtmp://b.example.com/live/backup-key", "/srv/rec", "fast", 2500,
+            "/srv/store", new DateTimeOffset(2026, 11, 23, 19, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(75), "/opt/ffmpeg", 12,
+            0.5, 8.0, "Debug", "/srv/logs",
+        }));
+    }
+
+    [Test]
+    public void Readme_documents_every_key()
+    {
+        var readme = File.ReadAllText(Path.Combine(Infrastructure.RepoPaths.Root, "README.md"));
+
+        Assert.That(ConfigurationKeys.All.Where(k => !readme.Contains($"`{ConfigurationKeys.Full(k)}`", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    private static string SampleValue(string key) => key switch
+    {
+        "ShutdownTimeout" => "00:03:00",
+        "Camera:TimeoutSeconds" => "7",
+        "Ingest:Secondary" => "rtmp://b.example.com/live/backup-key",
+        "Recording:Directory" => "/srv/rec",
+        "Recording:SegmentSeconds" => "6",
+        "Video:Mode" => "transcode",
+        "Video:Preset" => "fast",
+        "Video:BitrateKbps" => "2500",
+        "Storage:Kind" => "local",
+        "Storage:Directory" => "/srv/store",
+        "Session:EndsAt" => "2026-11-23T19:00:00Z",
+        "Session:MaxDuration" => "01:15:00",
+        "Ffmpeg:Path" => "/opt/ffmpeg",
+        "Ffmpeg:StopTimeoutSeconds" => "12",
+        "Ffmpeg:RestartDelaySeconds" => "0.5",
+        "Ffmpeg:MaxRestartDelaySeconds" => "8",
+        "Logging:Level" => "Debug",
+        "Logging:Directory" => "/srv/logs",
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
+    };
+}

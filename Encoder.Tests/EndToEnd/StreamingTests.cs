@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Encoder.Recording;
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.EndToEnd;
+
+/// <summary>The real daemon against the project's real test camera, a real nginx-rtmp ingest and real FFmpeg.</summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Integration")]
+public sealed partial class StreamingTests
+{
+    private string _work = "";
+    private TestCamera _camera = null!;
+    private RtmpIngest _ingest = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServers()
+    {
+        _work = Directory.CreateTempSubdirectory("encoder-e2e-").FullName;
+        _camera = await TestCamera.StartAsync();
+        _ingest = await RtmpIngest.StartAsync(Path.Combine(_work, "ingest"));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServers()
+    {
+        await _ingest.DisposeAsync();
+        await _camera.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";
+
+    [Test]
+    public async Task Streams_to_the_ingest_and_records_a_complete_playlist_until_the_session_ends()
+    {
+        var key = NewStreamKey();
+        var work = Path.Combine(_work, "class");
+        var settings = EncoderDaemon.Settings("class-1", _camera.Url, _ingest.UrlFor(key), work);
+        settings["Session:MaxDuration"] = "00:00:15";
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var log = daemon.Output;
+
+        Assert.That(exitCode, Is.Zero, log);
+
+        // The ingest received H.264 video and AAC 48 kHz audio.
+        var received = _ingest.RecordingsFor(key);
+        Assert.That(received, Is.Not.Empty, "nothing reached the ingest");
+        var streams = await Ffprobe.ShowAsync(received[0], "stream=codec_name,sample_rate");
+        Assert.That(streams, Does.Contain("codec_name=h264"));
+        Assert.That(streams, Does.Contain("codec_name=aac|sample_rate=48000"));
+
+        // The stored recording: a complete playlist of at least two decodable segments, identical to the local copy.
+        var stored = Path.Combine(work, "storage", "class-1");
+        var playlist = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(stored, "index.m3u8")));
+        Assert.That(playlist.HasEndList, Is.True, "the stored playlist has no #EXT-X-ENDLIST");
+        Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(2));
+        foreach (var segment in playlist.Segments)
+        {
+            var path = Path.Combine(stored, segment.Uri);
+            Assert.That(await Ffprobe.CountVideoFramesAsync(path), Is.GreaterThan(0), segment.Uri);
+            Assert.That(await File.ReadAllBytesAsync(path),
+                Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(work, "recordings", "class-1", segment.Uri))), segment.Uri);
+        }
+
+        // Its durations add up to what FFmpeg recorded, within one segment, and to what the media itself says.
+        var recorded = double.Parse(RecordedSeconds().Match(log).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.That(playlist.TotalDuration.TotalSeconds, Is.EqualTo(recorded).Within(2.0));
+        Assert.That(recorded, Is.GreaterThan(10), "a 15 s class should record well over 10 s");
+        Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(stored, "index.m3u8")),
+            Is.EqualTo(playlist.TotalDuration.TotalSeconds).Within(0.5));
+
+        // Stopping went in lifecycle order: FFmpeg flushed, then the uploader drained, then self-termination.
+        var order = new[] { "Session end reached", "Stopping FFmpeg run", "FFmpeg run 1 stopped", "Upload drained", "Self-termination is disabled" }
+            .Select(step => log.IndexOf(step, StringComparison.Ordinal)).ToList();
+        Assert.That(order, Is.Ordered.And.All.GreaterThanOrEqualTo(0), log);
+
+        Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty, "an FFmpeg outlived the daemon");
+        AssertNoSecretsIn(work, log, key);
+        Assert.That(Directory.GetFiles(Path.Combine(stored, "logs"), "ffmpeg-*.log"), Is.Not.Empty, "FFmpeg's log was not stored");
+    }
+
+    [Test]
+    public async Task Transcodes_with_keyframes_on_segment_boundaries_and_stops_cleanly_on_SIGTERM()
+    {
+        var key = NewStreamKey();
+        var work = Path.Combine(_work, "transcode");
+        var settings = EncoderDaemon.Settings("class-2", _camera.Url, _ingest.UrlFor(key), work);
+        settings["Video:Mode"] = "transcode";
+        settings["Video:Preset"] = "ultrafast";
+        settings["Video:BitrateKbps"] = "800";
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
+
+        var received = _ingest.RecordingsFor(key);
+        Assert.That(received, Is.Not.Empty);
+        Assert.That(await Ffprobe.ShowAsync(received[0], "stream=codec_name"), Does.Contain("codec_name=h264"));
+
+        var playlist = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-2", "index.m3u8")));
+        Assert.That(playlist.HasEndList, Is.True);
+        Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(2));
+        Assert.That(playlist.Segments.SkipLast(1).Select(s => s.Duration.TotalSeconds), Is.All.EqualTo(2.0).Within(0.05),
+            "segments should be cut exactly at the forced keyframes");
+        Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
+        AssertNoSecretsIn(work, daemon.Output, key);
+    }
+
+    [Test]
+    public async Task FFmpeg_dies_with_the_daemon_even_when_the_daemon_is_SIGKILLed()
+    {
+        var key = NewStreamKey();
+        var settings = EncoderDaemon.Settings("class-3", _camera.Url, _ingest.UrlFor(key), Path.Combine(_work, "killed"));
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        var ffmpeg = Signals.Children(daemon.Pid, "ffmpeg");
+        Assert.That(ffmpeg, Has.Count.EqualTo(1), "FFmpeg should be the daemon's direct child (setpriv and setsid exec in place)");
+
+        daemon.Signal(Signals.SigKill);
+        await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Signals.IsAlive(ffmpeg[0]) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+
+        Assert.That(Signals.IsAlive(ffmpeg[0]), Is.False, "FFmpeg survived its SIGKILLed parent");
+        Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
+    }
+
+    [Test]
+    public async Task An_unreachable_camera_is_reported_once_and_retried_with_growing_delays_without_crashing()
+    {
+        var key = NewStreamKey();
+        var work = Path.Combine(_work, "unreachable");
+        var deadCamera = $"rtsp://{TestCamera.User}:{TestCamera.Password}@127.0.0.1:{FreePort.Next()}/camera";
+        var settings = EncoderDaemon.Settings("class-4", deadCamera, _ingest.UrlFor(key), work);
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("Starting FFmpeg run 1", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.That(daemon.HasExited, Is.False, "the daemon must keep trying, not exit");
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.Zero, daemon.Output);
+
+        var log = daemon.Output;
+        var warnings = log.Split('\n').Where(l => l.Contains("[WRN]", StringComparison.Ordinal)).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1), log);
+        Assert.That(warnings[0], Does.Contain("Connection refused").And.Contain("Restarting in 1.0s"));
+
+        // Delays of 1, 2, 4 s: four or five attempts in ~8 s, not a crash loop.
+        var runs = Directory.GetFiles(Path.Combine(work, "recordings", "class-4", "logs"), "ffmpeg-*.log");
+        Assert.That(runs, Has.Length.InRange(3, 5));
+        Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
+        AssertNoSecretsIn(work, log, key);
+    }
+
+    [Test]
+    public async Task A_missing_camera_url_stops_the_daemon_at_start_with_one_line_naming_the_key()
+    {
+        var work = Path.Combine(_work, "bad-config");
+        var settings = EncoderDaemon.Settings("class-5", "", _ingest.UrlFor(NewStreamKey()), work);
+        settings.Remove("Camera:Url");
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(daemon.Output.Trim(), Is.EqualTo("encoder: configuration error: Encoder:Camera:Url: is required (an rtsp:// or rtsps:// URL)"));
+        Assert.That(Directory.Exists(work), Is.False, "nothing may start before the configuration is valid");
+    }
+
+    private static void AssertNoSecretsIn(string directory, string daemonOutput, string streamKey)
+    {
+        Assert.That(daemonOutput, Does.Not.Contain(TestCamera.Password).And.Not.Contain(streamKey));
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                     .Where(f => f.EndsWith(".log", StringComparison.Ordinal) || f.EndsWith(".m3u8", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            Assert.That(text, Does.Not.Contain(TestCamera.Password).And.Not.Contain(streamKey), file);
+        }
+    }
+
+    [GeneratedRegex(@"([0-9]+\.[0-9])s recorded in all runs")]
+    private static partial Regex RecordedSeconds();
+}

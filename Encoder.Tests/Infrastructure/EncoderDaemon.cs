@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Encoder.Tests.Infrastructure;
+
+/// <summary>The real daemon (encoder.dll) as a child process, configured through the command line.</summary>
+internal static class EncoderDaemon
+{
+    public static ChildProcess Start(IDictionary<string, string> settings, IDictionary<string, string>? environment = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ENCODER_CONFIG"] = "",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            env[key] = value;
+        var arguments = new List<string> { RepoPaths.EncoderDll };
+        arguments.AddRange(settings.Select(kv => $"--Encoder:{kv.Key}={kv.Value}"));
+        return ChildProcess.Start("dotnet", arguments, env);
+    }
+
+    /// <summary>Settings for a class against the given camera and ingest, recording under <paramref name="workDirectory"/>.</summary>
+    public static Dictionary<string, string> Settings(string sessionId, string cameraUrl, string ingestUrl, string workDirectory) => new()
+    {
+        ["SessionId"] = sessionId,
+        ["Camera:Url"] = cameraUrl,
+        ["Ingest:Primary"] = ingestUrl,
+        ["Recording:Directory"] = Path.Combine(workDirectory, "recordings"),
+        ["Recording:SegmentSeconds"] = 2.ToString(CultureInfo.InvariantCulture),
+        ["Storage:Directory"] = Path.Combine(workDirectory, "storage"),
+        ["Camera:TimeoutSeconds"] = "2",
+    };
+}

@@ -1,0 +1,29 @@
+using Encoder.Configuration;
+using Encoder.Ffmpeg;
+using Encoder.Lifecycle;
+using Encoder.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Encoder.Tests.Lifecycle;
+
+public sealed class LifecycleOrderTests
+{
+    [Test]
+    public void Hosted_services_start_config_uploader_ffmpeg_selfterminate_so_they_stop_in_reverse()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddEncoder(new EncoderOptions { SessionId = "s" });
+        using var host = builder.Build();
+
+        var order = host.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+
+        Assert.That(order, Is.EqualTo(new[]
+        {
+            typeof(SessionAnnouncer), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock),
+        }));
+        Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
+            "self-termination acts in StoppedAsync, after every service has stopped");
+    }
+}

@@ -1,0 +1,45 @@
+using Encoder.Configuration;
+using Encoder.Logging;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+using Serilog.Parsing;
+
+namespace Encoder.Tests.Logging;
+
+public sealed class SecretRedactorTests
+{
+    private static readonly SecretRedactor Redactor = SecretRedactor.For(new EncoderOptions
+    {
+        Camera = new CameraOptions { Url = "rtsp://admin:p%40ss%3Aword@10.0.0.5:554/stream1" },
+        Ingest = new IngestOptions
+        {
+            Primary = "rtmp://a.example.com/live/sk-primary-123",
+            Secondary = "rtmps://b.example.com:443/app/sk-backup?token=t0k3n",
+        },
+    });
+
+    [TestCase("Input #0, rtsp, from 'rtsp://admin:p%40ss%3Aword@10.0.0.5:554/stream1':", "Input #0, rtsp, from 'rtsp://admin:***@10.0.0.5:554/stream1':")]
+    [TestCase("auth failed for password p@ss:word", "auth failed for password ***")]
+    [TestCase("[tee] Slave '[f=flv]rtmp://a.example.com/live/sk-primary-123': Broken pipe", "[tee] Slave '[f=flv]rtmp://a.example.com/live/***': Broken pipe")]
+    [TestCase("pushing to rtmps://b.example.com:443/app/sk-backup?token=t0k3n", "pushing to rtmps://b.example.com:443/app/***")]
+    [TestCase("token t0k3n and key sk-backup seen alone", "token *** and key *** seen alone")]
+    [TestCase("nothing secret here", "nothing secret here")]
+    public void Masks_the_camera_password_and_stream_keys_in_any_form_they_appear(string line, string expected) =>
+        Assert.That(Redactor.Redact(line), Is.EqualTo(expected));
+
+    [Test]
+    public void The_log_formatter_redacts_properties_and_exceptions_too()
+    {
+        var formatter = new RedactingFormatter(new MessageTemplateTextFormatter("{Message:lj} {Exception}", null), Redactor);
+        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Warning,
+            new InvalidOperationException("cannot open rtmp://a.example.com/live/sk-primary-123"),
+            new MessageTemplateParser().Parse("Camera {Camera}"),
+            [new LogEventProperty("Camera", new ScalarValue("rtsp://admin:p%40ss%3Aword@10.0.0.5/stream1"))]);
+        using var output = new StringWriter();
+
+        formatter.Format(logEvent, output);
+
+        Assert.That(output.ToString(), Does.Contain("rtsp://admin:***@10.0.0.5/stream1").And.Contain("live/***")
+            .And.Not.Contain("p%40ss").And.Not.Contain("sk-primary"));
+    }
+}

@@ -1,0 +1,117 @@
+using Encoder.Configuration;
+using Encoder.Recording;
+using Encoder.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace Encoder.Tests.Storage;
+
+public sealed class SegmentUploaderTests
+{
+    private string _work = "";
+    private EncoderOptions _options = null!;
+    private RecordingLayout _layout = null!;
+
+    [SetUp]
+    public void CreateRecording()
+    {
+        _work = Directory.CreateTempSubdirectory("encoder-uploader-").FullName;
+        _options = new EncoderOptions
+        {
+            SessionId = "class-9",
+            Recording = new RecordingOptions { Directory = Path.Combine(_work, "rec") },
+            Storage = new StorageOptions { Directory = Path.Combine(_work, "store") },
+        };
+        _layout = new RecordingLayout(_options);
+        Directory.CreateDirectory(_layout.LogDirectory);
+    }
+
+    [TearDown]
+    public void DeleteRecording() => Directory.Delete(_work, recursive: true);
+
+    private void Record(int segments, bool ended = false)
+    {
+        var playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n";
+        for (var i = 0; i < segments; i++)
+        {
+            var name = $"seg_{i:D5}.ts";
+            if (!File.Exists(Path.Combine(_layout.SessionDirectory, name)))
+                File.WriteAllBytes(Path.Combine(_layout.SessionDirectory, name), [(byte)i, 1, 2, 3]);
+            playlist += $"#EXTINF:6.0,\n{name}\n";
+        }
+
+        File.WriteAllText(_layout.PlaylistPath, playlist + (ended ? "#EXT-X-ENDLIST\n" : ""));
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "timed out");
+            await Task.Delay(25);
+        }
+    }
+
+    [Test]
+    public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_and_logs_on_stop()
+    {
+        var store = new LocalFolderStore(_options.Storage.Directory);
+        using var uploader = new SegmentUploader(_options, _layout, store, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        var stored = Path.Combine(_options.Storage.Directory, "class-9");
+        Record(segments: 2);
+        await File.WriteAllTextAsync(Path.Combine(_layout.LogDirectory, "ffmpeg-run001.log"), "ffmpeg said things");
+
+        await uploader.StartAsync(CancellationToken.None);
+        await Eventually(() => File.Exists(Path.Combine(stored, "index.m3u8")));
+        Assert.That(File.Exists(Path.Combine(stored, "seg_00001.ts")), Is.True);
+
+        Record(segments: 3, ended: true);
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "index.m3u8")), Is.EqualTo(await File.ReadAllTextAsync(_layout.PlaylistPath)));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(stored, "seg_00002.ts")), Is.EqualTo(new byte[] { 2, 1, 2, 3 }));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "logs", "ffmpeg-run001.log")), Is.EqualTo("ffmpeg said things"));
+        Assert.That(Directory.GetFiles(stored, "*.partial", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_failed_store_keeps_order_and_the_playlist_waits_until_every_segment_it_names_is_stored()
+    {
+        // A storage fault there is no runnable stand-in for yet: the first attempt at seg_00001 fails.
+        var calls = new List<string>();
+        var store = new Mock<IRecordingStore>();
+        var failedOnce = false;
+        store.Setup(s => s.PutFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string key, string _, string _, CancellationToken _) =>
+            {
+                if (key.EndsWith("seg_00001.ts", StringComparison.Ordinal) && !failedOnce)
+                {
+                    failedOnce = true;
+                    calls.Add(key + " (failed)");
+                    throw new IOException("storage unavailable");
+                }
+
+                calls.Add(key);
+                return Task.CompletedTask;
+            });
+        store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((string key, ReadOnlyMemory<byte> _, string contentType, CancellationToken _) => calls.Add($"{key} [{contentType}]"))
+            .Returns(Task.CompletedTask);
+        using var uploader = new SegmentUploader(_options, _layout, store.Object, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        Record(segments: 3);
+
+        await uploader.StartAsync(CancellationToken.None);
+        await Eventually(() => calls.Any(c => c.Contains("index.m3u8", StringComparison.Ordinal)));
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(calls, Is.EqualTo(new[]
+        {
+            "class-9/seg_00000.ts",
+            "class-9/seg_00001.ts (failed)",
+            "class-9/seg_00001.ts",
+            "class-9/seg_00002.ts",
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl]",
+        }));
+    }
+}
