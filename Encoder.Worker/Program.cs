@@ -21,9 +21,10 @@ if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
 }
 
 var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow());
-if (!configuration.IsValid)
+var startErrors = configuration.IsValid ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
+if (startErrors.Count > 0)
 {
-    foreach (var error in configuration.Errors)
+    foreach (var error in startErrors)
         await Console.Error.WriteLineAsync($"encoder: configuration error: {error}");
     return ExitCodes.ConfigurationError;
 }

@@ -81,6 +81,23 @@ public sealed class EncoderConfigurationTests
     }
 
     [Test]
+    [NonParallelizable]
+    public void Double_underscore_environment_variables_bind_like_the_contract_says()
+    {
+        Environment.SetEnvironmentVariable("Encoder__Recording__SegmentSeconds", "3");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(Valid()).AddEnvironmentVariables().Build();
+
+            Assert.That(EncoderConfiguration.Load(configuration, Now).Options.Recording.SegmentSeconds, Is.EqualTo(3));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("Encoder__Recording__SegmentSeconds", null);
+        }
+    }
+
+    [Test]
     public void Every_catalogued_key_binds_to_the_options()
     {
         var values = Valid();

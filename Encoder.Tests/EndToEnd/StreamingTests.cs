@@ -115,6 +115,63 @@ public sealed partial class StreamingTests
     }
 
     [Test]
+    public async Task A_camera_without_audio_still_streams_and_records_video()
+    {
+        await using var silentCamera = await TestCamera.StartAsync(audio: false);
+        var key = NewStreamKey();
+        var work = Path.Combine(_work, "silent");
+        var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, _ingest.UrlFor(key), work);
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
+
+        var received = _ingest.RecordingsFor(key);
+        Assert.That(received, Is.Not.Empty);
+        Assert.That(await Ffprobe.ShowAsync(received[0], "stream=codec_name"), Does.Contain("codec_name=h264").And.Not.Contain("codec_name=aac"));
+        var playlist = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-6", "index.m3u8")));
+        Assert.That(playlist.HasEndList, Is.True);
+        Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task A_camera_that_drops_and_returns_is_restarted_and_the_recording_continues_across_a_marked_gap()
+    {
+        await using var camera = await TestCamera.StartAsync();
+        var key = NewStreamKey();
+        var work = Path.Combine(_work, "camera-drop");
+        var settings = EncoderDaemon.Settings("class-7", camera.Url, _ingest.UrlFor(key), work);
+        var recording = Path.Combine(work, "recordings", "class-7");
+
+        await using var daemon = EncoderDaemon.Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var before = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(recording, "index.m3u8")));
+        var firstSegment = await File.ReadAllBytesAsync(Path.Combine(recording, before.Segments[0].Uri));
+
+        await camera.StopAsync();
+        await daemon.WaitForLineAsync("FFmpeg run 1 ended", TimeSpan.FromSeconds(15));
+        await camera.RestartAsync();
+        await daemon.WaitForLineAsync("streaming again after an outage", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
+
+        var after = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-7", "index.m3u8")));
+        Assert.That(after.HasEndList, Is.True);
+        Assert.That(after.Segments.Take(before.Segments.Count), Is.EqualTo(before.Segments), "what was recorded before the drop stays as it was");
+        Assert.That(after.Segments.Select(s => s.Uri), Is.Unique.And.Ordered, "numbering continues; no segment is overwritten");
+        Assert.That(after.Segments.Skip(before.Segments.Count).Count(s => s.DiscontinuityBefore), Is.EqualTo(1), "the gap is marked once");
+        Assert.That(after.Segments.Count, Is.GreaterThan(before.Segments.Count + 1));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(recording, before.Segments[0].Uri)), Is.EqualTo(firstSegment));
+        Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(work, "storage", "class-7", "index.m3u8")),
+            Is.EqualTo(after.TotalDuration.TotalSeconds).Within(1.0), "the VOD playlist plays straight through");
+        Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
+    }
+
+    [Test]
     public async Task FFmpeg_dies_with_the_daemon_even_when_the_daemon_is_SIGKILLed()
     {
         var key = NewStreamKey();

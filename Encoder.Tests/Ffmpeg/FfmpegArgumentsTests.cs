@@ -44,7 +44,7 @@ public sealed class FfmpegArgumentsTests
         Assert.That(string.Join(' ', FfmpegArguments.Build(Options(mode), continuesRecording: false)), Does.Contain(expected));
 
     [TestCase(false, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
-    [TestCase(true, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=append_list+discont_start+temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
+    [TestCase(true, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=append_list+temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
     public void Records_HLS_with_a_playlist_complete_from_the_first_segment_and_continues_it_after_a_restart(bool continues, string expectedHls)
     {
         var tee = FfmpegArguments.Build(Options(), continues)[^1];

@@ -8,7 +8,13 @@ internal sealed class TestCamera : IAsyncDisposable
 
     private ChildProcess? _process;
 
-    private TestCamera(int port) => Port = port;
+    private readonly bool _audio;
+
+    private TestCamera(int port, bool audio)
+    {
+        Port = port;
+        _audio = audio;
+    }
 
     public int Port { get; }
 
@@ -16,9 +22,9 @@ internal sealed class TestCamera : IAsyncDisposable
 
     public string Url => $"rtsp://{User}:{Password}@127.0.0.1:{Port}/camera";
 
-    public static async Task<TestCamera> StartAsync(int? port = null)
+    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true)
     {
-        var camera = new TestCamera(port ?? FreePort.Next());
+        var camera = new TestCamera(port ?? FreePort.Next(), audio);
         await camera.RestartAsync();
         return camera;
     }
@@ -26,8 +32,10 @@ internal sealed class TestCamera : IAsyncDisposable
     /// <summary>Starts the camera again on the same port (after <see cref="StopAsync"/>).</summary>
     public async Task RestartAsync()
     {
-        _process = ChildProcess.Start(RepoPaths.Dev("test-camera.py"),
-            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", User, "--password", Password]);
+        List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", User, "--password", Password];
+        if (!_audio)
+            arguments.Add("--no-audio");
+        _process = ChildProcess.Start(RepoPaths.Dev("test-camera.py"), arguments);
         await _process.WaitForLineAsync("^READY ", TimeSpan.FromSeconds(20));
     }
 

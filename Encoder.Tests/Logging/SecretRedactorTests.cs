@@ -27,6 +27,26 @@ public sealed class SecretRedactorTests
     public void Masks_the_camera_password_and_stream_keys_in_any_form_they_appear(string line, string expected) =>
         Assert.That(Redactor.Redact(line), Is.EqualTo(expected));
 
+    [TestCase("from 'rtsp://u:p@10.0.0.5/c': refused", "from 'rtsp://u:***@10.0.0.5/c': refused")]
+    [TestCase("]rtmp://h:1935/live/k|[f=hls]index.m3u8", "]rtmp://h:1935/live/***|[f=hls]index.m3u8")]
+    [TestCase("Encoder.Ffmpeg.FfmpegSupervisor: keep a p and a k", "Encoder.Ffmpeg.FfmpegSupervisor: keep a p and a k")]
+    public void Masks_short_secrets_by_their_place_in_a_url_without_mangling_other_text(string line, string expected)
+    {
+        var shortSecrets = SecretRedactor.For(new EncoderOptions
+        {
+            Camera = new CameraOptions { Url = "rtsp://u:p@10.0.0.5/c" },
+            Ingest = new IngestOptions { Primary = "rtmp://h:1935/live/k" },
+        });
+
+        Assert.That(shortSecrets.Redact(line), Is.EqualTo(expected));
+    }
+
+    [TestCase("rtsp://other:hunter2@cam2.local/s", "rtsp://other:***@cam2.local/s")]
+    [TestCase("rtmps://other.example.com/app/unconfigured-key?x=1 done", "rtmps://other.example.com/app/*** done")]
+    [TestCase("see https://docs.example.com/path/page", "see https://docs.example.com/path/page")]
+    public void Masks_any_url_password_or_rtmp_key_even_when_not_configured(string line, string expected) =>
+        Assert.That(Redactor.Redact(line), Is.EqualTo(expected));
+
     [Test]
     public void The_log_formatter_redacts_properties_and_exceptions_too()
     {

@@ -57,7 +57,9 @@ public static class FfmpegArguments
 
     private static string HlsOutput(EncoderOptions options, bool continuesRecording)
     {
-        var flags = continuesRecording ? "append_list+discont_start+temp_file" : "temp_file";
+        // append_list continues the numbering of an existing playlist and marks the join with #EXT-X-DISCONTINUITY.
+        // (discont_start would also flag the very first segment when FFmpeg rewrites the list: wrong for a VOD.)
+        var flags = continuesRecording ? "append_list+temp_file" : "temp_file";
         return "[f=hls" +
                $":hls_time={Invariant(options.Recording.SegmentSeconds)}" +
                ":hls_list_size=0:hls_playlist_type=event" +

@@ -40,17 +40,7 @@ public sealed class FfmpegSupervisor(
                 logger.LogInformation("Starting FFmpeg run {Run}: {Camera} -> {Ingest}, recording to {Directory}{Continues}",
                     run, options.Camera.Url, options.Ingest.Primary, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "");
 
-            var healthy = false;
-            var result = await ffmpeg.RunAsync(run, continues, progress =>
-            {
-                if (healthy || progress.Frame <= 0)
-                    return;
-                healthy = true;
-                if (_streak.Recovered(time.GetUtcNow()) is { } outage)
-                    logger.LogInformation("FFmpeg is streaming again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
-                else
-                    logger.LogInformation("FFmpeg run {Run} is streaming", run);
-            }, stoppingToken).ConfigureAwait(false);
+            var result = await RunOnceAsync(run, continues, stoppingToken).ConfigureAwait(false);
 
             Interlocked.Add(ref _recordedTicks, (result.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
             if (result.StoppedOnRequest)
@@ -86,6 +76,33 @@ public sealed class FfmpegSupervisor(
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>One run; a run that cannot even start is a failed run like any other, never a fault of the service.</summary>
+    private async Task<FfmpegRunResult> RunOnceAsync(int run, bool continues, CancellationToken stoppingToken)
+    {
+        var healthy = false;
+        var startedAt = time.GetUtcNow();
+        try
+        {
+            return await ffmpeg.RunAsync(run, continues, progress =>
+            {
+                if (healthy || progress.Frame <= 0)
+                    return;
+                healthy = true;
+                if (_streak.Recovered(time.GetUtcNow()) is { } outage)
+                    logger.LogInformation("FFmpeg is streaming again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+                else
+                    logger.LogInformation("FFmpeg run {Run} is streaming", run);
+            }, stoppingToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // whatever stopped FFmpeg from running, the answer is to try again
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            logger.LogDebug(ex, "FFmpeg run {Run} could not run", run);
+            return new FfmpegRunResult(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stoppingToken.IsCancellationRequested);
         }
     }
 

@@ -1,11 +1,18 @@
+using System.Text.RegularExpressions;
 using Encoder.Configuration;
 
 namespace Encoder.Logging;
 
-/// <summary>Replaces the camera password and the RTMP stream keys with <c>***</c> in any text before it is written anywhere.</summary>
-public sealed class SecretRedactor
+/// <summary>
+/// Replaces the camera password and the RTMP stream keys with <c>***</c> in any text before it is written anywhere.
+/// Two layers: by shape, any URL's <c>user:password@</c> and any RTMP URL's path after the application are masked
+/// whatever they hold; by value, the configured secrets are masked wherever they stand alone — if they are at least
+/// <see cref="MinimumLiteralLength"/> long, since masking every "p" in a log protects nothing and ruins the log.
+/// </summary>
+public sealed partial class SecretRedactor
 {
     public const string Mask = "***";
+    public const int MinimumLiteralLength = 4;
 
     private readonly string[] _secrets;
 
@@ -15,6 +22,7 @@ public sealed class SecretRedactor
         _secrets = secrets
             .Where(s => !string.IsNullOrEmpty(s))
             .SelectMany(s => new[] { s!, Unescape(s!) })
+            .Where(s => s.Length >= MinimumLiteralLength)
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length) // a longer secret first, so a shorter one inside it can't leave a tail
             .ToArray();
@@ -34,6 +42,12 @@ public sealed class SecretRedactor
     public string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            text = UrlPassword().Replace(text, "${head}" + Mask + "@");
+            text = RtmpStreamKey().Replace(text, "${head}" + Mask);
+        }
+
         foreach (var secret in _secrets)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
@@ -54,4 +68,12 @@ public sealed class SecretRedactor
             return value;
         }
     }
+
+    /// <summary><c>scheme://user:password@</c>: the password ends at the last '@' before the path.</summary>
+    [GeneratedRegex(@"(?<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'""]*:)[^/\s'""]*@")]
+    private static partial Regex UrlPassword();
+
+    /// <summary><c>rtmp[s]://host/app/</c> then the key (and any query) up to a quote, space or tee separator.</summary>
+    [GeneratedRegex(@"(?<head>rtmps?://[^/\s'""]+/[^/\s'""?]+/)[^\s'""|\]]+", RegexOptions.IgnoreCase)]
+    private static partial Regex RtmpStreamKey();
 }
