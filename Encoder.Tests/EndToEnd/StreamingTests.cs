@@ -96,10 +96,7 @@ public sealed partial class StreamingTests
         settings["Video:BitrateKbps"] = "800";
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(7));
-        daemon.Signal(Signals.SigTerm);
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
+        await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(7));
 
         var received = _ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
@@ -123,10 +120,7 @@ public sealed partial class StreamingTests
         var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, _ingest.UrlFor(key), work);
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        daemon.Signal(Signals.SigTerm);
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
+        await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(5));
 
         var received = _ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
@@ -179,7 +173,7 @@ public sealed partial class StreamingTests
 
         await using var daemon = EncoderDaemon.Start(settings);
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
-        var ffmpeg = Signals.Children(daemon.Pid, "ffmpeg");
+        var ffmpeg = ProcessTable.Children(daemon.Pid, "ffmpeg");
         Assert.That(ffmpeg, Has.Count.EqualTo(1), "FFmpeg should be the daemon's direct child (setpriv and setsid exec in place)");
 
         daemon.Signal(Signals.SigKill);
@@ -230,6 +224,15 @@ public sealed partial class StreamingTests
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(daemon.Output.Trim(), Is.EqualTo("encoder: configuration error: Encoder:Camera:Url: is required (an rtsp:// or rtsps:// URL)"));
         Assert.That(Directory.Exists(work), Is.False, "nothing may start before the configuration is valid");
+    }
+
+    /// <summary>Waits until FFmpeg streams, lets it stream for <paramref name="streaming"/>, then stops the daemon as systemd would.</summary>
+    private static async Task StreamThenStopWithSigtermAsync(ChildProcess daemon, TimeSpan streaming)
+    {
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await Task.Delay(streaming);
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
     }
 
     private static void AssertNoSecretsIn(string directory, string daemonOutput, string streamKey)

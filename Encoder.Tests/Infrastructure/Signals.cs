@@ -29,27 +29,6 @@ internal static partial class Signals
         }
     }
 
-    /// <summary>The PIDs of running processes named <paramref name="command"/> whose parent is <paramref name="parentPid"/>.</summary>
-    public static IReadOnlyList<int> Children(int parentPid, string command) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0)
-            .Where(pid =>
-            {
-                try
-                {
-                    var status = File.ReadAllText($"/proc/{pid}/status");
-                    return status.Contains($"Name:\t{command}\n", StringComparison.Ordinal)
-                           && status.Contains($"PPid:\t{parentPid}\n", StringComparison.Ordinal)
-                           && !status.Contains("State:\tZ", StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            })
-            .ToList();
-
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
@@ -58,6 +37,17 @@ internal static class ProcessTable
 {
     /// <summary>PIDs of live processes whose command line contains <paramref name="needle"/> (e.g. a test's unique stream key).</summary>
     public static IReadOnlyList<int> WithCommandLineContaining(string needle) =>
+        Live(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains(needle, StringComparison.Ordinal));
+
+    /// <summary>PIDs of live processes named <paramref name="command"/> whose parent is <paramref name="parentPid"/>.</summary>
+    public static IReadOnlyList<int> Children(int parentPid, string command) =>
+        Live(pid =>
+        {
+            var status = File.ReadAllText($"/proc/{pid}/status");
+            return status.Contains($"Name:\t{command}\n", StringComparison.Ordinal) && status.Contains($"PPid:\t{parentPid}\n", StringComparison.Ordinal);
+        });
+
+    private static List<int> Live(Func<int, bool> matches) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && pid != Environment.ProcessId)
@@ -65,15 +55,11 @@ internal static class ProcessTable
             {
                 try
                 {
-                    return File.ReadAllText($"/proc/{pid}/cmdline").Contains(needle, StringComparison.Ordinal) && Signals.IsAlive(pid);
+                    return matches(pid) && Signals.IsAlive(pid);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    return false;
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return false;
+                    return false; // the process ended while we looked
                 }
             })
             .ToList();
