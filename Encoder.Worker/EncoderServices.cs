@@ -23,6 +23,8 @@ public static class EncoderServices
         services.AddSingleton(SecretRedactor.For(options));
         services.AddSingleton<RecordingLayout>();
         services.AddSingleton<ChildProcessThread>();
+        services.AddSingleton<DaemonOutcome>();
+        services.AddSingleton<UploadDrainReport>();
         services.AddSingleton<FfmpegRun>();
         services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
 

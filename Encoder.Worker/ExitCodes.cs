@@ -3,7 +3,18 @@ namespace Encoder;
 /// <summary>The daemon's exit codes (README lists them; systemd and operators act on them).</summary>
 public static class ExitCodes
 {
+    /// <summary>Clean stop: SIGTERM, Ctrl+C or the session's end, with everything stored.</summary>
     public const int Clean = 0;
+
+    /// <summary>An unexpected failure, logged as fatal.</summary>
     public const int Failure = 1;
+
+    /// <summary>Bad configuration; nothing was started.</summary>
     public const int ConfigurationError = 2;
+
+    /// <summary>The drain could not store everything (e.g. S3 down); the local copy is the only one.</summary>
+    public const int UploadsPending = 3;
+
+    /// <summary>Self-termination was due but failed.</summary>
+    public const int TerminationFailed = 4;
 }

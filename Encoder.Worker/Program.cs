@@ -1,5 +1,6 @@
 using Encoder;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Recording;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,7 @@ try
     builder.Services.AddEncoder(options);
     using var host = builder.Build();
     await host.RunAsync();
-    return ExitCodes.Clean;
+    return host.Services.GetRequiredService<DaemonOutcome>().ExitCode;
 }
 #pragma warning disable CA1031 // the last line of defence: log it, exit non-zero
 catch (Exception ex)

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,7 +58,7 @@ public sealed class SegmentUploaderTests
     public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_and_logs_on_stop()
     {
         var store = new LocalFolderStore(_options.Storage.Directory);
-        using var uploader = new SegmentUploader(_options, _layout, store, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = new SegmentUploader(_options, _layout, store, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
         var stored = Path.Combine(_options.Storage.Directory, "class-9");
         Record(segments: 2);
         await File.WriteAllTextAsync(Path.Combine(_layout.LogDirectory, "ffmpeg-run001.log"), "ffmpeg said things");
@@ -98,7 +99,7 @@ public sealed class SegmentUploaderTests
         store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback((string key, ReadOnlyMemory<byte> _, string contentType, CancellationToken _) => calls.Add($"{key} [{contentType}]"))
             .Returns(Task.CompletedTask);
-        using var uploader = new SegmentUploader(_options, _layout, store.Object, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = new SegmentUploader(_options, _layout, store.Object, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
         Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
@@ -113,5 +114,24 @@ public sealed class SegmentUploaderTests
             "class-9/seg_00002.ts",
             "class-9/index.m3u8 [application/vnd.apple.mpegurl]",
         }));
+    }
+
+    [Test]
+    public async Task A_drain_that_cannot_store_everything_reports_what_is_left_and_exits_with_uploads_pending()
+    {
+        var store = new Mock<IRecordingStore>();
+        store.Setup(s => s.PutFileAsync(It.Is<string>(k => k.EndsWith("seg_00001.ts", StringComparison.Ordinal)), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new IOException("storage unavailable"));
+        var report = new UploadDrainReport();
+        var outcome = new DaemonOutcome();
+        using var uploader = new SegmentUploader(_options, _layout, store.Object, report, outcome, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        Record(segments: 3, ended: true);
+
+        await uploader.StartAsync(CancellationToken.None);
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(report.Completed, Is.True);
+        Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/index.m3u8" }));
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,8 @@ public sealed class SegmentUploader(
     EncoderOptions options,
     RecordingLayout layout,
     IRecordingStore store,
+    UploadDrainReport drainReport,
+    DaemonOutcome outcome,
     TimeProvider time,
     ILogger<SegmentUploader> logger) : BackgroundService
 {
@@ -54,6 +57,17 @@ public sealed class SegmentUploader(
         var started = time.GetUtcNow();
         var playlist = await SyncAsync(cancellationToken).ConfigureAwait(false);
         var logs = await StoreLogsAsync(cancellationToken).ConfigureAwait(false);
+        var pending = playlist.Segments.Where(s => !_stored.Contains(s.Uri)).Select(s => Key(s.Uri)).ToList();
+        if (_storedPlaylist is null && File.Exists(layout.PlaylistPath))
+            pending.Add(Key(RecordingLayout.PlaylistFileName));
+        drainReport.Complete(pending);
+        if (pending.Count > 0)
+        {
+            logger.LogError("Upload drain incomplete: {Count} objects are only on this machine, in {Directory}: {Pending}",
+                pending.Count, layout.SessionDirectory, pending);
+            outcome.Report(ExitCodes.UploadsPending);
+        }
+
         logger.LogInformation("Upload drained in {Seconds:0.00}s: {Segments} segments ({Duration:0.0}s), playlist {Playlist}{EndList}, {Logs} logs, in {Destination}",
             (time.GetUtcNow() - started).TotalSeconds, _stored.Count, playlist.TotalDuration.TotalSeconds,
             RecordingLayout.PlaylistFileName, playlist.HasEndList ? " (complete)" : " (no ENDLIST: FFmpeg did not finish cleanly)",
