@@ -1,8 +1,10 @@
 using Encoder.Configuration;
+using Encoder.Egress;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Recording;
+using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +15,8 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// configuration → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → session clock.
+    /// configuration → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → session clock
+    /// → status writer.
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
     {
@@ -25,7 +28,13 @@ public static class EncoderServices
         services.AddSingleton<ChildProcessThread>();
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
-        services.AddSingleton<FfmpegRun>();
+        services.AddSingleton<FfmpegProcess>();
+        services.AddSingleton<EncoderStatus>();
+        services.AddSingleton<IngestPlan>();
+        services.AddSingleton<MpegTsRelay>();
+        services.AddSingleton<EgressLauncher>();
+        services.AddSingleton<IIngestProbe>(_ => new RtmpProbe(TimeSpan.FromSeconds(2)));
+        services.AddSingleton<IngestRouter>();
         services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
 
         services.AddHostedService<SessionAnnouncer>();
@@ -35,6 +44,7 @@ public static class EncoderServices
         services.AddHostedService(sp => sp.GetRequiredService<FfmpegSupervisor>());
         services.AddHostedService<SelfTerminator>();
         services.AddHostedService<SessionClock>();
+        services.AddHostedService<StatusWriter>();
         return services;
     }
 }

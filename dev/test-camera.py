@@ -35,12 +35,13 @@ def parse_args(argv):
     p.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     p.add_argument("--gop", type=int, default=30,
                    help="keyframe interval in frames, x264 key-int-max (default 30)")
+    p.add_argument("--bitrate", type=int, default=800, help="video bitrate in kbit/s (default 800)")
     p.add_argument("--no-audio", action="store_true", help="video only, no AAC track")
     args = p.parse_args(argv)
 
     if not 1 <= args.port <= 65535:
         p.error("--port must be in 1..65535")
-    for name in ("width", "height", "fps", "gop"):
+    for name in ("width", "height", "fps", "gop", "bitrate"):
         if getattr(args, name) <= 0:
             p.error("--%s must be positive" % name)
     if (args.user is None) != (args.password is None):
@@ -56,10 +57,10 @@ def build_launch(args):
         "videotestsrc is-live=true pattern=smpte"
         " ! video/x-raw,width={w},height={h},framerate={fps}/1"
         "{overlay}"
-        " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate=800"
+        " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
         " ! h264parse config-interval=-1"
         " ! rtph264pay name=pay0 pt=96"
-    ).format(w=args.width, h=args.height, fps=args.fps, gop=args.gop, overlay=overlay)
+    ).format(w=args.width, h=args.height, fps=args.fps, gop=args.gop, bitrate=args.bitrate, overlay=overlay)
     if args.no_audio:
         return "( " + video + " )"
     audio = (

@@ -38,6 +38,8 @@ public sealed class EncoderConfigurationTests
     [TestCase("Encoder:SessionId", null, "Encoder:SessionId: is required (it names the recording)")]
     [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode (got 'h265')")]
     [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Kind: s3 is not available in this build yet; use local")]
+    [TestCase("Encoder:Ingest:Mode", "both", "Encoder:Ingest:Mode: cannot be read as one of failover, redundant (got 'both')")]
+    [TestCase("Encoder:Ffmpeg:StallSeconds", "0", "Encoder:Ffmpeg:StallSeconds: must be between 1 and 120")]
     [TestCase("Encoder:Logging:Level", "Chatty", "Encoder:Logging:Level: must be Verbose, Debug, Information, Warning, Error or Fatal")]
     [TestCase("Encoder:Ffmpeg:StopTimeoutSeconds", "200", "Encoder:ShutdownTimeout: must be at least 210s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg)")]
     [TestCase("Encoder:Camra:Url", "rtsp://x/y", "Encoder:Camra:Url: is not a known key (did you mean Encoder:Camera:Url?)")]
@@ -149,6 +151,12 @@ public sealed class EncoderConfigurationTests
         "Ffmpeg:MaxRestartDelaySeconds" => "8",
         "Logging:Level" => "Debug",
         "Logging:Directory" => "/srv/logs",
+        "Ingest:Mode" => "redundant",
+        "Ingest:ProbeIntervalSeconds" => "1.5",
+        "Ingest:ReturnWindowSeconds" => "45",
+        "Ffmpeg:StallSeconds" => "7",
+        "Status:Path" => "/run/encoder/status.json",
+        "Status:LogIntervalSeconds" => "30",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };
 }

@@ -5,66 +5,70 @@ namespace Encoder.Tests.Ffmpeg;
 
 public sealed class FfmpegArgumentsTests
 {
-    private static EncoderOptions Options(VideoMode mode = VideoMode.Copy, string primary = "rtmp://a.example.com/live/key1") => new()
+
+    private static EncoderOptions Options(VideoMode mode = VideoMode.Copy) => new()
     {
         SessionId = "s",
         Camera = new CameraOptions { Url = "rtsp://u:p@10.0.0.5/s", TimeoutSeconds = 5 },
-        Ingest = new IngestOptions { Primary = primary },
+        Ingest = new IngestOptions { Primary = "rtmp://a.example.com/live/key1" },
         Recording = new RecordingOptions { SegmentSeconds = 6 },
         Video = new VideoOptions { Mode = mode, Preset = "veryfast", BitrateKbps = 3000 },
     };
 
+    private static IReadOnlyList<string> Recorder(VideoMode mode = VideoMode.Copy, bool continues = false) =>
+        FfmpegArguments.Recorder(Options(mode), continues, relayPort: 40001);
+
     private static string Value(IReadOnlyList<string> args, string flag) => args[args.ToList().IndexOf(flag) + 1];
 
     [Test]
-    public void Pulls_the_camera_over_tcp_with_a_socket_timeout_and_reports_progress_on_stdout()
+    public void The_recorder_pulls_the_camera_over_tcp_with_a_socket_timeout_and_reports_progress_on_stdout()
     {
-        var args = FfmpegArguments.Build(Options(), continuesRecording: false);
+        var args = Recorder();
 
         Assert.That(Value(args, "-rtsp_transport"), Is.EqualTo("tcp"));
         Assert.That(Value(args, "-timeout"), Is.EqualTo("5000000"));
         Assert.That(Value(args, "-i"), Is.EqualTo("rtsp://u:p@10.0.0.5/s"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
-        Assert.That(Value(args, "-stats_period"), Is.EqualTo("1"));
+        Assert.That(Value(args, "-stats_period"), Is.EqualTo("0.5"));
         Assert.That(args, Does.Not.Contain("-nostdin"), "stopping with 'q' needs stdin");
     }
 
     [Test]
-    public void Maps_the_first_video_and_an_optional_audio_stream_and_encodes_AAC_48kHz_128k_stereo()
+    public void The_recorder_maps_the_first_video_and_an_optional_audio_stream_and_encodes_AAC_48kHz_128k_stereo()
     {
-        var args = FfmpegArguments.Build(Options(), continuesRecording: false);
+        var args = string.Join(' ', Recorder());
 
-        Assert.That(string.Join(' ', args), Does.Contain("-map 0:v:0 -map 0:a:0? "));
-        Assert.That(string.Join(' ', args), Does.Contain("-c:a aac -ar 48000 -ac 2 -b:a 128k"));
+        Assert.That(args, Does.Contain("-map 0:v:0 -map 0:a:0? "));
+        Assert.That(args, Does.Contain("-c:a aac -ar 48000 -ac 2 -b:a 128k"));
     }
 
     [TestCase(VideoMode.Copy, "-c:v copy")]
     [TestCase(VideoMode.Transcode, "-c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 3000k -maxrate 3000k -bufsize 6000k -force_key_frames expr:gte(t,n_forced*6) -sc_threshold 0 -flags +global_header")]
     public void Video_is_copied_or_transcoded_with_a_keyframe_on_every_segment_boundary(VideoMode mode, string expected) =>
-        Assert.That(string.Join(' ', FfmpegArguments.Build(Options(mode), continuesRecording: false)), Does.Contain(expected));
+        Assert.That(string.Join(' ', Recorder(mode)), Does.Contain(expected));
 
     [TestCase(false, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
     [TestCase(true, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=append_list+temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
-    public void Records_HLS_with_a_playlist_complete_from_the_first_segment_and_continues_it_after_a_restart(bool continues, string expectedHls)
-    {
-        var tee = FfmpegArguments.Build(Options(), continues)[^1];
+    public void Records_HLS_with_a_playlist_complete_from_the_first_segment_and_continues_it_after_a_restart(bool continues, string expectedHls) =>
+        Assert.That(Recorder(continues: continues)[^1].Split('|')[0], Is.EqualTo(expectedHls));
 
-        Assert.That(tee.Split('|')[0], Is.EqualTo(expectedHls));
+    [Test]
+    public void The_recorder_relays_MPEG_TS_over_loopback_UDP_and_never_waits_for_it()
+    {
+        var args = Recorder();
+
+        Assert.That(Value(args, "-f"), Is.EqualTo("tee"));
+        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore]udp://127.0.0.1:40001?pkt_size=1316" }));
+        Assert.That(string.Join(' ', args), Does.Not.Contain("rtmp://"), "the recorder never talks to an ingest");
     }
 
     [Test]
-    public void Pushes_FLV_to_the_ingest_behind_a_recovering_fifo_so_an_ingest_fault_never_stops_the_recording()
+    public void An_egress_copies_the_relay_to_its_ingest_as_FLV_with_a_socket_timeout()
     {
-        var args = FfmpegArguments.Build(Options(), continuesRecording: false);
+        var args = FfmpegArguments.Egress(40002, "rtmp://b.example.com/live/key2", timeoutSeconds: 5);
 
-        Assert.That(Value(args, "-f"), Is.EqualTo("tee"));
-        Assert.That(args[^1].Split('|')[1], Is.EqualTo(
-            @"[f=flv:onfail=ignore:use_fifo=1:fifo_options=drop_pkts_on_overflow=1\\\:attempt_recovery=1\\\:recovery_wait_time=1\\\:max_recovery_attempts=0]rtmp://a.example.com/live/key1"));
+        Assert.That(string.Join(' ', args), Does.EndWith(
+            "-analyzeduration 1000000 -f mpegts -i tcp://127.0.0.1:40002 -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
+        Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
     }
-
-    [TestCase("rtmp://h/live/plain-key", "rtmp://h/live/plain-key")]
-    [TestCase("rtmp://h/live/a|b", @"rtmp://h/live/a\|b")]
-    [TestCase(@"rtmp://h/live/it's\[x]", @"rtmp://h/live/it\'s\\\[x\]")]
-    public void Escapes_tee_syntax_in_the_ingest_url(string url, string expected) =>
-        Assert.That(FfmpegArguments.EscapeTeeTarget(url), Is.EqualTo(expected));
 }

@@ -9,11 +9,13 @@ internal sealed class TestCamera : IAsyncDisposable
     private ChildProcess? _process;
 
     private readonly bool _audio;
+    private readonly int _bitrateKbps;
 
-    private TestCamera(int port, bool audio)
+    private TestCamera(int port, bool audio, int bitrateKbps)
     {
         Port = port;
         _audio = audio;
+        _bitrateKbps = bitrateKbps;
     }
 
     public int Port { get; }
@@ -22,9 +24,9 @@ internal sealed class TestCamera : IAsyncDisposable
 
     public string Url => $"rtsp://{User}:{Password}@127.0.0.1:{Port}/camera";
 
-    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true)
+    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true, int bitrateKbps = 800)
     {
-        var camera = new TestCamera(port ?? FreePort.Next(), audio);
+        var camera = new TestCamera(port ?? FreePort.Next(), audio, bitrateKbps);
         await camera.RestartAsync();
         return camera;
     }
@@ -35,14 +37,24 @@ internal sealed class TestCamera : IAsyncDisposable
         List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", User, "--password", Password];
         if (!_audio)
             arguments.Add("--no-audio");
+        arguments.AddRange(["--bitrate", _bitrateKbps.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         _process = ChildProcess.Start(RepoPaths.Dev("test-camera.py"), arguments);
         await _process.WaitForLineAsync("^READY ", TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>The camera hangs: connection open, nothing sent (SIGSTOP); <see cref="Thaw"/> resumes it.</summary>
+    public void Freeze() => Signals.Send(Pid, Signals.SigStop);
+
+    public void Thaw() => Signals.Send(Pid, Signals.SigCont);
+
     public async Task StopAsync()
     {
         if (_process is not null)
+        {
+            Thaw();
             await _process.DisposeAsync();
+        }
+
         _process = null;
     }
 

@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
+using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,14 +15,14 @@ public sealed class LifecycleOrderTests
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
-        builder.Services.AddEncoder(new EncoderOptions { SessionId = "s" });
+        builder.Services.AddEncoder(new EncoderOptions { SessionId = "s", Ingest = new IngestOptions { Primary = "rtmp://h/live/k" } });
         using var host = builder.Build();
 
         var order = host.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(SessionAnnouncer), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock),
+            typeof(SessionAnnouncer), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
             "self-termination acts in StoppedAsync, after every service has stopped");

@@ -44,6 +44,7 @@ public sealed class SecretRedactorTests
     [TestCase("rtsp://other:hunter2@cam2.local/s", "rtsp://other:***@cam2.local/s")]
     [TestCase("rtmps://other.example.com/app/unconfigured-key?x=1 done", "rtmps://other.example.com/app/*** done")]
     [TestCase("see https://docs.example.com/path/page", "see https://docs.example.com/path/page")]
+    [TestCase("(secondary rtmp://h:1936/live/some-key); video copy", "(secondary rtmp://h:1936/live/***); video copy")]
     public void Masks_any_url_password_or_rtmp_key_even_when_not_configured(string line, string expected) =>
         Assert.That(Redactor.Redact(line), Is.EqualTo(expected));
 

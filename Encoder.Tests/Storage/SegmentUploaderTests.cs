@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Recording;
+using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -58,7 +59,7 @@ public sealed class SegmentUploaderTests
     public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_and_logs_on_stop()
     {
         var store = new LocalFolderStore(_options.Storage.Directory);
-        using var uploader = new SegmentUploader(_options, _layout, store, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = new SegmentUploader(_options, _layout, store, new UploadDrainReport(), new DaemonOutcome(), new EncoderStatus(TimeProvider.System), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
         var stored = Path.Combine(_options.Storage.Directory, "class-9");
         Record(segments: 2);
         await File.WriteAllTextAsync(Path.Combine(_layout.LogDirectory, "ffmpeg-run001.log"), "ffmpeg said things");
@@ -99,7 +100,7 @@ public sealed class SegmentUploaderTests
         store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback((string key, ReadOnlyMemory<byte> _, string contentType, CancellationToken _) => calls.Add($"{key} [{contentType}]"))
             .Returns(Task.CompletedTask);
-        using var uploader = new SegmentUploader(_options, _layout, store.Object, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = new SegmentUploader(_options, _layout, store.Object, new UploadDrainReport(), new DaemonOutcome(), new EncoderStatus(TimeProvider.System), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
         Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
@@ -124,7 +125,7 @@ public sealed class SegmentUploaderTests
             .ThrowsAsync(new IOException("storage unavailable"));
         var report = new UploadDrainReport();
         var outcome = new DaemonOutcome();
-        using var uploader = new SegmentUploader(_options, _layout, store.Object, report, outcome, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = new SegmentUploader(_options, _layout, store.Object, report, outcome, new EncoderStatus(TimeProvider.System), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
         Record(segments: 3, ended: true);
 
         await uploader.StartAsync(CancellationToken.None);

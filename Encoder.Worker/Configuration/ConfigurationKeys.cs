@@ -14,6 +14,9 @@ public static class ConfigurationKeys
         "Camera:TimeoutSeconds",
         "Ingest:Primary",
         "Ingest:Secondary",
+        "Ingest:Mode",
+        "Ingest:ProbeIntervalSeconds",
+        "Ingest:ReturnWindowSeconds",
         "Recording:Directory",
         "Recording:SegmentSeconds",
         "Video:Mode",
@@ -27,8 +30,11 @@ public static class ConfigurationKeys
         "Ffmpeg:StopTimeoutSeconds",
         "Ffmpeg:RestartDelaySeconds",
         "Ffmpeg:MaxRestartDelaySeconds",
+        "Ffmpeg:StallSeconds",
         "Logging:Level",
         "Logging:Directory",
+        "Status:Path",
+        "Status:LogIntervalSeconds",
     ];
 
     /// <summary>The full key as an operator writes it, e.g. <c>Encoder:Camera:Url</c>.</summary>

@@ -55,6 +55,7 @@ public static partial class EncoderConfiguration
     {
         "Encoder.Configuration.VideoMode" => ["copy", "transcode"],
         "Encoder.Configuration.StorageKind" => ["local", "s3"],
+        "Encoder.Configuration.IngestMode" => ["failover", "redundant"],
         _ => [type],
     };
 

@@ -17,6 +17,7 @@ public sealed record EncoderOptions
     public SessionOptions Session { get; set; } = new();
     public FfmpegOptions Ffmpeg { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
+    public StatusOptions Status { get; set; } = new();
 
     /// <summary>How long the whole stop (FFmpeg flush, upload drain, termination) may take. The default value is 2 minutes.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMinutes(2);
@@ -38,6 +39,21 @@ public sealed record IngestOptions
 
     /// <summary>The CDN's secondary (fallback) slot, same form as <see cref="Primary"/>. Optional.</summary>
     public string? Secondary { get; set; }
+
+    /// <summary><c>failover</c> streams to one slot at a time; <c>redundant</c> to both at once. The default value is failover.</summary>
+    public IngestMode Mode { get; set; } = IngestMode.Failover;
+
+    /// <summary>While on the secondary, how often the primary is probed. The default value is 2 seconds.</summary>
+    public double ProbeIntervalSeconds { get; set; } = 2;
+
+    /// <summary>How long the primary must answer probes before the stream returns to it. The default value is 30 seconds.</summary>
+    public double ReturnWindowSeconds { get; set; } = 30;
+}
+
+public enum IngestMode
+{
+    Failover,
+    Redundant,
 }
 
 public sealed record RecordingOptions
@@ -99,8 +115,11 @@ public sealed record FfmpegOptions
     /// <summary>How long FFmpeg may take to finish its last segment after being asked to stop, before it is interrupted and then killed. The default value is 10 seconds.</summary>
     public int StopTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>The first restart delay after FFmpeg exits unexpectedly; it doubles up to <see cref="MaxRestartDelaySeconds"/>. The default value is 1 second.</summary>
-    public double RestartDelaySeconds { get; set; } = 1;
+    /// <summary>The first restart delay after FFmpeg exits unexpectedly (±20 % jitter); it doubles up to <see cref="MaxRestartDelaySeconds"/>. The default value is 0.5 seconds.</summary>
+    public double RestartDelaySeconds { get; set; } = 0.5;
+
+    /// <summary>FFmpeg alive but not progressing for this long is killed and restarted (or failed over). The default value is 5 seconds.</summary>
+    public double StallSeconds { get; set; } = 5;
 
     /// <summary>The cap on the restart delay. The default value is 10 seconds.</summary>
     public double MaxRestartDelaySeconds { get; set; } = 10;
@@ -113,4 +132,13 @@ public sealed record LoggingOptions
 
     /// <summary>Where the daemon's rolling log and FFmpeg's per-run logs go. The default value is the session's recording folder's <c>logs/</c>.</summary>
     public string? Directory { get; set; }
+}
+
+public sealed record StatusOptions
+{
+    /// <summary>Where the status JSON is rewritten every second. The default value is the session's recording folder's <c>status.json</c>.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>How often a one-line status summary is logged. The default value is 60 seconds.</summary>
+    public double LogIntervalSeconds { get; set; } = 60;
 }

@@ -35,6 +35,11 @@ public static partial class EncoderOptionsValidator
                 Fail("Ingest:Secondary", "must differ from Encoder:Ingest:Primary");
         }
 
+        if (options.Ingest.ProbeIntervalSeconds is < 0.1 or > 60)
+            Fail("Ingest:ProbeIntervalSeconds", "must be between 0.1 and 60");
+        if (options.Ingest.ReturnWindowSeconds is < 0 or > 3600)
+            Fail("Ingest:ReturnWindowSeconds", "must be between 0 and 3600");
+
         if (string.IsNullOrWhiteSpace(options.Recording.Directory))
             Fail("Recording:Directory", "is required");
         if (options.Recording.SegmentSeconds is < 1 or > 60)
@@ -66,6 +71,11 @@ public static partial class EncoderOptionsValidator
             Fail("Ffmpeg:RestartDelaySeconds", "must be more than 0 and at most 300");
         if (options.Ffmpeg.MaxRestartDelaySeconds < options.Ffmpeg.RestartDelaySeconds || options.Ffmpeg.MaxRestartDelaySeconds > 600)
             Fail("Ffmpeg:MaxRestartDelaySeconds", "must be at least Encoder:Ffmpeg:RestartDelaySeconds and at most 600");
+
+        if (options.Ffmpeg.StallSeconds is < 1 or > 120)
+            Fail("Ffmpeg:StallSeconds", "must be between 1 and 120");
+        if (options.Status.LogIntervalSeconds is < 1 or > 86400)
+            Fail("Status:LogIntervalSeconds", "must be between 1 and 86400");
 
         if (!Enum.TryParse<LogEventLevel>(options.Logging.Level, ignoreCase: true, out _) || int.TryParse(options.Logging.Level, out _))
             Fail("Logging:Level", "must be Verbose, Debug, Information, Warning, Error or Fatal");

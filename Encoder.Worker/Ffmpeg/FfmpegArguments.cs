@@ -1,15 +1,15 @@
 using System.Globalization;
-using System.Text;
 using Encoder.Configuration;
 using Encoder.Recording;
 
 namespace Encoder.Ffmpeg;
 
 /// <summary>
-/// The FFmpeg command for a class, as an argument list (never a shell string). One FFmpeg pulls the camera once and
-/// a tee muxer writes two outputs from the same packets: HLS into the session folder (FFmpeg's working directory) and
-/// FLV to the ingest. The ingest output runs behind its own fifo with <c>onfail=ignore</c> and recovery, so an ingest
-/// that dies or stalls never stops or gaps the recording.
+/// The FFmpeg commands, as argument lists (never a shell string). The <b>recorder</b> pulls the camera once and a tee
+/// muxer writes the same packets to HLS in the session folder (its working directory) and, as MPEG-TS over loopback
+/// UDP, to the daemon's relay. Sending UDP never blocks and nobody has to listen, so nothing an ingest does can stall
+/// or gap the recording. One <b>egress</b> per slot reads the relay over TCP and pushes FLV to the ingest; it can
+/// fail, stall or be switched to another slot while the recorder goes on.
 /// </summary>
 public static class FfmpegArguments
 {
@@ -18,13 +18,14 @@ public static class FfmpegArguments
 
     /// <param name="options">The validated options.</param>
     /// <param name="continuesRecording">True when a playlist from an earlier run exists: numbering continues and the gap is marked.</param>
-    public static IReadOnlyList<string> Build(EncoderOptions options, bool continuesRecording)
+    /// <param name="relayPort">The daemon's loopback UDP relay input.</param>
+    public static IReadOnlyList<string> Recorder(EncoderOptions options, bool continuesRecording, int relayPort)
     {
         ArgumentNullException.ThrowIfNull(options);
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
-            "-progress", "pipe:1", "-stats_period", "1",
+            "-progress", "pipe:1", "-stats_period", "0.5",
             "-rtsp_transport", "tcp",
             "-timeout", Microseconds(options.Camera.TimeoutSeconds),
             "-i", options.Camera.Url,
@@ -33,8 +34,30 @@ public static class FfmpegArguments
 
         args.AddRange(VideoCodec(options));
         args.AddRange(["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
-        args.AddRange(["-f", "tee", string.Join('|', HlsOutput(options, continuesRecording), IngestOutput(options.Ingest.Primary))]);
+        args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort)}"]);
         return args;
+    }
+
+    /// <summary>
+    /// Reads the relay on <paramref name="relayPort"/> and pushes it unchanged as FLV to <paramref name="ingestUrl"/>.
+    /// The relay starts every reader with at least one whole GOP, so one second of analysis always finds the codec headers.
+    /// </summary>
+    public static IReadOnlyList<string> Egress(int relayPort, string ingestUrl, int timeoutSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(ingestUrl);
+        return
+        [
+            "-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
+            "-progress", "pipe:1", "-stats_period", "0.5",
+            "-analyzeduration", "1000000",
+            "-f", "mpegts",
+            "-i", $"tcp://127.0.0.1:{Invariant(relayPort)}",
+            "-map", "0:v:0", "-map", "0:a:0?",
+            "-c", "copy",
+            "-rw_timeout", Microseconds(timeoutSeconds),
+            "-flvflags", "no_duration_filesize",
+            "-f", "flv", ingestUrl,
+        ];
     }
 
     private static IEnumerable<string> VideoCodec(EncoderOptions options) => options.Video.Mode switch
@@ -68,25 +91,7 @@ public static class FfmpegArguments
                RecordingLayout.PlaylistFileName;
     }
 
-    private static string IngestOutput(string url) =>
-        "[f=flv:onfail=ignore:use_fifo=1:fifo_options=" +
-        @"drop_pkts_on_overflow=1\\\:attempt_recovery=1\\\:recovery_wait_time=1\\\:max_recovery_attempts=0" +
-        "]" + EscapeTeeTarget(url);
-
-    /// <summary>Escapes what the tee muxer would read as syntax in a slave's target (backslash, quote, '|', leading '[').</summary>
-    public static string EscapeTeeTarget(string target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        var escaped = new StringBuilder(target.Length);
-        foreach (var c in target)
-        {
-            if (c is '\\' or '\'' or '|' or '[' or ']')
-                escaped.Append('\\');
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
+    private static string RelayOutput(int port) => $"[f=mpegts:onfail=ignore]udp://127.0.0.1:{Invariant(port)}?pkt_size=1316";
 
     private static string Microseconds(int seconds) => Invariant(seconds * 1_000_000L);
 

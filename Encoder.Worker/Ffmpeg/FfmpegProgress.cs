@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Encoder.Ffmpeg;
 
 /// <summary>One block of FFmpeg's <c>-progress</c> output.</summary>
-public sealed record FfmpegProgress(long Frame, TimeSpan OutTime, double? Speed, bool IsEnd);
+public sealed record FfmpegProgress(long Frame, TimeSpan OutTime, double? Speed, bool IsEnd, long? TotalSize = null);
 
 /// <summary>Collects <c>key=value</c> lines until the <c>progress=</c> line that ends a block.</summary>
 public sealed class FfmpegProgressParser
@@ -30,7 +30,8 @@ public sealed class FfmpegProgressParser
                 ? TimeSpan.FromMicroseconds(us)
                 : TimeSpan.Zero,
             Speed: double.TryParse(_block.GetValueOrDefault("speed")?.TrimEnd('x'), NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) ? speed : null,
-            IsEnd: value == "end");
+            IsEnd: value == "end",
+            TotalSize: long.TryParse(_block.GetValueOrDefault("total_size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) ? size : null);
         _block.Clear();
         return progress;
     }

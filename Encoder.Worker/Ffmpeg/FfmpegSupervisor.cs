@@ -1,117 +1,155 @@
 using System.Globalization;
 using Encoder.Configuration;
+using Encoder.Egress;
 using Encoder.Recording;
+using Encoder.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Encoder.Ffmpeg;
 
 /// <summary>
-/// Keeps FFmpeg running for the whole class. A live camera never ends, so every exit before the daemon stops is a
-/// failure: FFmpeg is restarted after a doubling, capped delay, and the recording continues where it left off.
-/// On stop, FFmpeg is asked to finish its last segment before the uploader drains.
+/// Keeps the class on air: the recorder (camera → HLS + relay) and the ingest router (relay → CDN) run side by side.
+/// A live camera never ends, so every recorder exit before the stop is a failure: it is restarted under a Polly retry
+/// (first retry within a second, exponential with jitter, capped, never giving up), and the recording continues in
+/// the same playlist. On stop, both are asked to finish; the recorder writes its last segment and ENDLIST.
 /// </summary>
 public sealed class FfmpegSupervisor(
     EncoderOptions options,
     RecordingLayout layout,
-    FfmpegRun ffmpeg,
+    IngestPlan plan,
+    MpegTsRelay relay,
+    FfmpegProcess ffmpeg,
+    IngestRouter router,
+    EncoderStatus status,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
-    private static readonly TimeSpan ReminderInterval = TimeSpan.FromMinutes(1);
-    private readonly FailureStreak _streak = new(ReminderInterval);
+    private readonly FailureStreak _streak = new(TimeSpan.FromMinutes(1));
     private long _recordedTicks;
 
-    /// <summary>Media time recorded by all finished runs.</summary>
+    /// <summary>Media time recorded by all finished recorder runs.</summary>
     public TimeSpan Recorded => TimeSpan.FromTicks(Interlocked.Read(ref _recordedTicks));
 
     public int Runs { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Let the host finish starting before the first (slow) process start.
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        relay.Start();
+        // On stop, end the egresses' input so they finish at once instead of waiting on a silent relay.
+        await using var onStop = stoppingToken.Register(relay.DisconnectAll).ConfigureAwait(false);
+        await Task.WhenAll(RecordAsync(stoppingToken), router.RunAsync(stoppingToken)).ConfigureAwait(false);
+    }
+
+    private async Task RecordAsync(CancellationToken stoppingToken)
+    {
+        var pipeline = new ResiliencePipelineBuilder<FfmpegExit>()
+            .AddRetry(new RetryStrategyOptions<FfmpegExit>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { StoppedOnRequest: false }),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.Delay(_streak.Failures,
+                    TimeSpan.FromSeconds(options.Ffmpeg.RestartDelaySeconds), TimeSpan.FromSeconds(options.Ffmpeg.MaxRestartDelaySeconds),
+                    Random.Shared.NextDouble())),
+                OnRetry = args =>
+                {
+                    ReportFailure(args.Outcome.Result!, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
         {
-            Runs++;
-            var run = Runs;
-            var continues = File.Exists(layout.PlaylistPath);
-            if (run == 1 || _streak.StartedAt is null)
-                logger.LogInformation("Starting FFmpeg run {Run}: {Camera} -> {Ingest}, recording to {Directory}{Continues}",
-                    run, options.Camera.Url, options.Ingest.Primary, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "");
-
-            var result = await RunOnceAsync(run, continues, stoppingToken).ConfigureAwait(false);
-
-            Interlocked.Add(ref _recordedTicks, (result.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
-            if (result.StoppedOnRequest)
-            {
-                logger.LogInformation("FFmpeg run {Run} stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs",
-                    run, result.ExitCode, Recorded.TotalSeconds);
-                break;
-            }
-
-            var reason = Describe(result);
-            var delay = RestartBackoff.Delay(Math.Max(_streak.Failures + 1, 1),
-                TimeSpan.FromSeconds(options.Ffmpeg.RestartDelaySeconds), TimeSpan.FromSeconds(options.Ffmpeg.MaxRestartDelaySeconds));
-            switch (_streak.Failed(time.GetUtcNow(), reason))
-            {
-                case FailureReport.OutageStarted:
-                    logger.LogWarning("FFmpeg run {Run} ended after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
-                        run, result.Duration.TotalSeconds, reason, delay.TotalSeconds);
-                    break;
-                case FailureReport.StillFailing:
-                    logger.LogWarning("FFmpeg still failing after {Attempts} attempts over {OutageSeconds:0}s: {Reason}. Next try in {DelaySeconds:0.0}s",
-                        _streak.Failures, (time.GetUtcNow() - _streak.StartedAt!.Value).TotalSeconds, reason, delay.TotalSeconds);
-                    break;
-                default:
-                    logger.LogDebug("FFmpeg run {Run} failed: {Reason}; next try in {DelaySeconds:0.0}s", run, reason, delay.TotalSeconds);
-                    break;
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            var last = await pipeline.ExecuteAsync(RecordOnceAsync, stoppingToken).ConfigureAwait(false);
+            logger.LogInformation("Recorder stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs", last.ExitCode, Recorded.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Recorder stopped between runs; {RecordedSeconds:0.0}s recorded in all runs", Recorded.TotalSeconds);
         }
     }
 
-    /// <summary>One run; a run that cannot even start is a failed run like any other, never a fault of the service.</summary>
-    private async Task<FfmpegRunResult> RunOnceAsync(int run, bool continues, CancellationToken stoppingToken)
+    private async ValueTask<FfmpegExit> RecordOnceAsync(CancellationToken stoppingToken)
     {
+        Runs++;
+        var run = Runs;
+        var continues = File.Exists(layout.PlaylistPath);
+        if (_streak.StartedAt is null)
+            logger.LogInformation("Starting recorder run {Run}: {Camera} -> {Directory}{Continues}; relaying to {Slots}",
+                run, options.Camera.Url, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "",
+                string.Join(", ", plan.Slots.Select(s => $"{s.Name} {s.Url}")));
+
         var healthy = false;
         var startedAt = time.GetUtcNow();
+        var invocation = new FfmpegInvocation(
+            $"Recorder run {run}",
+            FfmpegArguments.Recorder(options, continues, relay.InputPort),
+            layout.SessionDirectory,
+            layout.FfmpegLogPath("recorder", run, startedAt),
+            TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds));
+        status.RecorderStarting();
+        relay.Reset();
+        FfmpegExit exit;
         try
         {
-            return await ffmpeg.RunAsync(run, continues, progress =>
+            exit = await ffmpeg.RunAsync(invocation, progress =>
             {
+                status.RecorderProgress(progress);
                 if (healthy || progress.Frame <= 0)
                     return;
                 healthy = true;
                 if (_streak.Recovered(time.GetUtcNow()) is { } outage)
-                    logger.LogInformation("FFmpeg is streaming again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+                    logger.LogInformation("Camera back: recording again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
                 else
-                    logger.LogInformation("FFmpeg run {Run} is streaming", run);
+                    logger.LogInformation("Recorder run {Run} is streaming", run);
             }, stoppingToken).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // whatever stopped FFmpeg from running, the answer is to try again
+#pragma warning disable CA1031 // whatever kept FFmpeg from running, the answer is to try again
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            logger.LogDebug(ex, "FFmpeg run {Run} could not run", run);
-            return new FfmpegRunResult(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stoppingToken.IsCancellationRequested);
+            logger.LogDebug(ex, "Recorder run {Run} could not run", run);
+            exit = new FfmpegExit(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stoppingToken.IsCancellationRequested, false);
+        }
+
+        Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
+        if (!exit.StoppedOnRequest)
+        {
+            if (healthy)
+                _streak.Recovered(time.GetUtcNow()); // a run that recorded resets the backoff
+            status.RecorderEnded(Describe(exit), restarting: true);
+        }
+
+        return exit;
+    }
+
+    private void ReportFailure(FfmpegExit exit, TimeSpan delay)
+    {
+        var reason = Describe(exit);
+        switch (_streak.Failed(time.GetUtcNow(), reason))
+        {
+            case FailureReport.OutageStarted:
+                logger.LogWarning("Recorder stopped after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
+                    exit.Duration.TotalSeconds, reason, delay.TotalSeconds);
+                break;
+            case FailureReport.StillFailing:
+                logger.LogWarning("Recorder still failing after {Attempts} attempts over {OutageSeconds:0}s: {Reason}. Next try in {DelaySeconds:0.0}s",
+                    _streak.Failures, (time.GetUtcNow() - _streak.StartedAt!.Value).TotalSeconds, reason, delay.TotalSeconds);
+                break;
+            default:
+                logger.LogDebug("Recorder failed: {Reason}; next try in {DelaySeconds:0.0}s", reason, delay.TotalSeconds);
+                break;
         }
     }
 
-    private static string Describe(FfmpegRunResult result)
+    private static string Describe(FfmpegExit exit)
     {
-        var code = result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none";
-        return result.LastError is { Length: > 0 } error
-            ? $"{error} (exit code {code})"
-            : result.ExitCode == 0
+        var code = exit.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        return exit.LastError is { Length: > 0 } error
+            ? exit.Stalled ? error : $"{error} (exit code {code})"
+            : exit.ExitCode == 0
                 ? "the camera stream ended (exit code 0)"
                 : $"exit code {code}";
     }

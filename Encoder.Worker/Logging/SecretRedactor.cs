@@ -73,7 +73,7 @@ public sealed partial class SecretRedactor
     [GeneratedRegex(@"(?<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'""]*:)[^/\s'""]*@")]
     private static partial Regex UrlPassword();
 
-    /// <summary><c>rtmp[s]://host/app/</c> then the key (and any query) up to a quote, space or tee separator.</summary>
-    [GeneratedRegex(@"(?<head>rtmps?://[^/\s'""]+/[^/\s'""?]+/)[^\s'""|\]]+", RegexOptions.IgnoreCase)]
+    /// <summary><c>rtmp[s]://host/app/</c> then the key (and any query) up to a quote, space, bracket, separator or punctuation that ends a sentence.</summary>
+    [GeneratedRegex(@"(?<head>rtmps?://[^/\s'""]+/[^/\s'""?]+/)[^\s'""|\]\),;]+", RegexOptions.IgnoreCase)]
     private static partial Regex RtmpStreamKey();
 }

@@ -17,7 +17,9 @@ public sealed class RecordingLayout(EncoderOptions options)
         ? Path.GetFullPath(directory)
         : Path.Combine(SessionDirectory, "logs");
 
-    /// <summary>One log per FFmpeg run; the timestamp keeps runs of a restarted daemon apart.</summary>
-    public string FfmpegLogPath(int run, DateTimeOffset startedAt) =>
-        Path.Combine(LogDirectory, string.Create(CultureInfo.InvariantCulture, $"ffmpeg-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-run{run:D3}.log"));
+    public string StatusPath => options.Status.Path is { Length: > 0 } path ? Path.GetFullPath(path) : Path.Combine(SessionDirectory, "status.json");
+
+    /// <summary>One log per FFmpeg run (<paramref name="role"/>: recorder, egress-primary, ...); the timestamp keeps runs of a restarted daemon apart.</summary>
+    public string FfmpegLogPath(string role, int run, DateTimeOffset startedAt) =>
+        Path.Combine(LogDirectory, string.Create(CultureInfo.InvariantCulture, $"ffmpeg-{role}-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-run{run:D3}.log"));
 }

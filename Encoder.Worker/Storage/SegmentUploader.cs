@@ -2,6 +2,7 @@ using System.Text;
 using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Recording;
+using Encoder.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class SegmentUploader(
     IRecordingStore store,
     UploadDrainReport drainReport,
     DaemonOutcome outcome,
+    EncoderStatus status,
     TimeProvider time,
     ILogger<SegmentUploader> logger) : BackgroundService
 {
@@ -100,6 +102,7 @@ public sealed class SegmentUploader(
                 _storedPlaylist = text;
             }
 
+            status.Segments(playlist.Segments.Count, _stored.Count);
             if (_failing)
                 logger.LogInformation("Storage works again; {Segments} segments stored", _stored.Count);
             _failing = false;

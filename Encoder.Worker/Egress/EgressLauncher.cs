@@ -1,0 +1,22 @@
+using Encoder.Configuration;
+using Encoder.Ffmpeg;
+using Encoder.Recording;
+using Encoder.Status;
+
+namespace Encoder.Egress;
+
+/// <summary>Starts egress sessions, numbering each slot's runs for their logs.</summary>
+public sealed class EgressLauncher(
+    EncoderOptions options, RecordingLayout layout, MpegTsRelay relay, FfmpegProcess ffmpeg, EncoderStatus status, TimeProvider time)
+{
+    private readonly Dictionary<string, int> _runs = [];
+
+    public EgressSession Start(IngestSlot slot, CancellationToken daemonStop)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        int run;
+        lock (_runs)
+            run = _runs[slot.Name] = _runs.GetValueOrDefault(slot.Name) + 1;
+        return EgressSession.Start(slot, run, relay.OutputPort, options, layout, ffmpeg, status, time, daemonStop);
+    }
+}

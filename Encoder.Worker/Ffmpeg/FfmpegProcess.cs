@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CliWrap;
+using Encoder.Configuration;
+using Encoder.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Encoder.Ffmpeg;
+
+/// <summary>One FFmpeg to run: what it is called in logs, its arguments, where it runs and logs, and when it counts as stalled.</summary>
+/// <param name="StallTimeout">No advancing progress for this long after the first progress → killed as stalled.</param>
+/// <param name="IsStallExpected">Asked when the stall timeout passes: true when silence is not this process's fault (e.g. an egress whose input, the recorder, is down).</param>
+/// <param name="StopGrace">How long <c>q</c> may take before SIGINT; null means <c>Ffmpeg:StopTimeoutSeconds</c>.</param>
+public sealed record FfmpegInvocation(
+    string Name,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    string LogPath,
+    TimeSpan StallTimeout,
+    Func<bool>? IsStallExpected = null,
+    TimeSpan? StopGrace = null);
+
+/// <summary>How one FFmpeg run ended.</summary>
+/// <param name="ExitCode">The exit code, or null when it had to be interrupted or killed.</param>
+/// <param name="StoppedOnRequest">True when the run ended because the caller asked it to stop.</param>
+/// <param name="Stalled">True when the watchdog killed it for not progressing.</param>
+/// <param name="LastError">FFmpeg's last error line (redacted), if any.</param>
+public sealed record FfmpegExit(int? ExitCode, TimeSpan Duration, FfmpegProgress? LastProgress, string? LastError, bool StoppedOnRequest, bool Stalled);
+
+/// <summary>
+/// Runs one FFmpeg as a child that dies with the daemon: progress from stdout, stderr into a redacted per-run log,
+/// and a watchdog that kills it when its progress stops advancing (a live source never pauses: silence is a fault).
+/// Stopping escalates: <c>q</c> on stdin (FFmpeg finishes the segment and writes <c>#EXT-X-ENDLIST</c>), then SIGINT
+/// after the grace (<c>Ffmpeg:StopTimeoutSeconds</c> by default), a second SIGINT a second later (a blocked FFmpeg
+/// ignores the first), then SIGKILL.
+/// </summary>
+public sealed partial class FfmpegProcess(
+    EncoderOptions options,
+    SecretRedactor redactor,
+    ChildProcessThread starter,
+    TimeProvider time,
+    ILogger<FfmpegProcess> logger)
+{
+    private const string SetprivPath = "/usr/bin/setpriv";
+    private const string SetsidPath = "/usr/bin/setsid";
+    private static readonly TimeSpan SecondInterrupt = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan InterruptToKill = TimeSpan.FromSeconds(3);
+
+    public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        ArgumentNullException.ThrowIfNull(onProgress);
+        var startedAt = time.GetUtcNow();
+        Directory.CreateDirectory(invocation.WorkingDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(invocation.LogPath)!);
+
+        await using var log = new StreamWriter(invocation.LogPath, append: true) { AutoFlush = true };
+        await log.WriteLineAsync(redactor.Redact(string.Create(CultureInfo.InvariantCulture,
+            $"# encoder {invocation.Name} at {startedAt:O}: {options.Ffmpeg.Path} {string.Join(' ', invocation.Arguments)}"))).ConfigureAwait(false);
+
+        var parser = new FfmpegProgressParser();
+        FfmpegProgress? lastProgress = null;
+        string? lastError = null;
+        var stalled = false;
+        var quit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var interrupt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var kill = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        await using var watchdog = time.CreateTimer(_ =>
+        {
+            if (invocation.IsStallExpected?.Invoke() == true || stopToken.IsCancellationRequested)
+                return;
+            stalled = true;
+            logger.LogWarning("{Name} stalled: no progress for {Seconds:0.#}s; killing it", invocation.Name, invocation.StallTimeout.TotalSeconds);
+            kill.Cancel();
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        var command = Wrap(invocation.Arguments)
+            .WithWorkingDirectory(invocation.WorkingDirectory)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(PipeSource.Create(async (stdin, ct) =>
+            {
+                try
+                {
+                    await quit.Task.WaitAsync(ct).ConfigureAwait(false);
+                    await stdin.WriteAsync("q"u8.ToArray(), ct).ConfigureAwait(false);
+                    await stdin.FlushAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                {
+                    // FFmpeg is already gone.
+                }
+            }))
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
+            {
+                if (parser.Add(line) is not { } progress)
+                    return;
+                if (lastProgress is null || progress.Frame > lastProgress.Frame || progress.OutTime > lastProgress.OutTime)
+                    watchdog.Change(invocation.StallTimeout, invocation.StallTimeout);
+                lastProgress = progress;
+                onProgress(progress);
+            }))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
+            {
+                var redacted = redactor.Redact(line);
+                log.WriteLine(redacted);
+                if (ErrorLine().Match(redacted) is { Success: true } match)
+                {
+                    lastError = match.Groups["message"].Value.Trim();
+                    logger.LogDebug("{Name}: {Line}", invocation.Name, lastError);
+                }
+            }));
+
+        var task = await starter.StartAsync(() => command.ExecuteAsync(kill.Token, interrupt.Token)).ConfigureAwait(false);
+        logger.LogDebug("{Name} started (pid {Pid}), log {LogPath}", invocation.Name, task.ProcessId, invocation.LogPath);
+        var grace = invocation.StopGrace ?? TimeSpan.FromSeconds(options.Ffmpeg.StopTimeoutSeconds);
+        await using var secondInterrupt = time.CreateTimer(_ => UnixSignal.Send(task.ProcessId, UnixSignal.Interrupt), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        await using var onStop = stopToken.Register(() =>
+        {
+            logger.LogDebug("Stopping {Name} (pid {Pid})", invocation.Name, task.ProcessId);
+            quit.TrySetResult();
+            interrupt.CancelAfter(grace);
+            secondInterrupt.Change(grace + SecondInterrupt, Timeout.InfiniteTimeSpan);
+            kill.CancelAfter(grace + InterruptToKill);
+        }).ConfigureAwait(false);
+
+        int? exitCode;
+        try
+        {
+            exitCode = (await task.ConfigureAwait(false)).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            exitCode = null;
+            if (!stalled)
+                logger.LogWarning("{Name} did not stop in time and was {How}", invocation.Name, kill.IsCancellationRequested ? "killed" : "interrupted");
+        }
+
+        var duration = time.GetUtcNow() - startedAt;
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"# encoder {invocation.Name} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}{(stalled ? ", stalled" : "")}")).ConfigureAwait(false);
+        return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: no progress for {invocation.StallTimeout.TotalSeconds:0.#}s" : lastError,
+            stopToken.IsCancellationRequested, stalled);
+    }
+
+    /// <summary>
+    /// <c>setpriv --pdeathsig KILL</c> makes FFmpeg die with the daemon; <c>setsid</c> gives it its own session, so a
+    /// terminal's Ctrl+C reaches only the daemon, which alone decides how FFmpeg stops. Both exec in place (setsid
+    /// forks only when it is a process-group leader, which a child of the daemon is not), so the PID is FFmpeg's.
+    /// </summary>
+    private Command Wrap(IReadOnlyList<string> arguments) =>
+        File.Exists(SetprivPath) && File.Exists(SetsidPath)
+            ? Cli.Wrap(SetprivPath).WithArguments(a => a.Add(["--pdeathsig", "KILL", "--", SetsidPath, options.Ffmpeg.Path]).Add(arguments))
+            : Cli.Wrap(options.Ffmpeg.Path).WithArguments(arguments);
+
+    [GeneratedRegex(@"\[(?:error|fatal|panic)\]\s*(?<message>.*)$")]
+    private static partial Regex ErrorLine();
+}

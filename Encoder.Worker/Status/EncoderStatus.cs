@@ -1,0 +1,155 @@
+using Encoder.Egress;
+using Encoder.Ffmpeg;
+
+namespace Encoder.Status;
+
+public enum OutputState
+{
+    Idle,
+    Connecting,
+    Streaming,
+    Down,
+}
+
+/// <summary>
+/// The live state of the class, written by the supervisors and the uploader and read by the status writer and by
+/// the egress watchdogs (an egress is not at fault for silence while the recorder itself is down).
+/// </summary>
+public sealed class EncoderStatus(TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
+    private OutputStatus _recorder = new();
+
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    public IngestSlot? ActiveSlot { get; private set; }
+
+    public int Failovers { get; private set; }
+
+    public int Returns { get; private set; }
+
+    public int SegmentsRecorded { get; private set; }
+
+    /// <summary>From the primary's failure to the secondary's first frame, for the last failover.</summary>
+    public TimeSpan? LastFailoverTook { get; private set; }
+
+    public void FailoverTook(TimeSpan took)
+    {
+        lock (_lock)
+            LastFailoverTook = took;
+    }
+
+    public int SegmentsStored { get; private set; }
+
+    /// <summary>True when the recorder's output advanced within <paramref name="window"/>.</summary>
+    public bool RecorderAdvancedWithin(TimeSpan window)
+    {
+        lock (_lock)
+            return _recorder.LastAdvanceAt is { } at && time.GetUtcNow() - at < window;
+    }
+
+    public void RecorderStarting() => Update(null, s => s with { State = OutputState.Connecting });
+
+    public void RecorderProgress(FfmpegProgress progress) => Progress(null, progress);
+
+    public void RecorderEnded(string reason, bool restarting) =>
+        Update(null, s => s with { State = OutputState.Down, LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
+
+    public void SlotStarting(IngestSlot slot) => Update(slot, s => s with { State = OutputState.Connecting });
+
+    public void SlotProgress(IngestSlot slot, FfmpegProgress progress) => Progress(slot, progress);
+
+    public void SlotEnded(IngestSlot slot, string? reason, bool failed) =>
+        Update(slot, s => s with
+        {
+            State = failed ? OutputState.Down : OutputState.Idle,
+            LastError = reason ?? s.LastError,
+            Failures = s.Failures + (failed ? 1 : 0),
+        });
+
+    public void Activated(IngestSlot slot, bool isFailover, bool isReturn)
+    {
+        lock (_lock)
+        {
+            ActiveSlot = slot;
+            Failovers += isFailover ? 1 : 0;
+            Returns += isReturn ? 1 : 0;
+        }
+    }
+
+    public void Segments(int recorded, int stored)
+    {
+        lock (_lock)
+        {
+            SegmentsRecorded = recorded;
+            SegmentsStored = stored;
+        }
+    }
+
+    public StatusSnapshot Snapshot(string sessionId)
+    {
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            return new StatusSnapshot(
+                sessionId,
+                now,
+                Math.Round((now - StartedAt).TotalSeconds, 1),
+                ActiveSlot?.Name,
+                Failovers,
+                LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null,
+                Returns,
+                SegmentsRecorded,
+                SegmentsStored,
+                _recorder.ToSnapshot(now),
+                _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)));
+        }
+    }
+
+    private void Progress(IngestSlot? slot, FfmpegProgress progress) =>
+        Update(slot, s =>
+        {
+            var advanced = progress.Frame > s.Frames || progress.OutTime.TotalSeconds > s.OutTimeSeconds;
+            var now = time.GetUtcNow();
+            return s with
+            {
+                State = progress.Frame > 0 ? OutputState.Streaming : s.State,
+                Frames = progress.Frame,
+                Bytes = progress.TotalSize ?? s.Bytes,
+                Speed = progress.Speed,
+                OutTimeSeconds = progress.OutTime.TotalSeconds,
+                LastProgressAt = now,
+                LastAdvanceAt = advanced ? now : s.LastAdvanceAt,
+            };
+        });
+
+    private void Update(IngestSlot? slot, Func<OutputStatus, OutputStatus> change)
+    {
+        lock (_lock)
+        {
+            if (slot is null)
+                _recorder = change(_recorder);
+            else
+                _slots[slot] = change(_slots.GetValueOrDefault(slot) ?? new OutputStatus());
+        }
+    }
+
+    private sealed record OutputStatus
+    {
+        public OutputState State { get; init; } = OutputState.Idle;
+        public long Frames { get; init; }
+        public long? Bytes { get; init; }
+        public double? Speed { get; init; }
+        public double OutTimeSeconds { get; init; }
+        public DateTimeOffset? LastProgressAt { get; init; }
+        public DateTimeOffset? LastAdvanceAt { get; init; }
+        public string? LastError { get; init; }
+        public int Failures { get; init; }
+        public int Restarts { get; init; }
+
+        public OutputSnapshot ToSnapshot(DateTimeOffset now) => new(
+            State.ToString().ToLowerInvariant(), Frames, Bytes, Speed, Math.Round(OutTimeSeconds, 2), LastProgressAt,
+            LastProgressAt is { } at ? Math.Round((now - at).TotalSeconds, 1) : null, LastError, Failures, Restarts);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Encoder.Configuration;
+using Encoder.Recording;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Encoder.Status;
+
+/// <summary>Rewrites the status JSON every second (write beside, then rename: a reader never sees half) and logs a summary now and then.</summary>
+public sealed class StatusWriter(
+    EncoderOptions options,
+    RecordingLayout layout,
+    EncoderStatus status,
+    TimeProvider time,
+    ILogger<StatusWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextSummary = time.GetUtcNow() + TimeSpan.FromSeconds(options.Status.LogIntervalSeconds);
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            do
+            {
+                var snapshot = status.Snapshot(options.SessionId);
+                await WriteAsync(snapshot, stoppingToken).ConfigureAwait(false);
+                if (time.GetUtcNow() >= nextSummary)
+                {
+                    nextSummary += TimeSpan.FromSeconds(options.Status.LogIntervalSeconds);
+                    logger.LogInformation("Status: recorder {Recorder}, ingest {Active} ({Slots}), {Segments} segments recorded, {Stored} stored, {Failovers} failovers, up {Uptime:0}s",
+                        snapshot.Recorder.State, snapshot.ActiveSlot ?? "none",
+                        string.Join(", ", snapshot.Ingest.Select(kv => $"{kv.Key} {kv.Value.State}")),
+                        snapshot.SegmentsRecorded, snapshot.SegmentsStored, snapshot.Failovers, snapshot.UptimeSeconds);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(status.Snapshot(options.SessionId), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(StatusSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var partial = layout.StatusPath + ".partial";
+            Directory.CreateDirectory(Path.GetDirectoryName(layout.StatusPath)!);
+            await File.WriteAllBytesAsync(partial, JsonSerializer.SerializeToUtf8Bytes(snapshot, StatusJsonContext.Default.StatusSnapshot), cancellationToken).ConfigureAwait(false);
+            File.Move(partial, layout.StatusPath, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            logger.LogDebug(ex, "Could not write the status file");
+        }
+    }
+}
