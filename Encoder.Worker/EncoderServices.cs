@@ -1,3 +1,4 @@
+using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
@@ -6,6 +7,7 @@ using Encoder.Recording;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Encoder;
 
@@ -26,6 +28,12 @@ public static class EncoderServices
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
         services.AddSingleton<FfmpegRun>();
+        services.AddSingleton<SessionStartGate>();
+        services.TryAddSingleton<IInstanceMetadata>(_ =>
+            new Imdsv2Client(Imdsv2Client.ResolveEndpoint(options.SelfTerminate.MetadataEndpoint, Environment.GetEnvironmentVariable)));
+        services.TryAddSingleton<IInstanceTerminator>(sp => new Ec2InstanceTerminator(
+            Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)))));
+        services.TryAddSingleton<IShutdownCommand, HaltCommand>();
         services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
 
         services.AddHostedService<SessionAnnouncer>();

@@ -21,6 +21,7 @@ public static class ConfigurationKeys
         "Video:BitrateKbps",
         "Storage:Kind",
         "Storage:Directory",
+        "Session:StartsAt",
         "Session:EndsAt",
         "Session:MaxDuration",
         "Ffmpeg:Path",
@@ -29,6 +30,12 @@ public static class ConfigurationKeys
         "Ffmpeg:MaxRestartDelaySeconds",
         "Logging:Level",
         "Logging:Directory",
+        "SelfTerminate:Enabled",
+        "SelfTerminate:DryRun",
+        "SelfTerminate:WithPendingUploads",
+        "SelfTerminate:ShutdownFallback",
+        "SelfTerminate:TimeoutSeconds",
+        "SelfTerminate:MetadataEndpoint",
     ];
 
     /// <summary>The full key as an operator writes it, e.g. <c>Encoder:Camera:Url</c>.</summary>

@@ -88,8 +88,10 @@ public sealed partial class FfmpegRun(
 
         var task = await starter.StartAsync(() => command.ExecuteAsync(kill.Token, interrupt.Token)).ConfigureAwait(false);
         logger.LogDebug("FFmpeg run {Run} started (pid {Pid}), log {LogPath}", run, task.ProcessId, logPath);
+        DateTimeOffset? stopRequestedAt = null;
         await using var onStop = stopToken.Register(() =>
         {
+            stopRequestedAt = time.GetUtcNow();
             logger.LogInformation("Stopping FFmpeg run {Run} (pid {Pid}): asking it to finish the last segment", run, task.ProcessId);
             quit.TrySetResult();
             var grace = TimeSpan.FromSeconds(options.Ffmpeg.StopTimeoutSeconds);
@@ -109,6 +111,8 @@ public sealed partial class FfmpegRun(
         }
 
         var duration = time.GetUtcNow() - startedAt;
+        if (stopRequestedAt is { } stopAt)
+            logger.LogInformation("FFmpeg run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"# encoder run {run} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}")).ConfigureAwait(false);
         return new FfmpegRunResult(exitCode, duration, lastProgress, lastError, stopToken.IsCancellationRequested);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public sealed class FfmpegSupervisor(
     EncoderOptions options,
     RecordingLayout layout,
     FfmpegRun ffmpeg,
+    SessionStartGate startGate,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
@@ -31,6 +33,8 @@ public sealed class FfmpegSupervisor(
     {
         // Let the host finish starting before the first (slow) process start.
         await Task.Yield();
+        if (!await startGate.WaitAsync(stoppingToken).ConfigureAwait(false))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             Runs++;
