@@ -10,7 +10,6 @@ using Encoder.Recording;
 using Encoder.Storage;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
 namespace Encoder.Tests.Lifecycle;
@@ -31,7 +30,7 @@ public sealed class SelfTerminatorTests
     [OneTimeTearDown]
     public async Task StopMoto() => await _moto.DisposeAsync();
 
-    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null, IShutdownCommand? shutdown = null)
+    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null)
     {
         public ListLogger<SelfTerminator> Log { get; } = new();
 
@@ -39,7 +38,7 @@ public sealed class SelfTerminatorTests
 
         public UploadDrainReport Drain { get; } = new();
 
-        public RecordingShutdown Shutdown { get; } = shutdown as RecordingShutdown ?? new RecordingShutdown();
+        public RecordingShutdown Shutdown { get; } = new();
 
         public async Task<TimeSpan> StoppedAsync()
         {
@@ -54,7 +53,7 @@ public sealed class SelfTerminatorTests
     }
 
     /// <summary>Stands in for <c>shutdown -h now</c>, which a test must never run: it records that it was asked.</summary>
-    private sealed class RecordingShutdown(string? problem = null) : IShutdownCommand
+    private sealed class RecordingShutdown : IShutdownCommand
     {
         public int Runs { get; private set; }
 
@@ -63,7 +62,7 @@ public sealed class SelfTerminatorTests
         public Task<string?> RunAsync(CancellationToken cancellationToken)
         {
             Runs++;
-            return Task.FromResult(problem);
+            return Task.FromResult<string?>(null);
         }
     }
 

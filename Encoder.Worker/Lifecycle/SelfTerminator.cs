@@ -30,7 +30,14 @@ public sealed class SelfTerminator(
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.Enabled)
+            logger.LogInformation(
+                "Self-termination is on: once the recording is stored, this EC2 instance is terminated (dry run {DryRun}, even with pending uploads {WithPendingUploads}, shutdown fallback {ShutdownFallback}, within {TimeoutSeconds}s)",
+                Settings.DryRun, Settings.WithPendingUploads, Settings.ShutdownFallback, Settings.TimeoutSeconds);
+        return Task.CompletedTask;
+    }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
