@@ -1,3 +1,4 @@
+using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Ffmpeg;
@@ -8,6 +9,7 @@ using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Encoder;
 
@@ -35,6 +37,12 @@ public static class EncoderServices
         services.AddSingleton<EgressLauncher>();
         services.AddSingleton<IIngestProbe>(_ => new RtmpProbe(TimeSpan.FromSeconds(2)));
         services.AddSingleton<IngestRouter>();
+        services.AddSingleton<SessionStartGate>();
+        services.TryAddSingleton<IInstanceMetadata>(_ =>
+            new Imdsv2Client(Imdsv2Client.ResolveEndpoint(options.SelfTerminate.MetadataEndpoint, Environment.GetEnvironmentVariable)));
+        services.TryAddSingleton<IInstanceTerminator>(sp => new Ec2InstanceTerminator(
+            Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)))));
+        services.TryAddSingleton<IShutdownCommand, HaltCommand>();
         services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
 
         services.AddHostedService<SessionAnnouncer>();

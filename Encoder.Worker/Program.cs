@@ -42,7 +42,7 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
     builder.Services.AddEncoder(options);
     using var host = builder.Build();
-    var outcome = host.Services.GetRequiredService<DaemonOutcome>();
+    var outcome = host.Services.GetRequiredService<DaemonOutcome>(); // before RunAsync, which disposes the services
     await host.RunAsync();
     return outcome.ExitCode;
 }

@@ -143,6 +143,7 @@ public sealed class EncoderConfigurationTests
         "Video:BitrateKbps" => "2500",
         "Storage:Kind" => "local",
         "Storage:Directory" => "/srv/store",
+        "Session:StartsAt" => "2026-11-23T18:05:00Z",
         "Session:EndsAt" => "2026-11-23T19:00:00Z",
         "Session:MaxDuration" => "01:15:00",
         "Ffmpeg:Path" => "/opt/ffmpeg",
@@ -157,6 +158,12 @@ public sealed class EncoderConfigurationTests
         "Ffmpeg:StallSeconds" => "7",
         "Status:Path" => "/run/encoder/status.json",
         "Status:LogIntervalSeconds" => "30",
+        "SelfTerminate:Enabled" => "true",
+        "SelfTerminate:DryRun" => "true",
+        "SelfTerminate:WithPendingUploads" => "true",
+        "SelfTerminate:ShutdownFallback" => "true",
+        "SelfTerminate:TimeoutSeconds" => "45",
+        "SelfTerminate:MetadataEndpoint" => "http://127.0.0.1:1338",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };
 }

@@ -23,4 +23,20 @@ public sealed class SessionEndTests
         Assert.That(SessionEnd.Compute(session, Start)?.At,
             Is.EqualTo(expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    [TestCase("2026-11-23T18:10:00Z", null, "00:45:00", "2026-11-23T18:55:00Z")]
+    [TestCase("2026-11-23T17:50:00Z", null, "00:45:00", "2026-11-23T18:45:00Z")]
+    [TestCase("2026-11-23T18:10:00Z", "2026-11-23T18:50:00Z", "00:45:00", "2026-11-23T18:50:00Z")]
+    public void The_maximum_duration_counts_from_the_session_start_when_the_daemon_booted_early(string startsAt, string? endsAt, string maxDuration, string expected)
+    {
+        var parse = (string s) => DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var session = new SessionOptions
+        {
+            StartsAt = parse(startsAt),
+            EndsAt = endsAt is null ? null : parse(endsAt),
+            MaxDuration = TimeSpan.Parse(maxDuration, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        Assert.That(SessionEnd.Compute(session, Start)?.At, Is.EqualTo(parse(expected)));
+    }
 }

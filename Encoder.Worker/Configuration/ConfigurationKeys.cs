@@ -24,6 +24,7 @@ public static class ConfigurationKeys
         "Video:BitrateKbps",
         "Storage:Kind",
         "Storage:Directory",
+        "Session:StartsAt",
         "Session:EndsAt",
         "Session:MaxDuration",
         "Ffmpeg:Path",
@@ -35,6 +36,12 @@ public static class ConfigurationKeys
         "Logging:Directory",
         "Status:Path",
         "Status:LogIntervalSeconds",
+        "SelfTerminate:Enabled",
+        "SelfTerminate:DryRun",
+        "SelfTerminate:WithPendingUploads",
+        "SelfTerminate:ShutdownFallback",
+        "SelfTerminate:TimeoutSeconds",
+        "SelfTerminate:MetadataEndpoint",
     ];
 
     /// <summary>The full key as an operator writes it, e.g. <c>Encoder:Camera:Url</c>.</summary>

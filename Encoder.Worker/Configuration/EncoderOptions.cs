@@ -18,6 +18,7 @@ public sealed record EncoderOptions
     public FfmpegOptions Ffmpeg { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
     public StatusOptions Status { get; set; } = new();
+    public SelfTerminateOptions SelfTerminate { get; set; } = new();
 
     /// <summary>How long the whole stop (FFmpeg flush, upload drain, termination) may take. The default value is 2 minutes.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMinutes(2);
@@ -100,10 +101,13 @@ public sealed record StorageOptions
 
 public sealed record SessionOptions
 {
+    /// <summary>When the class starts; an instance booted earlier waits and starts FFmpeg only then. Optional (start at once).</summary>
+    public DateTimeOffset? StartsAt { get; set; }
+
     /// <summary>When the class ends; the daemon then stops exactly as on SIGTERM. Optional.</summary>
     public DateTimeOffset? EndsAt { get; set; }
 
-    /// <summary>A hard cap on how long the daemon streams, counted from its start. Optional.</summary>
+    /// <summary>A hard cap on how long the daemon streams, counted from <see cref="StartsAt"/> or the daemon's start, whichever is later. Optional.</summary>
     public TimeSpan? MaxDuration { get; set; }
 }
 
@@ -141,4 +145,31 @@ public sealed record StatusOptions
 
     /// <summary>How often a one-line status summary is logged. The default value is 60 seconds.</summary>
     public double LogIntervalSeconds { get; set; } = 60;
+}
+
+public sealed record SelfTerminateOptions
+{
+    /// <summary>Terminate this EC2 instance once the class has stopped and its recording is stored. The default value is false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Look the instance up and log what would be terminated, but terminate nothing. The default value is false.</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>Terminate even when the drain left uploads on this machine (they are then lost). The default value is false.</summary>
+    public bool WithPendingUploads { get; set; }
+
+    /// <summary>
+    /// When TerminateInstances fails, run <c>shutdown -h now</c>: that terminates an instance launched with
+    /// InstanceInitiatedShutdownBehavior=terminate (and only stops any other). The default value is false.
+    /// </summary>
+    public bool ShutdownFallback { get; set; }
+
+    /// <summary>The whole termination step's budget (metadata, TerminateInstances with its retries, the fallback). The default value is 30 seconds.</summary>
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// The instance metadata service. The default value is <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> when set, else
+    /// <c>http://169.254.169.254</c>.
+    /// </summary>
+    public string? MetadataEndpoint { get; set; }
 }

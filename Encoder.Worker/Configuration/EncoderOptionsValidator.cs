@@ -60,6 +60,8 @@ public static partial class EncoderOptionsValidator
 
         if (options.Session.EndsAt is { } endsAt && endsAt <= now)
             Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})");
+        if (options.Session is { StartsAt: { } startsAt, EndsAt: { } classEnd } && startsAt >= classEnd)
+            Fail("Session:StartsAt", $"must be before Encoder:Session:EndsAt ({startsAt:O} is not before {classEnd:O})");
         if (options.Session.MaxDuration is { } maxDuration && maxDuration <= TimeSpan.Zero)
             Fail("Session:MaxDuration", "must be positive (e.g. 01:30:00)");
 
@@ -80,9 +82,19 @@ public static partial class EncoderOptionsValidator
         if (!Enum.TryParse<LogEventLevel>(options.Logging.Level, ignoreCase: true, out _) || int.TryParse(options.Logging.Level, out _))
             Fail("Logging:Level", "must be Verbose, Debug, Information, Warning, Error or Fatal");
 
-        var stopBudget = TimeSpan.FromSeconds(options.Ffmpeg.StopTimeoutSeconds + FfmpegStopReserveSeconds);
-        if (options.ShutdownTimeout < stopBudget)
-            Fail("ShutdownTimeout", $"must be at least {stopBudget.TotalSeconds:0}s (Encoder:Ffmpeg:StopTimeoutSeconds plus {FfmpegStopReserveSeconds}s to interrupt and kill FFmpeg)");
+        var selfTerminate = options.SelfTerminate;
+        if (selfTerminate.TimeoutSeconds is < 5 or > 300)
+            Fail("SelfTerminate:TimeoutSeconds", "must be between 5 and 300");
+        if (selfTerminate.MetadataEndpoint is { } metadata
+            && (!Uri.TryCreate(metadata, UriKind.Absolute, out var metadataUri) || metadataUri.Scheme != Uri.UriSchemeHttp))
+            Fail("SelfTerminate:MetadataEndpoint", "must be an http:// URL (e.g. http://169.254.169.254)");
+
+        // The host's stop budget must hold FFmpeg's whole stop escalation and, when it will run, the termination step.
+        var stopSeconds = options.Ffmpeg.StopTimeoutSeconds + FfmpegStopReserveSeconds + (selfTerminate.Enabled ? selfTerminate.TimeoutSeconds : 0);
+        if (options.ShutdownTimeout < TimeSpan.FromSeconds(stopSeconds))
+            Fail("ShutdownTimeout", selfTerminate.Enabled
+                ? $"must be at least {stopSeconds}s (Encoder:Ffmpeg:StopTimeoutSeconds plus {FfmpegStopReserveSeconds}s to interrupt and kill FFmpeg, plus Encoder:SelfTerminate:TimeoutSeconds)"
+                : $"must be at least {stopSeconds}s (Encoder:Ffmpeg:StopTimeoutSeconds plus {FfmpegStopReserveSeconds}s to interrupt and kill FFmpeg)");
 
         return errors;
     }

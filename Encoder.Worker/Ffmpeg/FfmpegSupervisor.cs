@@ -1,6 +1,7 @@
 using System.Globalization;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public sealed class FfmpegSupervisor(
     MpegTsRelay relay,
     FfmpegProcess ffmpeg,
     IngestRouter router,
+    SessionStartGate startGate,
     EncoderStatus status,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
@@ -37,6 +39,9 @@ public sealed class FfmpegSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // An instance booted before Session:StartsAt waits here: nothing is pulled or pushed before the class.
+        if (!await startGate.WaitAsync(stoppingToken).ConfigureAwait(false))
+            return;
         relay.Start();
         // On stop, end the egresses' input so they finish at once instead of waiting on a silent relay.
         await using var onStop = stoppingToken.Register(relay.DisconnectAll).ConfigureAwait(false);
@@ -91,6 +96,12 @@ public sealed class FfmpegSupervisor(
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds));
         status.RecorderStarting();
         relay.Reset();
+        DateTimeOffset? stopRequestedAt = null;
+        await using var onStop = stoppingToken.Register(() =>
+        {
+            stopRequestedAt = time.GetUtcNow();
+            logger.LogInformation("Stopping recorder run {Run}: asking FFmpeg to finish the last segment", run);
+        }).ConfigureAwait(false);
         FfmpegExit exit;
         try
         {
@@ -115,6 +126,8 @@ public sealed class FfmpegSupervisor(
         }
 
         Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
+        if (stopRequestedAt is { } stopAt)
+            logger.LogInformation("Recorder run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
         if (!exit.StoppedOnRequest)
         {
             if (healthy)

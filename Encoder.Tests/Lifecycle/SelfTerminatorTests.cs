@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Encoder.Aws;
+using Encoder.Configuration;
+using Encoder.Lifecycle;
+using Encoder.Recording;
+using Encoder.Storage;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Moq;
+
+namespace Encoder.Tests.Lifecycle;
+
+/// <summary>
+/// The termination step in-process (its <c>StoppedAsync</c>, as the host calls it after the drain) against a real
+/// moto_server EC2 and the test's own loopback metadata service. The drain is represented by its report.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class SelfTerminatorTests
+{
+    private MotoServer _moto = null!;
+
+    [OneTimeSetUp]
+    public async Task StartMoto() => _moto = await MotoServer.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopMoto() => await _moto.DisposeAsync();
+
+    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null)
+    {
+        public ListLogger<SelfTerminator> Log { get; } = new();
+
+        public DaemonOutcome Outcome { get; } = new();
+
+        public UploadDrainReport Drain { get; } = new();
+
+        public RecordingShutdown Shutdown { get; } = new();
+
+        public async Task<TimeSpan> StoppedAsync()
+        {
+            var options = new EncoderOptions { SessionId = "class-1", Recording = { Directory = "/srv/rec" }, SelfTerminate = settings };
+            using var metadata = new Imdsv2Client(new Uri(metadataUrl));
+            var terminator = new Ec2InstanceTerminator(_ => ec2 ?? moto.Ec2(), Ec2Retry.Pipeline(Log, firstDelay: TimeSpan.FromMilliseconds(50)));
+            var selfTerminator = new SelfTerminator(options, Drain, new RecordingLayout(options), metadata, terminator, Shutdown, Outcome, TimeProvider.System, Log);
+            var watch = Stopwatch.StartNew();
+            await selfTerminator.StoppedAsync(CancellationToken.None);
+            return watch.Elapsed;
+        }
+    }
+
+    /// <summary>Stands in for <c>shutdown -h now</c>, which a test must never run: it records that it was asked.</summary>
+    private sealed class RecordingShutdown : IShutdownCommand
+    {
+        public int Runs { get; private set; }
+
+        public string Description => "shutdown -h now (test stand-in)";
+
+        public Task<string?> RunAsync(CancellationToken cancellationToken)
+        {
+            Runs++;
+            return Task.FromResult<string?>(null);
+        }
+    }
+
+    private static SelfTerminateOptions Enabled() => new() { Enabled = true, TimeoutSeconds = 10 };
+
+    [Test]
+    public async Task Terminates_exactly_the_instance_the_metadata_service_names()
+    {
+        var target = await _moto.RunInstanceAsync();
+        var bystander = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(target);
+        var run = new Run(_moto, imds.Url, Enabled());
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(target), Is.EqualTo("terminated"), run.Log.Text);
+        Assert.That(await _moto.StateOfAsync(bystander), Is.EqualTo("running"));
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(imds.Requests, Is.EqualTo(new[]
+        {
+            "PUT /latest/api/token (no token)", "GET /latest/meta-data/instance-id (token)", "GET /latest/meta-data/placement/region (token)",
+        }), "IMDSv2: a token first, then every read with it");
+        Assert.That(run.Log.Text, Does.Contain($"EC2 is terminating instance {target}: running -> ").And.Match(@"Self-termination step finished in \d+\.\d\ds"));
+    }
+
+    [Test]
+    public async Task Without_a_metadata_service_it_terminates_nothing_and_exits_cleanly_within_seconds()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        var run = new Run(_moto, $"http://127.0.0.1:{FreePort.Next()}", Enabled());
+        run.Drain.Complete([]);
+
+        var took = await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.Log.Lines, Has.Some.Matches<(LogLevel Level, string Message)>(l =>
+            l.Level == LogLevel.Warning && l.Message.Contains("did not answer", StringComparison.Ordinal) && l.Message.Contains("not an EC2 instance", StringComparison.Ordinal)), run.Log.Text);
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
+    public async Task A_metadata_service_that_accepts_connections_but_never_answers_is_given_up_after_its_timeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var instance = await _moto.RunInstanceAsync();
+        var run = new Run(_moto, $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}", Enabled());
+        run.Drain.Complete([]);
+
+        var took = await run.StoppedAsync();
+
+        Assert.That(took, Is.LessThan(Imdsv2Client.RequestTimeout + TimeSpan.FromSeconds(3)));
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean), run.Log.Text);
+        Assert.That(run.Log.Text, Does.Contain("no answer within 2s"));
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task A_metadata_service_that_only_speaks_IMDSv1_is_refused_and_never_read_without_a_token()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance, MetadataMode.V1Only);
+        var run = new Run(_moto, imds.Url, Enabled());
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(imds.Requests, Is.EqualTo(new[] { "PUT /latest/api/token (no token)" }), "no IMDSv1 read may follow a refused token");
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
+        Assert.That(run.Log.Text, Does.Contain("refused IMDSv2 (the IMDSv2 token request was answered with HTTP 404); IMDSv1 is never used"));
+    }
+
+    [Test]
+    public async Task TerminateInstances_throttled_twice_then_accepted_terminates_the_instance()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        using var real = _moto.Ec2();
+        var calls = 0;
+        var ec2 = new Mock<IAmazonEC2>();
+        ec2.Setup(e => e.TerminateInstancesAsync(It.IsAny<TerminateInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((TerminateInstancesRequest request, CancellationToken ct) => ++calls <= 2
+                ? throw new AmazonEC2Exception("Request limit exceeded.") { ErrorCode = "RequestLimitExceeded", StatusCode = HttpStatusCode.ServiceUnavailable }
+                : real.TerminateInstancesAsync(request, ct));
+        var run = new Run(_moto, imds.Url, Enabled(), ec2.Object);
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(calls, Is.EqualTo(3));
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("terminated"), run.Log.Text);
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.Log.Lines.Count(l => l.Message.Contains("RequestLimitExceeded", StringComparison.Ordinal) && l.Message.Contains("retrying", StringComparison.Ordinal)),
+            Is.EqualTo(2), run.Log.Text);
+    }
+
+    [Test]
+    public async Task A_dry_run_names_the_instance_and_leaves_it_running()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        var settings = Enabled();
+        settings.DryRun = true;
+        var run = new Run(_moto, imds.Url, settings);
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.Log.Text, Does.Contain($"Dry run (Encoder:SelfTerminate:DryRun): would terminate instance {instance} in {MotoServer.Region}"));
+    }
+
+    [Test]
+    public async Task Pending_uploads_keep_the_instance_running_and_raise_an_alert_naming_them()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        var run = new Run(_moto, imds.Url, Enabled());
+        run.Drain.Complete(["class-1/seg_00007.ts", "class-1/index.m3u8"]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(imds.Requests, Is.Empty, "nothing to look up when the instance is kept");
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
+        var alert = run.Log.Lines.Single(l => l.Level == LogLevel.Critical).Message;
+        Assert.That(alert, Does.StartWith("ALERT: keeping this instance running: 2 uploads are still pending")
+            .And.Contain("class-1/seg_00007.ts").And.Contain("class-1/index.m3u8").And.Contain("/srv/rec/class-1"));
+    }
+
+    [Test]
+    public async Task With_pending_uploads_allowed_the_instance_is_terminated_anyway_and_the_loss_is_logged()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        var settings = Enabled();
+        settings.WithPendingUploads = true;
+        var run = new Run(_moto, imds.Url, settings);
+        run.Drain.Complete(["class-1/seg_00007.ts"]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("terminated"), run.Log.Text);
+        Assert.That(run.Log.Text, Does.Contain("Terminating despite pending uploads").And.Contain("class-1/seg_00007.ts"));
+    }
+
+    [TestCase(true, 1, ExitCodes.Clean)]
+    [TestCase(false, 0, ExitCodes.TerminationFailed)]
+    public async Task When_EC2_refuses_the_shutdown_fallback_runs_only_if_enabled(bool fallback, int expectedShutdowns, int expectedExitCode)
+    {
+        const string unknownToEc2 = "i-0123456789abcdef0";
+        await using var imds = MetadataServer.Start(unknownToEc2);
+        var settings = Enabled();
+        settings.ShutdownFallback = fallback;
+        var run = new Run(_moto, imds.Url, settings);
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(run.Shutdown.Runs, Is.EqualTo(expectedShutdowns), run.Log.Text);
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(expectedExitCode));
+        Assert.That(run.Log.Text, Does.Contain($"Terminating instance {unknownToEc2} failed: InvalidInstanceID.NotFound"));
+        Assert.That(run.Log.Text, Does.Not.Contain("retrying"), "a refusal is final: no retries");
+    }
+
+    [Test]
+    public async Task An_EC2_endpoint_that_never_answers_cannot_hold_the_stop_past_the_step_budget()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        using var hanging = new AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials("test", "test"), new AmazonEC2Config
+        {
+            ServiceURL = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}",
+            AuthenticationRegion = MotoServer.Region,
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromMinutes(5),
+        });
+        var settings = Enabled();
+        settings.TimeoutSeconds = 5;
+        var run = new Run(_moto, imds.Url, settings, hanging);
+        run.Drain.Complete([]);
+
+        var took = await run.StoppedAsync();
+
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(8)), run.Log.Text);
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
+        Assert.That(run.Log.Text, Does.Contain("out of time (5s for the termination step)"));
+    }
+
+    [Test]
+    public async Task Disabled_it_says_so_and_touches_nothing()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        var run = new Run(_moto, imds.Url, new SelfTerminateOptions());
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(imds.Requests, Is.Empty);
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(run.Log.Text, Does.Contain("Self-termination is disabled; this machine keeps running"));
+    }
+}

@@ -1,0 +1,55 @@
+using Encoder.Configuration;
+using Encoder.Lifecycle;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Encoder.Tests.Lifecycle;
+
+public sealed class SessionStartGateTests
+{
+    private static readonly DateTimeOffset Boot = new(2026, 11, 23, 17, 50, 0, TimeSpan.Zero);
+
+    [Test]
+    public async Task An_instance_booted_early_opens_the_gate_at_the_start_and_not_before_and_says_when()
+    {
+        var time = new FakeTimeProvider(Boot);
+        var log = new ListLogger<SessionStartGate>();
+        var options = new EncoderOptions { Session = new SessionOptions { StartsAt = Boot.AddMinutes(10) } };
+        var gate = new SessionStartGate(options, time, log);
+
+        var opened = gate.WaitAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(9.99));
+        await Task.Delay(20);
+        Assert.That(opened.IsCompleted, Is.False);
+
+        time.Advance(TimeSpan.FromMinutes(0.02));
+        Assert.That(await opened.WaitAsync(TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(log.Text, Does.Contain("The session starts at 2026-11-23T18:00:00.0000000+00:00: waiting 00:10:00 before starting FFmpeg"));
+    }
+
+    [TestCase(null)]
+    [TestCase("2026-11-23T17:00:00Z")]
+    public void Without_a_start_or_with_one_in_the_past_the_gate_is_open(string? startsAt)
+    {
+        var options = new EncoderOptions
+        {
+            Session = new SessionOptions { StartsAt = startsAt is null ? null : DateTimeOffset.Parse(startsAt, System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        var gate = new SessionStartGate(options, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+
+        Assert.That(gate.WaitAsync(CancellationToken.None).IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public async Task Stopped_while_waiting_the_gate_stays_shut_and_FFmpeg_never_starts()
+    {
+        var options = new EncoderOptions { Session = new SessionOptions { StartsAt = Boot.AddHours(1) } };
+        var gate = new SessionStartGate(options, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+        using var stop = new CancellationTokenSource();
+
+        var opened = gate.WaitAsync(stop.Token);
+        await stop.CancelAsync();
+
+        Assert.That(await opened.WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+    }
+}

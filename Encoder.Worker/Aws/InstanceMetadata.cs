@@ -1,0 +1,36 @@
+namespace Encoder.Aws;
+
+/// <summary>Which EC2 instance this is, as the instance metadata service says.</summary>
+public sealed record InstanceIdentity(string InstanceId, string Region);
+
+public enum MetadataStatus
+{
+    /// <summary>IMDSv2 answered with this instance's id and region.</summary>
+    Found,
+
+    /// <summary>Nothing answered in time: this is not an EC2 instance (or its metadata service is switched off).</summary>
+    Unreachable,
+
+    /// <summary>Something answered but would not give an IMDSv2 token or a usable answer; IMDSv1 is never tried.</summary>
+    Refused,
+}
+
+/// <summary>The outcome of one lookup; <see cref="Detail"/> says why when nothing was found.</summary>
+public sealed record MetadataLookup(MetadataStatus Status, InstanceIdentity? Identity, string Detail)
+{
+    public static MetadataLookup Found(InstanceIdentity identity) => new(MetadataStatus.Found, identity, "");
+
+    public static MetadataLookup Unreachable(string detail) => new(MetadataStatus.Unreachable, null, detail);
+
+    public static MetadataLookup Refused(string detail) => new(MetadataStatus.Refused, null, detail);
+}
+
+/// <summary>The EC2 instance metadata service: the one side effect that tells the daemon which instance it runs on.</summary>
+public interface IInstanceMetadata
+{
+    /// <summary>Where the service is looked for, for log lines.</summary>
+    Uri Endpoint { get; }
+
+    /// <summary>Bounded: answers within a few seconds, never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
+    Task<MetadataLookup> GetIdentityAsync(CancellationToken cancellationToken);
+}
