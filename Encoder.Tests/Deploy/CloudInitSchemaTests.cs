@@ -5,6 +5,7 @@ namespace Encoder.Tests.Deploy;
 
 /// <summary>The user-data `encoder launch` renders, checked by cloud-init itself.</summary>
 [Category("Deploy")]
+[Category("Integration")]
 public sealed class CloudInitSchemaTests
 {
     [Test]

@@ -8,6 +8,7 @@ namespace Encoder.Tests.Deploy;
 /// is formatted but not validated: 1.6.6 rejects required_plugins, and encoder.pkr.hcl needs nothing from it.
 /// </summary>
 [Category("Deploy")]
+[Category("Integration")]
 public sealed class PackerTests
 {
     private static readonly Dictionary<string, string> Offline = new()

@@ -4,6 +4,7 @@ namespace Encoder.Tests.Deploy;
 
 /// <summary>The Native AOT binary as it ships.</summary>
 [Category("Deploy")]
+[Category("Integration")]
 public sealed class PublishedBinaryTests
 {
     [Test]

@@ -4,6 +4,7 @@ namespace Encoder.Tests.Deploy;
 
 /// <summary>Every shell script in the repository (found by its #! line, wherever it lives) passes shellcheck.</summary>
 [Category("Deploy")]
+[Category("Integration")]
 public sealed class ShellcheckTests
 {
     private static readonly string[] Skipped = [".git", "bin", "obj", ".demo", "TestResults", "out", "artifacts"];

@@ -11,6 +11,7 @@ namespace Encoder.Tests.Deploy;
 /// ExecStart names (verify resolves it inside the root). No systemd needs to run as PID 1.
 /// </summary>
 [Category("Deploy")]
+[Category("Integration")]
 public sealed class SystemdUnitTests
 {
     [Test]
@@ -32,6 +33,17 @@ public sealed class SystemdUnitTests
         var result = await VerifyAsync(root);
 
         Assert.That(result.Output, Does.Contain("/usr/local/bin/encoder is not executable"));
+    }
+
+    [Test]
+    public async Task The_daemon_s_exposure_stays_at_2_or_below_on_systemd_s_own_scale()
+    {
+        using var root = await ImageRootAsync(withBinary: true);
+
+        // 0 is fully sandboxed, 10 fully exposed; the threshold is in tenths.
+        var result = await Tool.RunAsync("systemd-analyze", ["security", "--offline=yes", "--threshold=20", $"--root={root.Path}", "encoder.service"], NoColor);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
     }
 
     [Test]
@@ -67,7 +79,9 @@ public sealed class SystemdUnitTests
     }
 
     private static Task<ToolResult> VerifyAsync(TempFolder root) =>
-        Tool.RunAsync("systemd-analyze", ["verify", $"--root={root.Path}", .. DeployFiles.Units], new Dictionary<string, string> { ["SYSTEMD_LOG_COLOR"] = "0" });
+        Tool.RunAsync("systemd-analyze", ["verify", $"--root={root.Path}", .. DeployFiles.Units], NoColor);
+
+    private static readonly Dictionary<string, string> NoColor = new() { ["SYSTEMD_COLORS"] = "0", ["SYSTEMD_LOG_COLOR"] = "0" };
 
     private static async Task<TempFolder> ImageRootAsync(bool withBinary)
     {
