@@ -46,8 +46,9 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
     builder.Services.AddEncoder(options);
     using var host = builder.Build();
+    var outcome = host.Services.GetRequiredService<DaemonOutcome>(); // RunAsync disposes the host's services
     await host.RunAsync();
-    return host.Services.GetRequiredService<DaemonOutcome>().ExitCode;
+    return outcome.ExitCode;
 }
 #pragma warning disable CA1031 // the last line of defence: log it, exit non-zero
 catch (Exception ex)
