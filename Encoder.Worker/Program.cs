@@ -1,5 +1,6 @@
 using Encoder;
 using Encoder.Configuration;
+using Encoder.Launch;
 using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Recording;
@@ -8,6 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
+
+if (args is [LaunchCommand.Verb, .. var launchArgs])
+    return await LaunchCommand.RunAsync(launchArgs, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create);
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Amazon;
 using Amazon.EC2;
 using Amazon.EC2.Model;
@@ -5,7 +6,7 @@ using Amazon.Runtime;
 
 namespace Encoder.Tests.Infrastructure;
 
-/// <summary>moto_server (EC2 and S3 stand-in) on a free loopback port; stopped by its own handle.</summary>
+/// <summary>moto_server (EC2, IAM and S3 stand-in) on a free loopback port; stopped by its own handle.</summary>
 internal sealed class MotoServer : IAsyncDisposable
 {
     public const string Region = "us-east-1";
@@ -30,6 +31,7 @@ internal sealed class MotoServer : IAsyncDisposable
         ["AWS_SECRET_ACCESS_KEY"] = "test",
         ["AWS_REGION"] = Region,
         ["AWS_ENDPOINT_URL_EC2"] = Url,
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
     public static async Task<MotoServer> StartAsync()
@@ -72,6 +74,25 @@ internal sealed class MotoServer : IAsyncDisposable
         using var ec2 = Ec2();
         var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] });
         return response.Reservations.Single().Instances.Single().State.Name.Value;
+    }
+
+    /// <summary>IAM's CreateInstanceProfile (moto routes by the credential scope's service name).</summary>
+    public async Task CreateInstanceProfileAsync(string name)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Action"] = "CreateInstanceProfile",
+                ["InstanceProfileName"] = name,
+                ["Version"] = "2010-05-08",
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "AWS4-HMAC-SHA256", $"Credential=test/20260101/{Region}/iam/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync() => await _process.DisposeAsync();

@@ -8,16 +8,23 @@ using Polly.Retry;
 
 namespace Encoder.Egress;
 
-public enum EgressOutcome
+/// <summary>How an attempt to stream ended. A class, not an enum: Polly's pipelines over an enum result are not AOT-safe.</summary>
+public sealed class EgressOutcome
 {
     /// <summary>The slot (or, in failover, both) stopped streaming: retry after the backoff.</summary>
-    Failed,
+    public static readonly EgressOutcome Failed = new(nameof(Failed));
 
     /// <summary>Failover only: the primary has been healthy for the return window; go back to it.</summary>
-    PrimaryReturned,
+    public static readonly EgressOutcome PrimaryReturned = new(nameof(PrimaryReturned));
 
     /// <summary>The daemon is stopping.</summary>
-    Stopped,
+    public static readonly EgressOutcome Stopped = new(nameof(Stopped));
+
+    private readonly string _name;
+
+    private EgressOutcome(string name) => _name = name;
+
+    public override string ToString() => _name;
 }
 
 /// <summary>

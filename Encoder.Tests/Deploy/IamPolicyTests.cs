@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace Encoder.Tests.Deploy;
+
+/// <summary>The class instance's IAM policy grants exactly what the daemon does, and nothing else.</summary>
+[Category("Deploy")]
+public sealed class IamPolicyTests
+{
+    private static JsonElement[] Statements()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(DeployFiles.Iam("encoder-instance-policy.json")));
+        return [.. document.RootElement.GetProperty("Statement").EnumerateArray().Select(s => s.Clone())];
+    }
+
+    private static string[] Strings(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
+
+    [Test]
+    public void It_allows_three_s3_object_actions_under_the_recordings_prefix_and_terminating_this_instance_only()
+    {
+        var statements = Statements();
+
+        Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
+        Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
+        {
+            "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "ec2:TerminateInstances",
+        }));
+    }
+
+    [Test]
+    public void S3_is_limited_to_objects_under_the_placeholder_bucket_and_prefix()
+    {
+        var s3 = Statements().Single(s => Strings(s.GetProperty("Action")).All(a => a.StartsWith("s3:", StringComparison.Ordinal)));
+
+        Assert.That(Strings(s3.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:s3:::REPLACE_WITH_RECORDINGS_BUCKET/REPLACE_WITH_RECORDINGS_PREFIX/*" }));
+    }
+
+    [Test]
+    public void Termination_is_conditioned_on_the_calling_instance_being_the_target()
+    {
+        var ec2 = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["ec2:TerminateInstances"]));
+
+        Assert.That(Strings(ec2.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:ec2:*:*:instance/*" }));
+        Assert.That(ec2.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:ARN").GetString(), Is.EqualTo("${ec2:SourceInstanceARN}"));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.Deploy;
+
+/// <summary>The published binary's `encoder launch` against moto_server's EC2: what RunInstances really received.</summary>
+[Category("Deploy")]
+[Category("Integration")]
+public sealed class LauncherAgainstMotoTests
+{
+    private const string CameraPassword = "cam-s3cret";
+
+    [Test]
+    public async Task Launch_creates_one_instance_with_the_class_user_data_tags_and_terminate_on_shutdown()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        await using var moto = await MotoServer.StartAsync();
+        await moto.CreateInstanceProfileAsync("encoder-class");
+        var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        string[] args =
+        [
+            "launch", "--session-id", "yoga-moto", "--camera-url", $"rtsp://viewer:{CameraPassword}@10.0.0.5/stream1",
+            "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key", "--ends-at", endsAt,
+            "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class",
+        ];
+
+        var launch = await Tool.RunAsync(binary, args, moto.Environment);
+        var dryRun = await Tool.RunAsync(binary, [.. args, "--dry-run"]);
+
+        Assert.That(launch.ExitCode, Is.Zero, launch.Output);
+        Assert.That(launch.Output, Does.Not.Contain(CameraPassword));
+        var instanceId = Regex.Match(launch.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
+        Assert.That(instanceId, Is.Not.Empty, launch.Output);
+
+        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"), new AmazonEC2Config { ServiceURL = moto.Url, AuthenticationRegion = "us-east-1" });
+        var instances = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations.SelectMany(r => r.Instances).ToList();
+        Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
+        var instance = instances[0];
+        Assert.That(instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
+        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5d2xlarge));
+        Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
+        Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
+        Assert.That(instance.Tags.ToDictionary(t => t.Key, t => t.Value), Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["Name"] = "encoder-yoga-moto",
+            ["encoder:session-id"] = "yoga-moto",
+            ["encoder:hard-stop-at"] = DateTimeOffset.Parse(endsAt, CultureInfo.InvariantCulture).AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        }));
+
+        var shutdown = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.InstanceInitiatedShutdownBehavior });
+        Assert.That(shutdown.InstanceAttribute.InstanceInitiatedShutdownBehavior, Is.EqualTo("terminate"));
+        var userData = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.UserData });
+        Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
+        Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData)).TrimEnd('\n'), Is.EqualTo(dryRun.Output));
+    }
+}

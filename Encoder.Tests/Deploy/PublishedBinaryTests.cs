@@ -1,0 +1,32 @@
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.Deploy;
+
+/// <summary>The Native AOT binary as it ships.</summary>
+[Category("Deploy")]
+[Category("Integration")]
+public sealed class PublishedBinaryTests
+{
+    [Test]
+    public async Task Started_with_no_configuration_it_exits_2_naming_each_missing_key()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        using var folder = DeployFiles.NewTempFolder();
+
+        var result = await Tool.RunAsync(binary, [], new Dictionary<string, string> { ["ENCODER_CONFIG"] = "", ["DOTNET_ENVIRONMENT"] = "Production" }, folder.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError), result.Output);
+        Assert.That(result.Output, Does.Contain("Encoder:SessionId: is required"));
+        Assert.That(result.Output, Does.Contain("Encoder:Camera:Url: is required"));
+        Assert.That(result.Output, Does.Contain("Encoder:Ingest:Primary: is required"));
+    }
+
+    [Test]
+    public async Task The_launch_verb_runs_from_the_same_binary()
+    {
+        var result = await Tool.RunAsync(await PublishedEncoder.PathAsync(), ["launch", "--help"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Does.StartWith("Usage: encoder launch"));
+    }
+}

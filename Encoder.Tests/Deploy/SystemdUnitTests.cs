@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using Encoder.Configuration;
+using Encoder.Launch;
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.Deploy;
+
+/// <summary>
+/// The units as the AMI installs them, checked by `systemd-analyze verify --root`: a temporary root holds the host's
+/// system units, ours in /etc/systemd/system with a class's hard-stop drop-in, and the published binary at the path
+/// ExecStart names (verify resolves it inside the root). No systemd needs to run as PID 1.
+/// </summary>
+[Category("Deploy")]
+[Category("Integration")]
+public sealed class SystemdUnitTests
+{
+    [Test]
+    public async Task The_units_with_the_published_binary_in_place_verify_without_a_word()
+    {
+        using var root = await ImageRootAsync(withBinary: true);
+
+        var result = await VerifyAsync(root);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Is.Empty);
+    }
+
+    [Test]
+    public async Task Verify_notices_when_the_binary_the_unit_names_is_missing()
+    {
+        using var root = await ImageRootAsync(withBinary: false);
+
+        var result = await VerifyAsync(root);
+
+        Assert.That(result.Output, Does.Contain("/usr/local/bin/encoder is not executable"));
+    }
+
+    [Test]
+    public async Task The_daemon_s_exposure_stays_at_2_or_below_on_systemd_s_own_scale()
+    {
+        using var root = await ImageRootAsync(withBinary: true);
+
+        // 0 is fully sandboxed, 10 fully exposed; the threshold is in tenths.
+        var result = await Tool.RunAsync("systemd-analyze", ["security", "--offline=yes", "--threshold=20", $"--root={root.Path}", "encoder.service"], NoColor);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    [Test]
+    public void Systemd_lets_the_daemon_finish_its_own_stop_before_killing_it()
+    {
+        var stopTimeout = TimeSpan.FromSeconds(int.Parse(Setting("encoder.service", "TimeoutStopSec").TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(stopTimeout, Is.GreaterThan(new EncoderOptions().ShutdownTimeout));
+        Assert.That(Setting("encoder.service", "KillMode"), Is.EqualTo("mixed"), "SIGTERM to the daemon only, not to FFmpeg");
+    }
+
+    [Test]
+    public void Only_crashes_restart_not_a_bad_configuration_pending_uploads_or_a_failed_termination()
+    {
+        Assert.That(Setting("encoder.service", "Restart"), Is.EqualTo("on-failure"));
+        Assert.That(Setting("encoder.service", "RestartPreventExitStatus").Split(' '), Is.EquivalentTo(new[]
+        {
+            ExitCodes.ConfigurationError.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ExitCodes.UploadsPending.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ExitCodes.TerminationFailed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+    }
+
+    [Test]
+    public void The_baked_uptime_cap_is_the_one_the_launcher_enforces() =>
+        Assert.That(Setting("encoder-hard-stop.timer", "OnBootSec"), Is.EqualTo($"{HardStop.MaxUptime.TotalHours:0}h"));
+
+    private static string Setting(string unit, string key)
+    {
+        var match = Regex.Match(File.ReadAllText(DeployFiles.CloudInit(unit)), $"^{key}=(.*)$", RegexOptions.Multiline);
+        Assert.That(match.Success, Is.True, $"{unit} has no {key}=");
+        return match.Groups[1].Value.Trim();
+    }
+
+    private static Task<ToolResult> VerifyAsync(TempFolder root) =>
+        Tool.RunAsync("systemd-analyze", ["verify", $"--root={root.Path}", .. DeployFiles.Units], NoColor);
+
+    private static readonly Dictionary<string, string> NoColor = new() { ["SYSTEMD_COLORS"] = "0", ["SYSTEMD_LOG_COLOR"] = "0" };
+
+    private static async Task<TempFolder> ImageRootAsync(bool withBinary)
+    {
+        var root = DeployFiles.NewTempFolder();
+        try
+        {
+            await FillImageRootAsync(root, withBinary);
+            return root;
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task FillImageRootAsync(TempFolder root, bool withBinary)
+    {
+        var systemUnits = Directory.Exists("/usr/lib/systemd/system") ? "/usr/lib/systemd/system" : "/lib/systemd/system";
+        CopyFolder(systemUnits, root.File("usr/lib/systemd/system"));
+        var etc = Directory.CreateDirectory(root.File("etc/systemd/system/encoder-hard-stop.timer.d")).Parent!.FullName;
+        foreach (var unit in DeployFiles.Units)
+            File.Copy(DeployFiles.CloudInit(unit), Path.Combine(etc, unit));
+        var request = DeployFiles.SampleClass();
+        await File.WriteAllTextAsync(root.File(HardStop.TimerDropInPath.TrimStart('/')), HardStop.TimerDropIn(request.EndsAt, request.HardStopAt));
+        Directory.CreateDirectory(root.File("usr/bin"));
+        File.Copy("/usr/bin/systemctl", root.File("usr/bin/systemctl"));
+        if (withBinary)
+        {
+            Directory.CreateDirectory(root.File("usr/local/bin"));
+            File.Copy(await PublishedEncoder.PathAsync(), root.File("usr/local/bin/encoder"));
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            var target = Path.Combine(to, entry.Name);
+            if (entry.LinkTarget is { } link)
+                File.CreateSymbolicLink(target, link);
+            else if (entry is DirectoryInfo directory)
+                CopyFolder(directory.FullName, target);
+            else
+                File.Copy(entry.FullName, target);
+        }
+    }
+}

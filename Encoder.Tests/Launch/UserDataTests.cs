@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Encoder.Launch;
+using static Encoder.Tests.Launch.LaunchSamples;
+
+namespace Encoder.Tests.Launch;
+
+[Category("Deploy")]
+public sealed class UserDataTests
+{
+    private static string Render(params string[] extra) => UserData.Render(LaunchArguments.Parse(Args(extra), Now).Request!);
+
+    [Test]
+    public void It_is_a_cloud_config_that_writes_the_class_configuration_for_the_encoder_group_only()
+    {
+        var userData = Render();
+
+        Assert.That(userData, Does.StartWith("#cloud-config\n"));
+        Assert.That(userData, Does.Contain(
+            "  - path: /etc/encoder/encoder.json\n    owner: root:encoder\n    permissions: '0640'\n    content: |\n      {\n"));
+    }
+
+    [Test]
+    public void The_configuration_is_the_json_the_daemon_reads_with_the_secrets_inside()
+    {
+        var json = ConfigFile(Render("--set", "Encoder:Video:Mode=transcode"));
+
+        using var document = JsonDocument.Parse(json);
+        var encoder = document.RootElement.GetProperty("Encoder");
+        Assert.That(encoder.GetProperty("SessionId").GetString(), Is.EqualTo("yoga-2026-11-23-1800"));
+        Assert.That(encoder.GetProperty("Camera").GetProperty("Url").GetString(), Does.Contain(CameraPassword));
+        Assert.That(encoder.GetProperty("Ingest").GetProperty("Primary").GetString(), Does.EndWith(StreamKey));
+        Assert.That(encoder.GetProperty("Session").GetProperty("EndsAt").GetString(), Is.EqualTo("2026-11-23T19:00:00Z"));
+        Assert.That(encoder.GetProperty("Video").GetProperty("Mode").GetString(), Is.EqualTo("transcode"));
+    }
+
+    [Test]
+    public void The_hard_stop_is_the_class_end_plus_the_limit_as_an_absolute_utc_deadline()
+    {
+        var userData = Render("--hard-limit", "00:45:00");
+
+        Assert.That(userData, Does.Contain($"  - path: {HardStop.TimerDropInPath}\n"));
+        Assert.That(userData, Does.Contain("      [Timer]\n      OnCalendar=2026-11-23 19:45:00 UTC\n"));
+    }
+
+    [Test]
+    public void The_hard_stop_is_armed_before_the_daemon_starts()
+    {
+        var userData = Render();
+        var runcmd = userData[userData.IndexOf("runcmd:\n", StringComparison.Ordinal)..];
+
+        Assert.That(runcmd, Is.EqualTo(
+            "runcmd:\n" +
+            "  - [systemctl, daemon-reload]\n" +
+            "  - [systemctl, restart, encoder-hard-stop.timer]\n" +
+            "  - [systemctl, enable, --now, encoder.service]\n"));
+    }
+
+    [Test]
+    public void Rendering_is_deterministic()
+    {
+        var first = Render();
+        var second = Render();
+
+        Assert.That(second, Is.EqualTo(first));
+    }
+
+    /// <summary>The JSON between <c>content: |</c> and the next file, de-indented (what YAML's literal block yields).</summary>
+    internal static string ConfigFile(string userData)
+    {
+        var lines = userData.Split('\n');
+        var start = Array.FindIndex(lines, l => l == "  - path: /etc/encoder/encoder.json") + 4;
+        return string.Join('\n', lines.Skip(start).TakeWhile(l => l.StartsWith("      ", StringComparison.Ordinal)).Select(l => l[6..]));
+    }
+}

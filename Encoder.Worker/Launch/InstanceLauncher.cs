@@ -1,0 +1,26 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace Encoder.Launch;
+
+/// <summary>The one side effect of <c>encoder launch</c>: starting the instance.</summary>
+public interface IInstanceLauncher
+{
+    /// <summary>Runs the instance and returns its id.</summary>
+    Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>EC2 through the AWS SDK: credentials, region and endpoint (<c>AWS_ENDPOINT_URL_EC2</c>) from its usual sources.</summary>
+public sealed class Ec2InstanceLauncher(IAmazonEC2 ec2) : IInstanceLauncher
+{
+    public static Ec2InstanceLauncher Create(string? region) =>
+        new(region is null ? new AmazonEC2Client() : new AmazonEC2Client(RegionEndpoint.GetBySystemName(region)));
+
+    public async Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)
+    {
+        var response = await ec2.RunInstancesAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.Reservation?.Instances?.FirstOrDefault()?.InstanceId
+            ?? throw new InvalidOperationException("RunInstances answered without an instance.");
+    }
+}

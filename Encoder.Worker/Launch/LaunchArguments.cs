@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Encoder.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Encoder.Launch;
+
+/// <summary>What <c>encoder launch</c> was asked: a request, help, or the problems (one line each, naming the option).</summary>
+public sealed record LaunchParse(LaunchRequest? Request, IReadOnlyList<string> Errors, bool Help = false);
+
+/// <summary>Parses and validates <c>encoder launch</c>'s arguments. Class settings are checked by the daemon's own rules.</summary>
+public static partial class LaunchArguments
+{
+    public static LaunchParse Parse(IReadOnlyList<string> args, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (flag, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
+                ? (args[i][..eq], args[i][(eq + 1)..])
+                : (args[i], (string?)null);
+            if (LaunchOption.Find(flag) is not { } option)
+            {
+                // Never echo a value: a misplaced argument may be a URL with a password in it.
+                errors.Add(flag.StartsWith("--", StringComparison.Ordinal)
+                    ? $"{flag}: unknown option (see encoder launch --help)"
+                    : $"argument {i + 1}: expected an option such as {LaunchOption.SessionId} (see encoder launch --help)");
+                continue;
+            }
+
+            if (option.Flag == LaunchOption.HelpFlag)
+                return new LaunchParse(null, [], Help: true);
+
+            string value;
+            if (option.IsSwitch)
+            {
+                if (inline is not null)
+                    errors.Add($"{flag}: takes no value");
+                value = "";
+            }
+            else if (inline is not null)
+            {
+                value = inline;
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                errors.Add($"{flag}: needs a value ({option.Value})");
+                continue;
+            }
+
+            if (!values.TryGetValue(flag, out var list))
+                values[flag] = list = [];
+            else if (!option.Repeatable)
+                errors.Add($"{flag}: given more than once");
+            list.Add(value);
+        }
+
+        if (errors.Count > 0)
+            return new LaunchParse(null, errors);
+        return Validate(values, now);
+    }
+
+    private static LaunchParse Validate(Dictionary<string, List<string>> values, DateTimeOffset now)
+    {
+        string? One(string flag) => values.TryGetValue(flag, out var list) ? list[0] : null;
+        IReadOnlyList<string> Many(string flag) => values.TryGetValue(flag, out var list) ? list : [];
+        var errors = new List<string>();
+        var dryRun = values.ContainsKey(LaunchOption.DryRun);
+
+        var settings = ClassSettings(values, errors);
+        var configuration = EncoderConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))).Build(), now);
+        errors.AddRange(configuration.Errors.Select(NameTheOption));
+        var endsAt = configuration.Options.Session.EndsAt;
+        if (One(LaunchOption.EndsAt) is null)
+            errors.Add($"{LaunchOption.EndsAt}: is required (the class's end, e.g. 2026-11-23T19:00:00Z)");
+
+        var hardLimit = HardStop.DefaultLimit;
+        if (One(LaunchOption.HardLimit) is { } limitText)
+        {
+            if (!TimeSpan.TryParseExact(limitText, @"hh\:mm\:ss", CultureInfo.InvariantCulture, out hardLimit))
+                errors.Add($"{LaunchOption.HardLimit}: must be a duration hh:mm:ss (got '{limitText}')");
+            else if (configuration.IsValid && hardLimit < configuration.Options.ShutdownTimeout)
+                errors.Add($"{LaunchOption.HardLimit}: must be at least Encoder:ShutdownTimeout ({configuration.Options.ShutdownTimeout:c}), so a normal stop fits");
+        }
+
+        if (endsAt is { } end && end + hardLimit > now + HardStop.MaxUptime)
+            errors.Add($"{LaunchOption.EndsAt}: the class's end plus {LaunchOption.HardLimit} must fall within {HardStop.MaxUptime.TotalHours:0} h of the launch (the AMI's uptime cap)");
+
+        var instance = new InstanceSpec(
+            Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun, errors),
+            Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors) ?? LaunchOption.DefaultInstanceType,
+            Check(One(LaunchOption.InstanceProfile), LaunchOption.InstanceProfile, InstanceProfile(), "encoder-class or arn:aws:iam::123456789012:instance-profile/encoder-class", required: !dryRun, errors),
+            Check(One(LaunchOption.SubnetId), LaunchOption.SubnetId, SubnetId(), "subnet-0123abcd", required: false, errors),
+            [.. Many(LaunchOption.SecurityGroupId).Select(sg => Check(sg, LaunchOption.SecurityGroupId, SecurityGroupId(), "sg-0123abcd", required: false, errors)!)],
+            Check(One(LaunchOption.KeyName), LaunchOption.KeyName, KeyName(), "my-key", required: false, errors),
+            Check(One(LaunchOption.Region), LaunchOption.Region, Region(), "eu-west-1", required: false, errors));
+
+        if (errors.Count > 0 || endsAt is null)
+            return new LaunchParse(null, errors);
+        var request = new LaunchRequest(settings, configuration.Options.SessionId, endsAt.Value, endsAt.Value + hardLimit, instance, dryRun);
+        return new LaunchParse(request, []);
+    }
+
+    /// <summary>The daemon's settings for the class: the dedicated flags, then each <c>--set KEY=VALUE</c>.</summary>
+    private static Dictionary<string, string> ClassSettings(Dictionary<string, List<string>> values, List<string> errors)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in LaunchOption.All.Where(o => o.ConfigKey is not null))
+        {
+            if (values.TryGetValue(option.Flag, out var list))
+                settings[option.ConfigKey!] = list[0];
+        }
+
+        foreach (var pair in values.GetValueOrDefault(LaunchOption.Set) ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = eq > 0 ? pair[..eq] : "";
+            if (!key.StartsWith(EncoderOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
+                errors.Add(eq > 0
+                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (got the key '{key}')"
+                    : $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (no '=' found)");
+            else if (LaunchOption.ForKey(key) is { } dedicated)
+                errors.Add($"{LaunchOption.Set}: {key} has its own option, {dedicated.Flag}");
+            else if (!settings.TryAdd(key, pair[(eq + 1)..]))
+                errors.Add($"{LaunchOption.Set}: {key} given more than once");
+        }
+
+        return settings;
+    }
+
+    /// <summary>"Encoder:Camera:Url: must be ..." becomes "--camera-url: must be ..." for keys that have their own option.</summary>
+    private static string NameTheOption(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && LaunchOption.ForKey(error[..colon]) is { } option ? option.Flag + error[colon..] : error;
+    }
+
+    private static string? Check(string? value, string flag, Regex pattern, string example, bool required, List<string> errors)
+    {
+        if (value is null)
+        {
+            if (required)
+                errors.Add($"{flag}: is required (e.g. {example})");
+            return null;
+        }
+
+        if (!pattern.IsMatch(value))
+            errors.Add($"{flag}: must look like {example} (got '{value}')");
+        return value;
+    }
+
+    [GeneratedRegex("^ami-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    private static partial Regex AmiId();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
+    private static partial Regex InstanceType();
+
+    [GeneratedRegex(@"^([\w+=,.@-]{1,128}|arn:aws[a-z-]*:iam::[0-9]{12}:instance-profile/[\w+=,.@/-]{1,128})$")]
+    private static partial Regex InstanceProfile();
+
+    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
+    private static partial Regex SubnetId();
+
+    [GeneratedRegex("^sg-[0-9a-f]{8,17}$")]
+    private static partial Regex SecurityGroupId();
+
+    [GeneratedRegex(@"^[\x20-\x7e]{1,255}$")]
+    private static partial Regex KeyName();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]$")]
+    private static partial Regex Region();
+}

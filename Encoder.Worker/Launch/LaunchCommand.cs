@@ -1,0 +1,70 @@
+using System.Text;
+using Amazon.Runtime;
+
+namespace Encoder.Launch;
+
+/// <summary><c>encoder launch ...</c>: the step the CMS runs when a class starts. See <see cref="LaunchOption.Usage"/>.</summary>
+public static class LaunchCommand
+{
+    public const string Verb = "launch";
+
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args,
+        TextWriter stdout,
+        TextWriter stderr,
+        TimeProvider time,
+        Func<string?, IInstanceLauncher> launcherFor,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(launcherFor);
+        var parse = LaunchArguments.Parse(args, time.GetUtcNow());
+        if (parse.Help)
+        {
+            await stdout.WriteAsync(LaunchOption.Usage()).ConfigureAwait(false);
+            return ExitCodes.Clean;
+        }
+
+        if (parse.Request is not { } request)
+            return await FailAsync(stderr, parse.Errors, ExitCodes.ConfigurationError).ConfigureAwait(false);
+
+        var userData = UserData.Render(request);
+        var size = Encoding.UTF8.GetByteCount(userData);
+        if (size > UserData.MaxBytes)
+            return await FailAsync(stderr, [$"user-data: {size} bytes, more than EC2's {UserData.MaxBytes}"], ExitCodes.ConfigurationError).ConfigureAwait(false);
+
+        if (request.DryRun)
+        {
+            await stdout.WriteAsync(userData).ConfigureAwait(false);
+            return ExitCodes.Clean;
+        }
+
+        try
+        {
+            var instanceId = await launcherFor(request.Instance.Region)
+                .LaunchAsync(RunInstancesRequests.Create(request, userData), cancellationToken).ConfigureAwait(false);
+            await stderr.WriteLineAsync(
+                $"encoder launch: class {request.SessionId} on {instanceId} ({request.Instance.InstanceType}), hard stop at {HardStop.Iso(request.HardStopAt)}").ConfigureAwait(false);
+            await stdout.WriteLineAsync(instanceId).ConfigureAwait(false);
+            return ExitCodes.Clean;
+        }
+        catch (AmazonServiceException ex)
+        {
+            // AWS's own message: it names the request's problem, never the user-data.
+            return await FailAsync(stderr, [$"RunInstances failed: {ex.ErrorCode ?? ex.StatusCode.ToString()}: {ex.Message}"], ExitCodes.Failure).ConfigureAwait(false);
+        }
+        catch (AmazonClientException ex)
+        {
+            return await FailAsync(stderr, [$"RunInstances failed: {ex.Message}"], ExitCodes.Failure).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> FailAsync(TextWriter stderr, IReadOnlyList<string> errors, int exitCode)
+    {
+        foreach (var error in errors)
+            await stderr.WriteLineAsync($"encoder launch: {error}").ConfigureAwait(false);
+        return exitCode;
+    }
+}

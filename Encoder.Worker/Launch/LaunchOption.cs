@@ -1,0 +1,71 @@
+namespace Encoder.Launch;
+
+/// <summary>One option of <c>encoder launch</c>: its flag, the configuration key it sets (if any) and its help line.</summary>
+public sealed record LaunchOption(string Flag, string? Value, string Help, string? ConfigKey = null, bool Repeatable = false)
+{
+    public const string SessionId = "--session-id";
+    public const string CameraUrl = "--camera-url";
+    public const string IngestPrimary = "--ingest-primary";
+    public const string IngestSecondary = "--ingest-secondary";
+    public const string EndsAt = "--ends-at";
+    public const string Set = "--set";
+    public const string HardLimit = "--hard-limit";
+    public const string Ami = "--ami";
+    public const string InstanceProfile = "--instance-profile";
+    public const string InstanceType = "--instance-type";
+    public const string SubnetId = "--subnet-id";
+    public const string SecurityGroupId = "--security-group-id";
+    public const string KeyName = "--key-name";
+    public const string Region = "--region";
+    public const string DryRun = "--dry-run";
+    public const string HelpFlag = "--help";
+
+    public const string DefaultInstanceType = "c5d.2xlarge";
+
+    public bool IsSwitch => Value is null;
+
+    public static readonly IReadOnlyList<LaunchOption> All =
+    [
+        new(SessionId, "ID", "the class's session id; names the recording (required)", "Encoder:SessionId"),
+        new(CameraUrl, "URL", "the camera, rtsp://user:password@host/path (required; secret)", "Encoder:Camera:Url"),
+        new(IngestPrimary, "URL", "the CDN's primary slot, rtmp://host/app/streamkey (required; secret)", "Encoder:Ingest:Primary"),
+        new(IngestSecondary, "URL", "the CDN's secondary slot (secret)", "Encoder:Ingest:Secondary"),
+        new(EndsAt, "INSTANT", "when the class ends, ISO-8601, e.g. 2026-11-23T19:00:00Z (required)", "Encoder:Session:EndsAt"),
+        new(Set, "KEY=VALUE", "any other daemon setting, e.g. Encoder:Video:Mode=transcode (repeatable)", Repeatable: true),
+        new(HardLimit, "hh:mm:ss", "how long past the end the instance may live, whatever the daemon does (default 00:30:00)"),
+        new(Ami, "ami-ID", "the Encoder AMI built by packer/ (required unless --dry-run)"),
+        new(InstanceProfile, "NAME|ARN", "the IAM instance profile with iam/encoder-instance-policy.json (required unless --dry-run)"),
+        new(InstanceType, "TYPE", $"the EC2 instance type (default {DefaultInstanceType})"),
+        new(SubnetId, "subnet-ID", "the subnet to launch into (default: the default VPC's)"),
+        new(SecurityGroupId, "sg-ID", "a security group (repeatable; default: the VPC's default group)", Repeatable: true),
+        new(KeyName, "NAME", "an EC2 key pair for SSH (default: none)"),
+        new(Region, "REGION", "the AWS region (default: the SDK's, e.g. AWS_REGION)"),
+        new(DryRun, null, "print the user-data instead of launching: it holds the class's secrets in clear"),
+        new(HelpFlag, null, "print this help"),
+    ];
+
+    public static LaunchOption? Find(string flag) => All.FirstOrDefault(o => o.Flag == flag);
+
+    public static LaunchOption? ForKey(string fullKey) =>
+        All.FirstOrDefault(o => string.Equals(o.ConfigKey, fullKey, StringComparison.OrdinalIgnoreCase));
+
+    public static string Usage()
+    {
+        var lines = new List<string>
+        {
+            "Usage: encoder launch --session-id ID --camera-url URL --ingest-primary URL --ends-at INSTANT",
+            "                      --ami ami-ID --instance-profile NAME [options]",
+            "",
+            "Starts one EC2 instance for one class from the Encoder AMI: renders the cloud-init user-data that writes",
+            "/etc/encoder/encoder.json and the hard stop, then calls RunInstances (InstanceInitiatedShutdownBehavior=terminate,",
+            "IMDSv2 only). Prints the instance id. Credentials and region come from the AWS SDK's usual sources.",
+            "",
+            "Options:",
+        };
+        lines.AddRange(All.Select(o => $"  {(o.Value is null ? o.Flag : $"{o.Flag} {o.Value}"),-34} {o.Help}"));
+        lines.Add("");
+        lines.Add("Nothing printed holds a secret, except the user-data that --dry-run prints on request.");
+        lines.Add("Exit codes: 0 launched (or printed), 1 the launch failed, 2 bad parameters (one line each, naming the option).");
+        return string.Join('\n', lines) + "\n";
+    }
+}

@@ -1,0 +1,22 @@
+namespace Encoder.Launch;
+
+/// <summary>One class to launch: the daemon's configuration for it, when the instance must be gone, and where it runs.</summary>
+/// <param name="ClassSettings">Full configuration keys (<c>Encoder:Camera:Url</c>) and values, validated by the daemon's own rules. Holds secrets.</param>
+/// <param name="HardStopAt">When the instance powers off whatever the daemon does: the class's end plus the hard limit.</param>
+public sealed record LaunchRequest(
+    IReadOnlyDictionary<string, string> ClassSettings,
+    string SessionId,
+    DateTimeOffset EndsAt,
+    DateTimeOffset HardStopAt,
+    InstanceSpec Instance,
+    bool DryRun);
+
+/// <summary>The EC2 side of a launch. <see cref="ImageId"/> and <see cref="InstanceProfile"/> are null only in a dry run.</summary>
+public sealed record InstanceSpec(
+    string? ImageId,
+    string InstanceType,
+    string? InstanceProfile,
+    string? SubnetId,
+    IReadOnlyList<string> SecurityGroupIds,
+    string? KeyName,
+    string? Region);

@@ -1,0 +1,45 @@
+using System.Text;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace Encoder.Launch;
+
+/// <summary>The EC2 RunInstances call for one class, as data: one instance, terminate on shutdown, IMDSv2 only, tagged.</summary>
+public static class RunInstancesRequests
+{
+    public const string SessionTag = "encoder:session-id";
+    public const string HardStopTag = "encoder:hard-stop-at";
+
+    public static RunInstancesRequest Create(LaunchRequest request, string userData)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var spec = request.Instance;
+        var tags = new List<Tag>
+        {
+            new("Name", $"encoder-{request.SessionId}"),
+            new(SessionTag, request.SessionId),
+            new(HardStopTag, HardStop.Iso(request.HardStopAt)),
+        };
+        return new RunInstancesRequest
+        {
+            ImageId = spec.ImageId ?? throw new ArgumentException("A launch needs an AMI.", nameof(request)),
+            InstanceType = InstanceType.FindValue(spec.InstanceType),
+            MinCount = 1,
+            MaxCount = 1,
+            IamInstanceProfile = spec.InstanceProfile!.StartsWith("arn:", StringComparison.Ordinal)
+                ? new IamInstanceProfileSpecification { Arn = spec.InstanceProfile }
+                : new IamInstanceProfileSpecification { Name = spec.InstanceProfile },
+            InstanceInitiatedShutdownBehavior = ShutdownBehavior.Terminate,
+            MetadataOptions = new InstanceMetadataOptionsRequest { HttpTokens = HttpTokensState.Required, HttpEndpoint = InstanceMetadataEndpointState.Enabled },
+            UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(userData)),
+            SubnetId = spec.SubnetId,
+            SecurityGroupIds = spec.SecurityGroupIds.Count > 0 ? [.. spec.SecurityGroupIds] : null,
+            KeyName = spec.KeyName,
+            TagSpecifications =
+            [
+                new TagSpecification { ResourceType = ResourceType.Instance, Tags = tags },
+                new TagSpecification { ResourceType = ResourceType.Volume, Tags = [.. tags] },
+            ],
+        };
+    }
+}
