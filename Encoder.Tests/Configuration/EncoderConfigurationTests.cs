@@ -37,7 +37,7 @@ public sealed class EncoderConfigurationTests
     [TestCase("Encoder:SessionId", "../etc", "Encoder:SessionId: may contain only letters, digits, '.', '_' and '-' (at most 128)")]
     [TestCase("Encoder:SessionId", null, "Encoder:SessionId: is required (it names the recording)")]
     [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode (got 'h265')")]
-    [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Kind: s3 is not available in this build yet; use local")]
+    [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Bucket: is required when Encoder:Storage:Kind is s3")]
     [TestCase("Encoder:Logging:Level", "Chatty", "Encoder:Logging:Level: must be Verbose, Debug, Information, Warning, Error or Fatal")]
     [TestCase("Encoder:Ffmpeg:StopTimeoutSeconds", "200", "Encoder:ShutdownTimeout: must be at least 210s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg)")]
     [TestCase("Encoder:Camra:Url", "rtsp://x/y", "Encoder:Camra:Url: is not a known key (did you mean Encoder:Camera:Url?)")]
@@ -141,6 +141,14 @@ public sealed class EncoderConfigurationTests
         "Video:BitrateKbps" => "2500",
         "Storage:Kind" => "local",
         "Storage:Directory" => "/srv/store",
+        "Storage:Bucket" => "studio-recordings",
+        "Storage:Prefix" => "vod/",
+        "Storage:Region" => "eu-west-1",
+        "Storage:ServiceUrl" => "http://rgw.local:7480",
+        "Storage:RequestChecksumCalculation" => "WhenRequired",
+        "Storage:RequestTimeoutSeconds" => "12",
+        "Storage:DeleteLocalAfterUpload" => "true",
+        "Recording:LowDiskWarningPercent" => "25",
         "Session:EndsAt" => "2026-11-23T19:00:00Z",
         "Session:MaxDuration" => "01:15:00",
         "Ffmpeg:Path" => "/opt/ffmpeg",

@@ -30,6 +30,12 @@ public sealed class SegmentUploaderTests
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
+    private SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null) =>
+        new(_options, _layout, store, new UploadJournal(_layout, TimeProvider.System), new SessionOutages(), report ?? new UploadDrainReport(),
+            outcome ?? new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+
+    private static string Md5Of(string text) => ContentMd5.Hex(System.Text.Encoding.UTF8.GetBytes(text));
+
     private void Record(int segments, bool ended = false)
     {
         var playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n";
@@ -55,10 +61,10 @@ public sealed class SegmentUploaderTests
     }
 
     [Test]
-    public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_and_logs_on_stop()
+    public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_logs_and_manifest_on_stop()
     {
         var store = new LocalFolderStore(_options.Storage.Directory);
-        using var uploader = new SegmentUploader(_options, _layout, store, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        using var uploader = Uploader(store);
         var stored = Path.Combine(_options.Storage.Directory, "class-9");
         Record(segments: 2);
         await File.WriteAllTextAsync(Path.Combine(_layout.LogDirectory, "ffmpeg-run001.log"), "ffmpeg said things");
@@ -70,7 +76,8 @@ public sealed class SegmentUploaderTests
         Record(segments: 3, ended: true);
         await uploader.StopAsync(CancellationToken.None);
 
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "index.m3u8")), Is.EqualTo(await File.ReadAllTextAsync(_layout.PlaylistPath)));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "index.m3u8")), Is.EqualTo(HlsPlaylist.AsFinal(await File.ReadAllTextAsync(_layout.PlaylistPath))));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "session.json")), Does.Contain("\"segmentCount\": 3").And.Contain("\"sessionId\": \"class-9\""));
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(stored, "seg_00002.ts")), Is.EqualTo(new byte[] { 2, 1, 2, 3 }));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "logs", "ffmpeg-run001.log")), Is.EqualTo("ffmpeg said things"));
         Assert.That(Directory.GetFiles(stored, "*.partial", SearchOption.AllDirectories), Is.Empty);
@@ -83,8 +90,9 @@ public sealed class SegmentUploaderTests
         var calls = new List<string>();
         var store = new Mock<IRecordingStore>();
         var failedOnce = false;
-        store.Setup(s => s.PutFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((string key, string _, string _, CancellationToken _) =>
+        store.Setup(s => s.Describe(It.IsAny<string>())).Returns((string key) => "mock://" + key);
+        store.Setup(s => s.PutFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ObjectHeaders>(), It.IsAny<CancellationToken>()))
+            .Returns((string key, string _, ObjectHeaders _, CancellationToken _) =>
             {
                 if (key.EndsWith("seg_00001.ts", StringComparison.Ordinal) && !failedOnce)
                 {
@@ -94,12 +102,15 @@ public sealed class SegmentUploaderTests
                 }
 
                 calls.Add(key);
-                return Task.CompletedTask;
+                return Task.FromResult(Md5Of(key));
             });
-        store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback((string key, ReadOnlyMemory<byte> _, string contentType, CancellationToken _) => calls.Add($"{key} [{contentType}]"))
-            .Returns(Task.CompletedTask);
-        using var uploader = new SegmentUploader(_options, _layout, store.Object, new UploadDrainReport(), new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<ObjectHeaders>(), It.IsAny<CancellationToken>()))
+            .Returns((string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken _) =>
+            {
+                calls.Add($"{key} [{headers.ContentType}; {headers.CacheControl}]");
+                return Task.FromResult(ContentMd5.Hex(content.Span));
+            });
+        using var uploader = Uploader(store.Object);
         Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
@@ -112,7 +123,10 @@ public sealed class SegmentUploaderTests
             "class-9/seg_00001.ts (failed)",
             "class-9/seg_00001.ts",
             "class-9/seg_00002.ts",
-            "class-9/index.m3u8 [application/vnd.apple.mpegurl]",
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl; no-cache]",
+            // The drain: the playlist again, now the final VOD, then the manifest.
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl; public, max-age=300]",
+            "class-9/session.json [application/json; no-cache]",
         }));
     }
 
@@ -120,18 +134,22 @@ public sealed class SegmentUploaderTests
     public async Task A_drain_that_cannot_store_everything_reports_what_is_left_and_exits_with_uploads_pending()
     {
         var store = new Mock<IRecordingStore>();
-        store.Setup(s => s.PutFileAsync(It.Is<string>(k => k.EndsWith("seg_00001.ts", StringComparison.Ordinal)), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new IOException("storage unavailable"));
+        store.Setup(s => s.Describe(It.IsAny<string>())).Returns((string key) => "mock://" + key);
+        store.Setup(s => s.PutFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ObjectHeaders>(), It.IsAny<CancellationToken>()))
+            .Returns((string key, string _, ObjectHeaders _, CancellationToken _) => key.EndsWith("seg_00001.ts", StringComparison.Ordinal)
+                ? throw new IOException("storage unavailable")
+                : Task.FromResult(Md5Of(key)));
         var report = new UploadDrainReport();
         var outcome = new DaemonOutcome();
-        using var uploader = new SegmentUploader(_options, _layout, store.Object, report, outcome, TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+        _options.ShutdownTimeout = TimeSpan.FromSeconds(5); // the drain retries until its budget is spent
+        using var uploader = Uploader(store.Object, report, outcome);
         Record(segments: 3, ended: true);
 
         await uploader.StartAsync(CancellationToken.None);
         await uploader.StopAsync(CancellationToken.None);
 
         Assert.That(report.Completed, Is.True);
-        Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/index.m3u8" }));
+        Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/index.m3u8", "class-9/session.json" }));
         Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
     }
 }

@@ -45,6 +45,7 @@ public static partial class EncoderConfiguration
     {
         "System.Int32" => "a whole number",
         "System.Double" => "a number",
+        "System.Boolean" => "true or false",
         "System.TimeSpan" => "a duration (hh:mm:ss)",
         "System.DateTimeOffset" => "an ISO-8601 instant (e.g. 2026-11-23T18:00:00Z)",
         _ when type.StartsWith("Encoder.Configuration.", StringComparison.Ordinal) => $"one of {string.Join(", ", KnownValues(type))}",
@@ -55,6 +56,7 @@ public static partial class EncoderConfiguration
     {
         "Encoder.Configuration.VideoMode" => ["copy", "transcode"],
         "Encoder.Configuration.StorageKind" => ["local", "s3"],
+        "Encoder.Configuration.ChecksumCalculation" => ["WhenSupported", "WhenRequired"],
         _ => [type],
     };
 

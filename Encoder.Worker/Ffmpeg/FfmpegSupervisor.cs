@@ -1,5 +1,6 @@
 using System.Globalization;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public sealed class FfmpegSupervisor(
     EncoderOptions options,
     RecordingLayout layout,
     FfmpegRun ffmpeg,
+    SessionOutages outages,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
@@ -92,7 +94,10 @@ public sealed class FfmpegSupervisor(
                     return;
                 healthy = true;
                 if (_streak.Recovered(time.GetUtcNow()) is { } outage)
+                {
+                    outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "FFmpeg or the camera failed; restarted"));
                     logger.LogInformation("FFmpeg is streaming again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+                }
                 else
                     logger.LogInformation("FFmpeg run {Run} is streaming", run);
             }, stoppingToken).ConfigureAwait(false);
