@@ -42,8 +42,10 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
     builder.Services.AddEncoder(options);
     using var host = builder.Build();
+    // Resolved before running: RunAsync disposes the host, and its services with it.
+    var outcome = host.Services.GetRequiredService<DaemonOutcome>();
     await host.RunAsync();
-    return host.Services.GetRequiredService<DaemonOutcome>().ExitCode;
+    return outcome.ExitCode;
 }
 #pragma warning disable CA1031 // the last line of defence: log it, exit non-zero
 catch (Exception ex)

@@ -160,7 +160,7 @@ public sealed class S3RecordingStoreTests
     }
 
     [Test]
-    public void A_server_error_is_retried_three_times_then_reported_as_transient()
+    public void A_server_error_is_retried_twice_then_reported_as_transient()
     {
         var s3 = new Mock<IAmazonS3>();
         s3.Setup(c => c.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()))

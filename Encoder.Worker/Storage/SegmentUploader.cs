@@ -125,6 +125,7 @@ public sealed class SegmentUploader(
         var done = 0;
         try
         {
+            items = Plan(final);
             if (!_recovered)
             {
                 var cleaned = await store.RecoverAsync(StorageKeys.SessionFolder(options.SessionId), cancellationToken).ConfigureAwait(false);
@@ -133,7 +134,6 @@ public sealed class SegmentUploader(
                 _recovered = true;
             }
 
-            items = Plan(final);
             foreach (var item in items)
             {
                 await UploadAsync(item, cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ namespace Encoder.Storage;
 /// </summary>
 public static class UploadResilience
 {
-    public const int QuickRetries = 3;
+    public const int QuickRetries = 2;
 
     public static ResiliencePipeline Create(TimeSpan requestTimeout, ILogger logger) =>
         new ResiliencePipelineBuilder()
