@@ -237,6 +237,7 @@ public sealed class SegmentUploader(
         }
 
         journal.Begin(destination);
+        var started = time.GetTimestamp();
         string md5;
         long size;
         if (item.LocalPath is { } file)
@@ -252,7 +253,7 @@ public sealed class SegmentUploader(
 
         journal.Stored(destination, md5, size);
         if (item.Segment is { } segment)
-            SegmentStored(segment, item.LocalPath!);
+            SegmentStored(segment, item.LocalPath!, time.GetElapsedTime(started));
     }
 
     /// <summary>A killed daemon may have finished this upload without journaling it: if storage holds exactly this content, record it instead of sending it twice.</summary>
@@ -270,15 +271,16 @@ public sealed class SegmentUploader(
         journal.Stored(store.Describe(item.Key), local, new FileInfo(path).Length);
         logger.LogInformation("{Object} was already stored by the previous run; not uploaded again", store.Describe(item.Key));
         if (item.Segment is { } segment)
-            SegmentStored(segment, path);
+            SegmentStored(segment, path, TimeSpan.Zero);
         return true;
     }
 
-    private void SegmentStored(string segment, string path)
+    /// <summary>Lag: from the segment's completion (FFmpeg's last write before renaming it in) to its verified upload.</summary>
+    private void SegmentStored(string segment, string path, TimeSpan upload)
     {
         SegmentsStored = journal.State.Stored.Keys.Count(k => k.EndsWith(".ts", StringComparison.Ordinal));
         var lag = time.GetUtcNow() - File.GetLastWriteTimeUtc(path);
-        logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes)", segment, lag.TotalSeconds, new FileInfo(path).Length);
+        logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes in {UploadSeconds:0.000}s)", segment, lag.TotalSeconds, new FileInfo(path).Length, upload.TotalSeconds);
         if (options.Storage.DeleteLocalAfterUpload)
             File.Delete(path);
     }
