@@ -30,8 +30,8 @@ public sealed class SegmentUploaderTests
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
-    private SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null) =>
-        new(_options, _layout, store, new UploadJournal(_layout, TimeProvider.System), new SessionOutages(), report ?? new UploadDrainReport(),
+    private SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null) =>
+        new(_options, _layout, store, journal ?? new UploadJournal(_layout, TimeProvider.System), new SessionOutages(), report ?? new UploadDrainReport(),
             outcome ?? new DaemonOutcome(), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
 
     private static string Md5Of(string text) => ContentMd5.Hex(System.Text.Encoding.UTF8.GetBytes(text));
@@ -131,6 +131,64 @@ public sealed class SegmentUploaderTests
     }
 
     [Test]
+    public async Task A_restarted_uploader_resumes_from_the_journal_and_stores_nothing_twice()
+    {
+        var store = new CountingStore(new LocalFolderStore(_options.Storage.Directory));
+        Record(segments: 2);
+        var journal = new UploadJournal(_layout, TimeProvider.System);
+        var first = Uploader(store, journal: journal);
+        await first.StartAsync(CancellationToken.None);
+        await Eventually(() => store.Puts.Contains("class-9/index.m3u8"));
+        first.Dispose(); // killed: no drain; the journal stays as it was
+        await first.ExecuteTask!;
+        journal.Dispose();
+
+        Record(segments: 4, ended: true);
+        using var second = Uploader(store);
+        await second.StartAsync(CancellationToken.None);
+        await second.StopAsync(CancellationToken.None);
+
+        Assert.That(store.Puts.Where(k => k.EndsWith(".ts", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { "class-9/seg_00000.ts", "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/seg_00003.ts" }));
+        Assert.That(second.SegmentsStored, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task An_upload_a_killed_daemon_finished_but_did_not_journal_is_recognised_and_not_sent_again()
+    {
+        var store = new CountingStore(new LocalFolderStore(_options.Storage.Directory));
+        Record(segments: 1, ended: true);
+        var stored = Path.Combine(_options.Storage.Directory, "class-9", "seg_00000.ts");
+        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+        File.Copy(Path.Combine(_layout.SessionDirectory, "seg_00000.ts"), stored);
+        await File.WriteAllTextAsync(Path.Combine(_layout.SessionDirectory, UploadJournal.FileName),
+            JournalState.StartLine(DateTimeOffset.UtcNow) + "\n" + JournalState.BeginLine(DateTimeOffset.UtcNow, store.Describe("class-9/seg_00000.ts")) + "\n");
+
+        using var uploader = Uploader(store);
+        await uploader.StartAsync(CancellationToken.None);
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(store.Puts, Does.Not.Contain("class-9/seg_00000.ts"));
+        Assert.That(store.Puts, Does.Contain("class-9/index.m3u8"));
+    }
+
+    [Test]
+    public async Task Local_segments_are_deleted_after_their_verified_upload_only_when_configured()
+    {
+        _options.Storage.DeleteLocalAfterUpload = true;
+        var store = new LocalFolderStore(_options.Storage.Directory);
+        Record(segments: 2, ended: true);
+
+        using var uploader = Uploader(store);
+        await uploader.StartAsync(CancellationToken.None);
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(Directory.GetFiles(_layout.SessionDirectory, "seg_*.ts"), Is.Empty);
+        Assert.That(File.Exists(_layout.PlaylistPath), Is.True, "the playlist stays");
+        Assert.That(Directory.GetFiles(Path.Combine(_options.Storage.Directory, "class-9"), "seg_*.ts"), Has.Length.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_drain_that_cannot_store_everything_reports_what_is_left_and_exits_with_uploads_pending()
     {
         var store = new Mock<IRecordingStore>();
@@ -152,4 +210,28 @@ public sealed class SegmentUploaderTests
         Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/index.m3u8", "class-9/session.json" }));
         Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
     }
+}
+
+/// <summary>The real local store, counting what reaches it.</summary>
+internal sealed class CountingStore(IRecordingStore inner) : IRecordingStore
+{
+    public List<string> Puts { get; } = [];
+
+    public string Describe(string key) => inner.Describe(key);
+
+    public Task<string> PutFileAsync(string key, string localPath, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        Puts.Add(key);
+        return inner.PutFileAsync(key, localPath, headers, cancellationToken);
+    }
+
+    public Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        Puts.Add(key);
+        return inner.PutBytesAsync(key, content, headers, cancellationToken);
+    }
+
+    public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
+
+    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
 }

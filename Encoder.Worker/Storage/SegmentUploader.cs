@@ -37,7 +37,7 @@ public sealed class SegmentUploader(
     private bool _recovered;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
-    public int SegmentsStored { get; private set; }
+    public int SegmentsStored => journal.State.Stored.Keys.Count(k => k.EndsWith(".ts", StringComparison.Ordinal));
 
     private string Key(string name) => StorageKeys.For(options.SessionId, name);
 
@@ -121,7 +121,7 @@ public sealed class SegmentUploader(
     /// <summary>One pass; false when storage failed (what is left is in <see cref="_lastLeft"/>).</summary>
     private async Task<bool> TryPassAsync(bool final, CancellationToken cancellationToken)
     {
-        IReadOnlyList<UploadItem> items = [];
+        IReadOnlyList<UploadItem>? items = null;
         var done = 0;
         try
         {
@@ -150,7 +150,7 @@ public sealed class SegmentUploader(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _lastLeft = items.Skip(done).ToList();
+            _lastLeft = Left(items, done);
             var permanent = ex is StorageUnavailableException { Transient: false };
             switch (_failures.Failed(time.GetUtcNow(), ex.Message))
             {
@@ -169,10 +169,16 @@ public sealed class SegmentUploader(
         }
         catch (OperationCanceledException)
         {
-            _lastLeft = items.Count > 0 ? items.Skip(done).ToList() : Plan(final);
+            _lastLeft = Left(items, done);
             return false;
         }
     }
+
+    /// <summary>What a failed pass left; when it failed before it knew (reading the recording failed), the whole session folder counts as left.</summary>
+    private List<UploadItem> Left(IReadOnlyList<UploadItem>? items, int done) =>
+        items is null
+            ? [new UploadItem(StorageKeys.SessionFolder(options.SessionId), null, null, ObjectHeaders.Manifest, null)]
+            : items.Skip(done).ToList();
 
     /// <summary>What this pass must store, in order: new segments, then the playlist naming them; on the final pass also the logs and session.json.</summary>
     private List<UploadItem> Plan(bool final)
@@ -278,7 +284,6 @@ public sealed class SegmentUploader(
     /// <summary>Lag: from the segment's completion (FFmpeg's last write before renaming it in) to its verified upload.</summary>
     private void SegmentStored(string segment, string path, TimeSpan upload)
     {
-        SegmentsStored = journal.State.Stored.Keys.Count(k => k.EndsWith(".ts", StringComparison.Ordinal));
         var lag = time.GetUtcNow() - File.GetLastWriteTimeUtc(path);
         logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes in {UploadSeconds:0.000}s)", segment, lag.TotalSeconds, new FileInfo(path).Length, upload.TotalSeconds);
         if (options.Storage.DeleteLocalAfterUpload)
