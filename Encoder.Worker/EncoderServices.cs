@@ -1,3 +1,4 @@
+using Amazon.S3;
 using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Egress;
@@ -17,8 +18,8 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// configuration → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → session clock
-    /// → status writer.
+    /// configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) →
+    /// session clock → status writer.
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
     {
@@ -43,9 +44,23 @@ public static class EncoderServices
         services.TryAddSingleton<IInstanceTerminator>(sp => new Ec2InstanceTerminator(
             Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)))));
         services.TryAddSingleton<IShutdownCommand, HaltCommand>();
-        services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
+        services.AddSingleton<SessionOutages>();
+        services.AddSingleton<UploadJournal>();
+        if (options.Storage.Kind == StorageKind.S3)
+        {
+            services.AddSingleton<IAmazonS3>(_ => new AmazonS3Client(S3StoreFactory.Config(options.Storage)));
+            services.AddSingleton<IRecordingStore>(sp => new S3RecordingStore(
+                sp.GetRequiredService<IAmazonS3>(), options.Storage.Bucket!, options.Storage.Prefix,
+                UploadResilience.Create(TimeSpan.FromSeconds(options.Storage.RequestTimeoutSeconds), sp.GetRequiredService<ILogger<S3RecordingStore>>()),
+                sp.GetRequiredService<ILogger<S3RecordingStore>>()));
+        }
+        else
+        {
+            services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
+        }
 
         services.AddHostedService<SessionAnnouncer>();
+        services.AddHostedService<DiskGuard>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddSingleton<FfmpegSupervisor>();

@@ -37,7 +37,7 @@ public sealed class EncoderConfigurationTests
     [TestCase("Encoder:SessionId", "../etc", "Encoder:SessionId: may contain only letters, digits, '.', '_' and '-' (at most 128)")]
     [TestCase("Encoder:SessionId", null, "Encoder:SessionId: is required (it names the recording)")]
     [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode (got 'h265')")]
-    [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Kind: s3 is not available in this build yet; use local")]
+    [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Bucket: is required when Encoder:Storage:Kind is s3")]
     [TestCase("Encoder:Ingest:Mode", "both", "Encoder:Ingest:Mode: cannot be read as one of failover, redundant (got 'both')")]
     [TestCase("Encoder:Ffmpeg:StallSeconds", "0", "Encoder:Ffmpeg:StallSeconds: must be between 1 and 120")]
     [TestCase("Encoder:Logging:Level", "Chatty", "Encoder:Logging:Level: must be Verbose, Debug, Information, Warning, Error or Fatal")]
@@ -144,6 +144,14 @@ public sealed class EncoderConfigurationTests
         "Storage:Kind" => "local",
         "Storage:Directory" => "/srv/store",
         "Session:StartsAt" => "2026-11-23T18:05:00Z",
+        "Storage:Bucket" => "studio-recordings",
+        "Storage:Prefix" => "vod/",
+        "Storage:Region" => "eu-west-1",
+        "Storage:ServiceUrl" => "http://rgw.local:7480",
+        "Storage:RequestChecksumCalculation" => "WhenRequired",
+        "Storage:RequestTimeoutSeconds" => "12",
+        "Storage:DeleteLocalAfterUpload" => "true",
+        "Recording:LowDiskWarningPercent" => "25",
         "Session:EndsAt" => "2026-11-23T19:00:00Z",
         "Session:MaxDuration" => "01:15:00",
         "Ffmpeg:Path" => "/opt/ffmpeg",

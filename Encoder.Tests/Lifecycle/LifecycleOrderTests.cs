@@ -2,6 +2,7 @@ using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Status;
+using Encoder.Recording;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ namespace Encoder.Tests.Lifecycle;
 public sealed class LifecycleOrderTests
 {
     [Test]
-    public void Hosted_services_start_config_uploader_ffmpeg_selfterminate_so_they_stop_in_reverse()
+    public void Hosted_services_start_config_diskguard_uploader_ffmpeg_selfterminate_so_they_stop_in_reverse()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
@@ -22,7 +23,7 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(SessionAnnouncer), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
+            typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
             "self-termination acts in StoppedAsync, after every service has stopped");

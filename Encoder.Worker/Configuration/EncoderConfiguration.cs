@@ -57,6 +57,7 @@ public static partial class EncoderConfiguration
         "Encoder.Configuration.VideoMode" => ["copy", "transcode"],
         "Encoder.Configuration.StorageKind" => ["local", "s3"],
         "Encoder.Configuration.IngestMode" => ["failover", "redundant"],
+        "Encoder.Configuration.ChecksumCalculation" => ["WhenSupported", "WhenRequired"],
         _ => [type],
     };
 

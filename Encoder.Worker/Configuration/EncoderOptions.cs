@@ -64,6 +64,9 @@ public sealed record RecordingOptions
 
     /// <summary>Target HLS segment length. The default value is 6 seconds.</summary>
     public int SegmentSeconds { get; set; } = 6;
+
+    /// <summary>The disk guard warns when the recording disk's free space falls below this share of its size (and logs errors below half of it). The default value is 15 percent.</summary>
+    public double LowDiskWarningPercent { get; set; } = 15;
 }
 
 public enum VideoMode
@@ -97,6 +100,33 @@ public sealed record StorageOptions
 
     /// <summary>The local storage folder. The default value is <c>/var/lib/encoder/storage</c>.</summary>
     public string Directory { get; set; } = "/var/lib/encoder/storage";
+
+    /// <summary>The S3 bucket. Required when <see cref="Kind"/> is s3.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>Prepended to every key: objects go to <c>{Prefix}{SessionId}/...</c>. The default value is <c>recordings/</c>.</summary>
+    public string Prefix { get; set; } = "recordings/";
+
+    /// <summary>The bucket's region (e.g. eu-west-1). Optional: the default AWS chain (AWS_REGION, the instance's metadata) otherwise.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>An S3-compatible endpoint (Ceph RGW, MinIO, moto), addressed path-style. Optional: AWS itself otherwise.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>When the SDK adds request checksums: WhenSupported (AWS's default) or WhenRequired (for stores such as Ceph RGW that reject trailing checksums). The default value is WhenSupported.</summary>
+    public ChecksumCalculation RequestChecksumCalculation { get; set; } = ChecksumCalculation.WhenSupported;
+
+    /// <summary>How long one request (one PUT, one part) may take before it is abandoned and retried. The default value is 30 seconds.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Delete each local segment once its upload is verified. The default value is false: the local recording stays whole.</summary>
+    public bool DeleteLocalAfterUpload { get; set; }
+}
+
+public enum ChecksumCalculation
+{
+    WhenSupported,
+    WhenRequired,
 }
 
 public sealed record SessionOptions

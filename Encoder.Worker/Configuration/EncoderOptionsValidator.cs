@@ -53,10 +53,15 @@ public static partial class EncoderOptionsValidator
                 Fail("Video:BitrateKbps", "must be between 100 and 50000");
         }
 
+        if (options.Recording.LowDiskWarningPercent is < 1 or > 90)
+            Fail("Recording:LowDiskWarningPercent", "must be between 1 and 90");
+
         if (options.Storage.Kind == StorageKind.S3)
-            Fail("Storage:Kind", "s3 is not available in this build yet; use local");
+            ValidateS3(options.Storage, Fail);
         else if (string.IsNullOrWhiteSpace(options.Storage.Directory))
             Fail("Storage:Directory", "is required when Encoder:Storage:Kind is local");
+        if (options.Storage.RequestTimeoutSeconds is < 1 or > 600)
+            Fail("Storage:RequestTimeoutSeconds", "must be between 1 and 600");
 
         if (options.Session.EndsAt is { } endsAt && endsAt <= now)
             Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})");
@@ -98,6 +103,33 @@ public static partial class EncoderOptionsValidator
 
         return errors;
     }
+
+    private static void ValidateS3(StorageOptions storage, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(storage.Bucket))
+            fail("Storage:Bucket", "is required when Encoder:Storage:Kind is s3");
+        else if (!BucketPattern().IsMatch(storage.Bucket) || storage.Bucket.Contains("..", StringComparison.Ordinal))
+            fail("Storage:Bucket", "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit");
+
+        var prefix = storage.Prefix ?? "";
+        if (prefix.StartsWith('/') || prefix.Contains("//", StringComparison.Ordinal) || prefix.Split('/').Any(part => part is "." or ".."))
+            fail("Storage:Prefix", "must be a relative key prefix such as recordings/ (no leading '/', no '//', no '.' or '..' parts)");
+        else if (prefix.Length > 512)
+            fail("Storage:Prefix", "must be at most 512 characters");
+
+        if (!string.IsNullOrEmpty(storage.Region) && !RegionPattern().IsMatch(storage.Region))
+            fail("Storage:Region", "must be an AWS region name such as eu-west-1");
+
+        if (!string.IsNullOrEmpty(storage.ServiceUrl)
+            && (!Uri.TryCreate(storage.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(url.UserInfo)))
+            fail("Storage:ServiceUrl", "must be an http:// or https:// URL without credentials (e.g. http://rgw.local:7480)");
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial Regex BucketPattern();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+    private static partial Regex RegionPattern();
 
     /// <summary>Time reserved after the graceful stop window for SIGINT and then SIGKILL.</summary>
     public const int FfmpegStopReserveSeconds = 10;

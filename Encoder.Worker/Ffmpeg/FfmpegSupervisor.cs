@@ -26,6 +26,7 @@ public sealed class FfmpegSupervisor(
     IngestRouter router,
     SessionStartGate startGate,
     EncoderStatus status,
+    SessionOutages outages,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
@@ -112,7 +113,10 @@ public sealed class FfmpegSupervisor(
                     return;
                 healthy = true;
                 if (_streak.Recovered(time.GetUtcNow()) is { } outage)
+                {
+                    outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
                     logger.LogInformation("Camera back: recording again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+                }
                 else
                     logger.LogInformation("Recorder run {Run} is streaming", run);
             }, stoppingToken).ConfigureAwait(false);

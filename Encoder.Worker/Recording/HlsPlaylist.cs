@@ -14,6 +14,24 @@ public sealed record HlsPlaylist(IReadOnlyList<HlsSegment> Segments, bool HasEnd
 
     public TimeSpan TotalDuration => Segments.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
+    /// <summary>
+    /// The playlist as the finished VOD it is once the class has ended: <c>#EXT-X-PLAYLIST-TYPE:VOD</c> and
+    /// <c>#EXT-X-ENDLIST</c>, even when FFmpeg could not write the end itself (it was killed).
+    /// </summary>
+    public static string AsFinal(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n').ToList();
+        var type = lines.FindIndex(l => l.StartsWith("#EXT-X-PLAYLIST-TYPE:", StringComparison.Ordinal));
+        if (type >= 0)
+            lines[type] = "#EXT-X-PLAYLIST-TYPE:VOD";
+        else if (lines.Count > 0 && lines[0].Trim() == "#EXTM3U")
+            lines.Insert(1, "#EXT-X-PLAYLIST-TYPE:VOD");
+        if (!lines.Any(l => l.Trim() == "#EXT-X-ENDLIST"))
+            lines.Add("#EXT-X-ENDLIST");
+        return string.Join('\n', lines) + "\n";
+    }
+
     public static HlsPlaylist Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

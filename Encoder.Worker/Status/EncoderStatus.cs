@@ -87,6 +87,13 @@ public sealed class EncoderStatus(TimeProvider time)
         }
     }
 
+    /// <summary>The slots that have streamed at least one frame this session, primary first.</summary>
+    public List<string> SlotsThatStreamed()
+    {
+        lock (_lock)
+            return _slots.Where(kv => kv.Value.EverStreamed).Select(kv => kv.Key.Name).Order(StringComparer.Ordinal).ToList();
+    }
+
     public StatusSnapshot Snapshot(string sessionId)
     {
         lock (_lock)
@@ -115,6 +122,7 @@ public sealed class EncoderStatus(TimeProvider time)
             return s with
             {
                 State = progress.Frame > 0 ? OutputState.Streaming : s.State,
+                EverStreamed = s.EverStreamed || progress.Frame > 0,
                 Frames = progress.Frame,
                 Bytes = progress.TotalSize ?? s.Bytes,
                 Speed = progress.Speed,
@@ -147,6 +155,7 @@ public sealed class EncoderStatus(TimeProvider time)
         public string? LastError { get; init; }
         public int Failures { get; init; }
         public int Restarts { get; init; }
+        public bool EverStreamed { get; init; }
 
         public OutputSnapshot ToSnapshot(DateTimeOffset now) => new(
             State.ToString().ToLowerInvariant(), Frames, Bytes, Speed, Math.Round(OutTimeSeconds, 2), LastProgressAt,

@@ -1,5 +1,6 @@
 using System.Text;
 using Encoder.Configuration;
+using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;
@@ -9,42 +10,59 @@ using Microsoft.Extensions.Logging;
 namespace Encoder.Storage;
 
 /// <summary>
-/// Copies the recording to storage while the class runs: every segment the playlist names, in playlist order, and
-/// then the playlist itself, so the stored playlist never names a segment that isn't stored. It stops after FFmpeg
-/// (hosted services stop in reverse order) and then drains: the remaining segments, the final playlist with
-/// <c>#EXT-X-ENDLIST</c>, and the logs.
+/// Uploads the recording while the class runs: every segment the playlist names (complete by <see cref="HlsPlaylist"/>'s
+/// rule), in playlist order, then the playlist itself, so a stored playlist never names a segment that isn't stored.
+/// Each verified upload is written to the <see cref="UploadJournal"/> before the next begins, so a restarted daemon
+/// resumes where the killed one stopped. While storage is down, segments wait on disk and passes are retried with
+/// <see cref="UploadBackoff"/>. It stops after FFmpeg (hosted services stop in reverse order) and then drains: the
+/// remaining segments, the final VOD playlist, the logs and <c>session.json</c>, within the host's shutdown timeout;
+/// what it could not store is reported and the daemon exits with <see cref="ExitCodes.UploadsPending"/>.
 /// </summary>
 public sealed class SegmentUploader(
     EncoderOptions options,
     RecordingLayout layout,
     IRecordingStore store,
+    UploadJournal journal,
+    SessionOutages outages,
     UploadDrainReport drainReport,
     DaemonOutcome outcome,
     EncoderStatus status,
     TimeProvider time,
-    ILogger<SegmentUploader> logger) : BackgroundService
+    ILogger<SegmentUploader> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
-    public const string SegmentContentType = "video/mp2t";
-    public const string PlaylistContentType = "application/vnd.apple.mpegurl";
-    public const string LogContentType = "text/plain; charset=utf-8";
-
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
-    private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
-    private string? _storedPlaylist;
-    private bool _failing;
+    private static readonly TimeSpan DrainReserve = TimeSpan.FromSeconds(3);
+    private readonly FailureStreak _failures = new(TimeSpan.FromMinutes(1));
+    private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
+    private DateTimeOffset _stopRequestedAt = DateTimeOffset.MaxValue;
+    private bool _recovered;
 
-    public int SegmentsStored => _stored.Count;
+    /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
+    public int SegmentsStored => journal.State.Stored.Keys.Count(k => k.EndsWith(".ts", StringComparison.Ordinal));
 
-    private string Key(string name) => $"{options.SessionId}/{name}";
+    private string Key(string name) => StorageKeys.For(options.SessionId, name);
+
+    private string Destination(string name) => store.Describe(Key(name));
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        journal.Open();
+        lifetime?.ApplicationStopping.Register(() => _stopRequestedAt = time.GetUtcNow());
+        if (journal.State.FirstStart is { } first && journal.State.Restarts.Count > 0)
+            logger.LogWarning("Resuming the upload of session {SessionId} (first started {FirstStart:O}): {Stored} objects are already stored, per {Journal}",
+                options.SessionId, first, journal.State.Stored.Count, journal.Path);
+        return base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await SyncAsync(stoppingToken).ConfigureAwait(false);
+            var ok = await TryPassAsync(final: false, stoppingToken).ConfigureAwait(false);
             try
             {
-                await Task.Delay(ScanInterval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(ok ? ScanInterval : UploadBackoff.Delay(_failures.Failures), time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -57,85 +75,235 @@ public sealed class SegmentUploader(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         var started = time.GetUtcNow();
-        var playlist = await SyncAsync(cancellationToken).ConfigureAwait(false);
-        var logs = await StoreLogsAsync(cancellationToken).ConfigureAwait(false);
-        var pending = playlist.Segments.Where(s => !_stored.Contains(s.Uri)).Select(s => Key(s.Uri)).ToList();
-        if (_storedPlaylist is null && File.Exists(layout.PlaylistPath))
-            pending.Add(Key(RecordingLayout.PlaylistFileName));
-        drainReport.Complete(pending);
-        if (pending.Count > 0)
-        {
-            logger.LogError("Upload drain incomplete: {Count} objects are only on this machine, in {Directory}: {Pending}",
-                pending.Count, layout.SessionDirectory, pending);
-            outcome.Report(ExitCodes.UploadsPending);
-        }
+        if (_stopRequestedAt == DateTimeOffset.MaxValue)
+            _stopRequestedAt = started;
+        var budget = _stopRequestedAt + options.ShutdownTimeout - DrainReserve - started;
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
 
-        logger.LogInformation("Upload drained in {Seconds:0.00}s: {Segments} segments ({Duration:0.0}s), playlist {Playlist}{EndList}, {Logs} logs, in {Destination}",
-            (time.GetUtcNow() - started).TotalSeconds, _stored.Count, playlist.TotalDuration.TotalSeconds,
-            RecordingLayout.PlaylistFileName, playlist.HasEndList ? " (complete)" : " (no ENDLIST: FFmpeg did not finish cleanly)",
-            logs, store.Describe(options.SessionId));
-    }
-
-    /// <summary>One pass: store what is new, in order, then the playlist that names it. Returns the playlist as read.</summary>
-    private async Task<HlsPlaylist> SyncAsync(CancellationToken cancellationToken)
-    {
-        if (!File.Exists(layout.PlaylistPath))
-            return HlsPlaylist.Empty;
-        var bytes = await File.ReadAllBytesAsync(layout.PlaylistPath, cancellationToken).ConfigureAwait(false);
-        var text = Encoding.UTF8.GetString(bytes);
-        var playlist = HlsPlaylist.Parse(text);
-        try
+        IReadOnlyList<UploadItem> left = [];
+        while (true)
         {
-            foreach (var segment in playlist.Segments)
+            if (await TryPassAsync(final: true, drain.Token).ConfigureAwait(false))
             {
-                if (_stored.Contains(segment.Uri))
-                    continue;
-                await store.PutFileAsync(Key(segment.Uri), Path.Combine(layout.SessionDirectory, segment.Uri), SegmentContentType, cancellationToken)
-                    .ConfigureAwait(false);
-                _stored.Add(segment.Uri);
-                logger.LogDebug("Stored {Segment} ({Seconds:0.00}s)", segment.Uri, segment.Duration.TotalSeconds);
+                left = [];
+                break;
             }
 
-            if (text != _storedPlaylist)
-            {
-                await store.PutBytesAsync(Key(RecordingLayout.PlaylistFileName), bytes, PlaylistContentType, cancellationToken).ConfigureAwait(false);
-                _storedPlaylist = text;
-            }
-
-            status.Segments(playlist.Segments.Count, _stored.Count);
-            if (_failing)
-                logger.LogInformation("Storage works again; {Segments} segments stored", _stored.Count);
-            _failing = false;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Segments stay on disk and go up, in order, on a later pass.
-            if (!_failing)
-                logger.LogWarning(ex, "Storing the recording failed; segments wait on disk and are retried");
-            _failing = true;
-        }
-
-        return playlist;
-    }
-
-    private async Task<int> StoreLogsAsync(CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(layout.LogDirectory))
-            return 0;
-        var stored = 0;
-        foreach (var path in Directory.EnumerateFiles(layout.LogDirectory, "*.log").Order(StringComparer.Ordinal))
-        {
+            left = _lastLeft;
             try
             {
-                await store.PutFileAsync(Key($"logs/{Path.GetFileName(path)}"), path, LogContentType, cancellationToken).ConfigureAwait(false);
-                stored++;
+                await Task.Delay(UploadBackoff.Delay(_failures.Failures), time, drain.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (OperationCanceledException)
             {
-                logger.LogWarning(ex, "Could not store log {Log}", Path.GetFileName(path));
+                break;
             }
         }
 
-        return stored;
+        var pending = left.Select(i => i.Key).Concat(_lost.Select(Key)).ToList();
+        drainReport.Complete(pending);
+        var playlist = ReadPlaylist().Playlist;
+        if (pending.Count > 0)
+        {
+            logger.LogError("Upload drain incomplete after {Seconds:0.0}s: {Count} objects are only on this machine, in {Directory}: {Pending}",
+                (time.GetUtcNow() - started).TotalSeconds, pending.Count, layout.SessionDirectory, pending);
+            outcome.Report(ExitCodes.UploadsPending);
+            return;
+        }
+
+        logger.LogInformation("Upload drained in {Seconds:0.00}s: {Segments} segments ({Duration:0.0}s), playlist {Playlist}{EndList}, logs and {Manifest} in {Destination}",
+            (time.GetUtcNow() - started).TotalSeconds, SegmentsStored, playlist.TotalDuration.TotalSeconds, StorageKeys.PlaylistName,
+            playlist.HasEndList ? " (complete)" : " (no ENDLIST from FFmpeg: added for the VOD)", StorageKeys.ManifestName,
+            store.Describe(StorageKeys.SessionFolder(options.SessionId)));
     }
+
+    private List<UploadItem> _lastLeft = [];
+
+    /// <summary>One pass; false when storage failed (what is left is in <see cref="_lastLeft"/>).</summary>
+    private int _segmentsRecorded;
+
+    private async Task<bool> TryPassAsync(bool final, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<UploadItem>? items = null;
+        var done = 0;
+        try
+        {
+            items = Plan(final);
+            if (!_recovered)
+            {
+                var cleaned = await store.RecoverAsync(StorageKeys.SessionFolder(options.SessionId), cancellationToken).ConfigureAwait(false);
+                if (cleaned > 0)
+                    logger.LogWarning("Cleaned up {Count} unfinished uploads an earlier run left in {Destination}", cleaned, store.Describe(StorageKeys.SessionFolder(options.SessionId)));
+                _recovered = true;
+            }
+
+            foreach (var item in items)
+            {
+                await UploadAsync(item, cancellationToken).ConfigureAwait(false);
+                done++;
+            }
+
+            status.Segments(_segmentsRecorded, SegmentsStored);
+            if (_failures.Recovered(time.GetUtcNow()) is { } outage)
+            {
+                outages.Report(new Outage(Outage.Storage, time.GetUtcNow() - outage, time.GetUtcNow(), "storage unavailable"));
+                logger.LogInformation("Storage works again after {OutageSeconds:0.0}s; the segments that waited on disk are stored, in order", outage.TotalSeconds);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _lastLeft = Left(items, done);
+            var permanent = ex is StorageUnavailableException { Transient: false };
+            switch (_failures.Failed(time.GetUtcNow(), ex.Message))
+            {
+                case FailureReport.OutageStarted:
+                case FailureReport.StillFailing:
+                    logger.Log(permanent ? LogLevel.Error : LogLevel.Warning,
+                        "Storing the recording failed: {Error}. {Waiting} objects wait on disk and are retried (reminders once a minute)",
+                        ex.Message, _lastLeft.Count);
+                    break;
+                default:
+                    logger.LogDebug("Storing the recording still fails: {Error}", ex.Message);
+                    break;
+            }
+
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            _lastLeft = Left(items, done);
+            return false;
+        }
+    }
+
+    /// <summary>What a failed pass left; when it failed before it knew (reading the recording failed), the whole session folder counts as left.</summary>
+    private List<UploadItem> Left(IReadOnlyList<UploadItem>? items, int done) =>
+        items is null
+            ? [new UploadItem(StorageKeys.SessionFolder(options.SessionId), null, null, ObjectHeaders.Manifest, null)]
+            : items.Skip(done).ToList();
+
+    /// <summary>What this pass must store, in order: new segments, then the playlist naming them; on the final pass also the logs and session.json.</summary>
+    private List<UploadItem> Plan(bool final)
+    {
+        var (playlist, text) = ReadPlaylist();
+        _segmentsRecorded = playlist.Segments.Count;
+        var items = new List<UploadItem>();
+        foreach (var segment in UploadPlan.PendingSegments(playlist, journal.State, Destination))
+        {
+            if (_lost.Contains(segment.Uri))
+                continue;
+            var path = Path.Combine(layout.SessionDirectory, segment.Uri);
+            if (!File.Exists(path))
+            {
+                _lost.Add(segment.Uri);
+                logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment.Uri);
+                continue;
+            }
+
+            items.Add(new UploadItem(Key(segment.Uri), path, null, ObjectHeaders.Segment, segment.Uri));
+        }
+
+        if (text is not null)
+        {
+            var content = Encoding.UTF8.GetBytes(final ? HlsPlaylist.AsFinal(text) : text);
+            if (!journal.State.IsStored(Destination(StorageKeys.PlaylistName), ContentMd5.Hex(content)))
+                items.Add(new UploadItem(Key(StorageKeys.PlaylistName), null, content, final ? ObjectHeaders.FinalPlaylist : ObjectHeaders.LivePlaylist, null));
+        }
+
+        if (!final)
+            return items;
+
+        if (Directory.Exists(layout.LogDirectory))
+        {
+            foreach (var log in Directory.EnumerateFiles(layout.LogDirectory, "*.log").Order(StringComparer.Ordinal))
+                items.Add(new UploadItem(StorageKeys.Log(options.SessionId, Path.GetFileName(log)), log, null, ObjectHeaders.Log, null));
+        }
+
+        var manifest = SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? time.GetUtcNow(), time.GetUtcNow(),
+            HlsPlaylist.Parse(text is null ? "" : HlsPlaylist.AsFinal(text)), StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null, Key(StorageKeys.PlaylistName)),
+            IngestSlots(), outages.All, journal.State.Restarts);
+        items.Add(new UploadItem(Key(StorageKeys.ManifestName), null, manifest.ToJson(), ObjectHeaders.Manifest, null));
+        return items;
+    }
+
+    /// <summary>Failover to the secondary slot is not built yet: every class streams to the primary.</summary>
+    /// <summary>Every slot that carried the stream at some point (had a first frame out).</summary>
+    private List<string> IngestSlots() => status.SlotsThatStreamed();
+
+    private async Task UploadAsync(UploadItem item, CancellationToken cancellationToken)
+    {
+        var destination = store.Describe(item.Key);
+        if (item.LocalPath is { } path && journal.State.InFlight.Contains(destination) && await AlreadyStoredAsync(item, path, cancellationToken).ConfigureAwait(false))
+            return;
+        if (item.LocalPath is { } logPath && item.Headers == ObjectHeaders.Log)
+        {
+            // A log unchanged since its last upload (e.g. an earlier daemon's) is not sent again.
+            var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await using (stream.ConfigureAwait(false))
+            {
+                if (journal.State.IsStored(destination, await ContentMd5.HexAsync(stream, cancellationToken).ConfigureAwait(false)))
+                    return;
+            }
+        }
+
+        journal.Begin(destination);
+        var started = time.GetTimestamp();
+        string md5;
+        long size;
+        if (item.LocalPath is { } file)
+        {
+            size = new FileInfo(file).Length;
+            md5 = await store.PutFileAsync(item.Key, file, item.Headers, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            size = item.Content!.Length;
+            md5 = await store.PutBytesAsync(item.Key, item.Content, item.Headers, cancellationToken).ConfigureAwait(false);
+        }
+
+        journal.Stored(destination, md5, size);
+        if (item.Segment is { } segment)
+            SegmentStored(segment, item.LocalPath!, time.GetElapsedTime(started));
+    }
+
+    /// <summary>A killed daemon may have finished this upload without journaling it: if storage holds exactly this content, record it instead of sending it twice.</summary>
+    private async Task<bool> AlreadyStoredAsync(UploadItem item, string path, CancellationToken cancellationToken)
+    {
+        var stored = await store.StoredMd5Async(item.Key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+            return false;
+        var stream = File.OpenRead(path);
+        string local;
+        await using (stream.ConfigureAwait(false))
+            local = await ContentMd5.HexAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (stored != local)
+            return false;
+        journal.Stored(store.Describe(item.Key), local, new FileInfo(path).Length);
+        logger.LogInformation("{Object} was already stored by the previous run; not uploaded again", store.Describe(item.Key));
+        if (item.Segment is { } segment)
+            SegmentStored(segment, path, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>Lag: from the segment's completion (FFmpeg's last write before renaming it in) to its verified upload.</summary>
+    private void SegmentStored(string segment, string path, TimeSpan upload)
+    {
+        var lag = time.GetUtcNow() - File.GetLastWriteTimeUtc(path);
+        logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes in {UploadSeconds:0.000}s)", segment, lag.TotalSeconds, new FileInfo(path).Length, upload.TotalSeconds);
+        if (options.Storage.DeleteLocalAfterUpload)
+            File.Delete(path);
+    }
+
+    private (HlsPlaylist Playlist, string? Text) ReadPlaylist()
+    {
+        if (!File.Exists(layout.PlaylistPath))
+            return (HlsPlaylist.Empty, null);
+        var text = File.ReadAllText(layout.PlaylistPath, Encoding.UTF8);
+        return (HlsPlaylist.Parse(text), text);
+    }
+
+    private sealed record UploadItem(string Key, string? LocalPath, byte[]? Content, ObjectHeaders Headers, string? Segment);
 }

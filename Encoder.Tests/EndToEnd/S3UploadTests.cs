@@ -1,0 +1,251 @@
+using System.Text.Json;
+using Amazon.S3;
+using Encoder.Recording;
+using Encoder.Storage;
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.EndToEnd;
+
+/// <summary>
+/// The real daemon recording from the real test camera and uploading to a real S3 API (moto_server on loopback):
+/// during the class, through a frozen S3, across a SIGKILL, and into a bucket that does not exist.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Integration")]
+public sealed class S3UploadTests
+{
+    private const string Prefix = "recordings/";
+    private string _work = "";
+    private TestCamera _camera = null!;
+    private RtmpIngest _ingest = null!;
+    private MotoServer _moto = null!;
+    private string _bucket = "";
+
+    [OneTimeSetUp]
+    public async Task StartServers()
+    {
+        _work = Directory.CreateTempSubdirectory("encoder-s3-").FullName;
+        _moto = await MotoServer.StartAsync();
+        _camera = await TestCamera.StartAsync();
+        _ingest = await RtmpIngest.StartAsync(Path.Combine(_work, "ingest"));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServers()
+    {
+        await _ingest.DisposeAsync();
+        await _camera.DisposeAsync();
+        await _moto.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [SetUp]
+    public async Task EmptyS3()
+    {
+        await _moto.ResetAsync();
+        _bucket = await _moto.CreateBucketAsync("studio-recordings");
+    }
+
+    private static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";
+
+    private Dictionary<string, string> Settings(string sessionId, string work, string? bucket = null)
+    {
+        var settings = EncoderDaemon.Settings(sessionId, _camera.Url, _ingest.UrlFor(NewStreamKey()), work);
+        settings.Remove("Storage:Directory");
+        settings["Storage:Kind"] = "s3";
+        settings["Storage:Bucket"] = bucket ?? _bucket;
+        settings["Storage:ServiceUrl"] = _moto.Url;
+        settings["Storage:RequestTimeoutSeconds"] = "2";
+        settings["Logging:Level"] = "Debug";
+        return settings;
+    }
+
+    private ChildProcess Start(Dictionary<string, string> settings) => EncoderDaemon.Start(settings, _moto.Environment);
+
+    private async Task<List<string>> StoredKeysAsync(string sessionId) =>
+        (await _moto.ListAsync(_bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
+
+    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await StoredKeysAsync(sessionId)).Count(k => k.EndsWith(".ts", StringComparison.Ordinal)) < count)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The segment PUTs that reached S3, in the order they arrived.</summary>
+    private List<string> SegmentPuts(string sessionId) =>
+        _moto.Requests()
+            .Where(r => r.Method == "PUT" && r.Status == 200 && r.Path.StartsWith($"/{_bucket}/{Prefix}{sessionId}/seg_", StringComparison.Ordinal))
+            .Select(r => Path.GetFileName(r.Path))
+            .ToList();
+
+    /// <summary>Everything in S3 is the local recording, byte for byte; the playlist is the final VOD and every segment it names is there.</summary>
+    private async Task<HlsPlaylist> AssertStoredRecordingMatchesAsync(string sessionId, string work)
+    {
+        var local = Path.Combine(work, "recordings", sessionId);
+        var keys = await StoredKeysAsync(sessionId);
+        var playlistText = System.Text.Encoding.UTF8.GetString(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/index.m3u8"));
+        Assert.That(playlistText, Is.EqualTo(HlsPlaylist.AsFinal(await File.ReadAllTextAsync(Path.Combine(local, "index.m3u8")))));
+        var playlist = HlsPlaylist.Parse(playlistText);
+        Assert.That(playlist.HasEndList, Is.True);
+        Assert.That(playlistText, Does.Contain("#EXT-X-PLAYLIST-TYPE:VOD"));
+        Assert.That(keys.Where(k => k.EndsWith(".ts", StringComparison.Ordinal)).Select(Path.GetFileName), Is.EqualTo(playlist.Segments.Select(s => s.Uri)),
+            "exactly the playlist's segments are stored");
+        foreach (var segment in playlist.Segments)
+        {
+            Assert.That(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/{segment.Uri}"), Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(local, segment.Uri))),
+                segment.Uri);
+        }
+
+        foreach (var log in Directory.GetFiles(Path.Combine(local, "logs"), "ffmpeg-*.log"))
+        {
+            Assert.That(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/logs/{Path.GetFileName(log)}"), Is.EqualTo(await File.ReadAllBytesAsync(log)),
+                Path.GetFileName(log));
+        }
+
+        Assert.That(keys, Does.Contain($"{Prefix}{sessionId}/logs/encoder.log"));
+        using (var s3 = _moto.Client())
+            Assert.That((await s3.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? [], Is.Empty);
+        return playlist;
+    }
+
+    private async Task<JsonElement> ManifestAsync(string sessionId) =>
+        JsonDocument.Parse(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/session.json")).RootElement;
+
+    [Test]
+    public async Task A_class_is_uploaded_while_it_runs_and_what_S3_holds_is_the_recording_byte_for_byte_and_plays()
+    {
+        var work = Path.Combine(_work, "class");
+        var settings = Settings("s3-class-1", work);
+        settings["Session:MaxDuration"] = "00:00:14";
+
+        await using var daemon = Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await WaitForStoredSegmentsAsync("s3-class-1", 2, TimeSpan.FromSeconds(20));
+        Assert.That(daemon.HasExited, Is.False, "segments go up during the class, not only at its end");
+        var livePlaylist = System.Text.Encoding.UTF8.GetString(await _moto.GetAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8"));
+        var liveKeys = await StoredKeysAsync("s3-class-1");
+        Assert.That(HlsPlaylist.Parse(livePlaylist).Segments.Select(s => $"{Prefix}s3-class-1/{s.Uri}"), Is.SubsetOf(liveKeys),
+            "a stored playlist names only stored segments");
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, daemon.Output);
+
+        var playlist = await AssertStoredRecordingMatchesAsync("s3-class-1", work);
+        Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(4));
+
+        using (var s3 = _moto.Client())
+        {
+            var segment = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/{playlist.Segments[0].Uri}");
+            var index = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8");
+            Assert.That(new[] { segment.Headers.ContentType, segment.Headers.CacheControl, index.Headers.ContentType, index.Headers.CacheControl },
+                Is.EqualTo(new[] { "video/mp2t", ObjectHeaders.Segment.CacheControl, "application/vnd.apple.mpegurl", ObjectHeaders.FinalPlaylist.CacheControl }));
+        }
+
+        var manifest = await ManifestAsync("s3-class-1");
+        Assert.That(manifest.GetProperty("sessionId").GetString(), Is.EqualTo("s3-class-1"));
+        Assert.That(manifest.GetProperty("segmentCount").GetInt32(), Is.EqualTo(playlist.Segments.Count));
+        Assert.That(manifest.GetProperty("playlistKey").GetString(), Is.EqualTo($"{Prefix}s3-class-1/index.m3u8"));
+        Assert.That(manifest.GetProperty("durationSeconds").GetDouble(), Is.EqualTo(playlist.TotalDuration.TotalSeconds).Within(0.01));
+        Assert.That(manifest.GetProperty("endedAt").GetDateTimeOffset() - manifest.GetProperty("startedAt").GetDateTimeOffset(),
+            Is.GreaterThan(TimeSpan.FromSeconds(10)));
+
+        // Downloaded as a player would fetch it, the VOD plays end to end.
+        var download = Path.Combine(work, "download");
+        Directory.CreateDirectory(download);
+        foreach (var key in await StoredKeysAsync("s3-class-1"))
+        {
+            if (!key.Contains("/logs/", StringComparison.Ordinal))
+                await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await _moto.GetAsync(_bucket, key));
+        }
+
+        Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(download, "index.m3u8")), Is.EqualTo(playlist.TotalDuration.TotalSeconds).Within(0.5));
+        Assert.That(daemon.Output, Does.Not.Contain(MotoServer.SecretKey).And.Not.Contain(MotoServer.AccessKey));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-1", "logs", "encoder.log")),
+            Does.Not.Contain(MotoServer.SecretKey).And.Not.Contain(TestCamera.Password));
+    }
+
+    [Test]
+    public async Task A_frozen_S3_holds_segments_on_disk_and_they_all_go_up_in_order_when_it_returns()
+    {
+        var work = Path.Combine(_work, "frozen");
+        var settings = Settings("s3-class-2", work);
+
+        await using var daemon = Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await WaitForStoredSegmentsAsync("s3-class-2", 1, TimeSpan.FromSeconds(20));
+        _moto.Freeze();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var heldDuringFreeze = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-2", "index.m3u8"))).Segments.Count;
+        _moto.Thaw();
+        await daemon.WaitForLineAsync("Storage works again", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, daemon.Output);
+
+        var playlist = await AssertStoredRecordingMatchesAsync("s3-class-2", work);
+        Assert.That(playlist.Segments.Count, Is.GreaterThan(heldDuringFreeze), "the recording went on during the freeze");
+        Assert.That(playlist.Segments.Count(s => s.DiscontinuityBefore), Is.Zero, "FFmpeg never stopped: the freeze is invisible in the recording");
+        var order = SegmentPuts("s3-class-2").Distinct().ToList();
+        Assert.That(order, Is.EqualTo(playlist.Segments.Select(s => s.Uri)), "segments went up in playlist order");
+        Assert.That(daemon.Output, Does.Contain("Storing the recording failed").And.Contain("studio-recordings"));
+        var outages = (await ManifestAsync("s3-class-2")).GetProperty("outages").EnumerateArray().Select(o => o.GetProperty("kind").GetString()).ToList();
+        Assert.That(outages, Does.Contain("storage"));
+    }
+
+    [Test]
+    public async Task Resumes_after_a_crash_without_uploading_anything_twice()
+    {
+        var work = Path.Combine(_work, "crash");
+        var settings = Settings("s3-class-3", work);
+
+        await using (var first = Start(settings))
+        {
+            await first.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+            await WaitForStoredSegmentsAsync("s3-class-3", 3, TimeSpan.FromSeconds(30));
+            first.Signal(Signals.SigKill);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        var beforeRestart = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-3", "index.m3u8"))).Segments.Count;
+        await using var second = Start(settings);
+        await second.WaitForLineAsync("Resuming the upload of session s3-class-3", TimeSpan.FromSeconds(30));
+        await second.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        second.Signal(Signals.SigTerm);
+        Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, second.Output);
+
+        var playlist = await AssertStoredRecordingMatchesAsync("s3-class-3", work);
+        Assert.That(playlist.Segments.Count, Is.GreaterThan(beforeRestart + 1), "the second daemon recorded on");
+        Assert.That(playlist.Segments.Select(s => s.Uri), Is.Unique.And.Ordered, "no gaps in numbering, nothing overwritten");
+        Assert.That(playlist.Segments.Skip(beforeRestart).Count(s => s.DiscontinuityBefore), Is.EqualTo(1), "the restart is marked once");
+        var puts = SegmentPuts("s3-class-3");
+        Assert.That(puts, Is.EqualTo(playlist.Segments.Select(s => s.Uri)), "every segment was PUT exactly once, in order");
+        var outages = (await ManifestAsync("s3-class-3")).GetProperty("outages").EnumerateArray().Select(o => o.GetProperty("kind").GetString()).ToList();
+        Assert.That(outages, Does.Contain("daemon"));
+        Assert.That(ProcessTable.WithCommandLineContaining(settings["Ingest:Primary"].Split('/')[^1]), Is.Empty);
+    }
+
+    [Test]
+    public async Task An_unknown_bucket_is_named_in_a_clear_error_and_the_daemon_exits_with_uploads_pending()
+    {
+        var work = Path.Combine(_work, "no-bucket");
+        var settings = Settings("s3-class-4", work, bucket: "no-such-studio-bucket");
+        settings["Ffmpeg:StopTimeoutSeconds"] = "2";
+        settings["ShutdownTimeout"] = "00:00:12";
+
+        await using var daemon = Start(settings);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        var error = await daemon.WaitForLineAsync("does not exist", TimeSpan.FromSeconds(30));
+        daemon.Signal(Signals.SigTerm);
+        var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UploadsPending), daemon.Output);
+        Assert.That(error, Does.Contain("[ERR]").And.Contain("the S3 bucket 'no-such-studio-bucket' does not exist"));
+        var drain = await daemon.WaitForLineAsync("Upload drain incomplete", TimeSpan.FromSeconds(1));
+        Assert.That(drain, Does.Contain("s3-class-4/seg_00000.ts").And.Contain("s3-class-4/index.m3u8").And.Contain("s3-class-4/session.json"));
+        Assert.That(File.Exists(Path.Combine(work, "recordings", "s3-class-4", "seg_00000.ts")), Is.True, "the only copy stays on disk");
+    }
+}

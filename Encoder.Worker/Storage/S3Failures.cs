@@ -1,0 +1,52 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Polly.Timeout;
+
+namespace Encoder.Storage;
+
+/// <summary>
+/// What an S3 failure means, decided here only (pure): whether trying again soon can help, and one sentence an
+/// operator can act on, naming the bucket.
+/// </summary>
+public static class S3Failures
+{
+    private static readonly HashSet<string> PermanentCodes = new(StringComparer.Ordinal)
+    {
+        "NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+        "ExpiredToken", "InvalidToken", "AuthorizationHeaderMalformed", "PermanentRedirect", "InvalidBucketName",
+        "AccountProblem", "InvalidObjectState",
+    };
+
+    /// <summary>True when the same request may well succeed if tried again in a moment.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        AmazonServiceException service when service.ErrorCode is { } code && PermanentCodes.Contains(code) => false,
+        AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.MovedPermanently } => false,
+        AmazonServiceException => true, // 5xx, SlowDown, RequestTimeout, BadDigest (corrupted on the way): try again
+        StorageUnavailableException storage => storage.Transient,
+        TimeoutRejectedException or HttpRequestException or IOException or AmazonClientException => true,
+        OperationCanceledException => true, // the caller's own cancellation is filtered out before this is asked
+        _ => false,
+    };
+
+    /// <summary>One line for the log, naming the bucket (and never a credential).</summary>
+    public static string Describe(Exception exception, string bucket, string key) => exception switch
+    {
+        AmazonServiceException { ErrorCode: "NoSuchBucket" } =>
+            $"the S3 bucket '{bucket}' does not exist (check Encoder:Storage:Bucket, Encoder:Storage:Region and Encoder:Storage:ServiceUrl)",
+        AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } or AmazonServiceException { StatusCode: HttpStatusCode.Forbidden, ErrorCode: null or "" } =>
+            $"access to the S3 bucket '{bucket}' was denied for {key} (the instance's role needs s3:PutObject, s3:GetObject, s3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it)",
+        AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" } service =>
+            $"S3 rejected this machine's AWS credentials for bucket '{bucket}' ({service.ErrorCode})",
+        AmazonServiceException { ErrorCode: "PermanentRedirect" or "AuthorizationHeaderMalformed" } or AmazonServiceException { StatusCode: HttpStatusCode.MovedPermanently } =>
+            $"the S3 bucket '{bucket}' is in another region than the one configured (set Encoder:Storage:Region)",
+        AmazonServiceException service =>
+            $"S3 bucket '{bucket}' answered {(int)service.StatusCode} {service.ErrorCode} for {key}: {service.Message}",
+        TimeoutRejectedException timeout =>
+            $"S3 bucket '{bucket}' did not answer within {timeout.Timeout.TotalSeconds:0.#}s for {key}",
+        OperationCanceledException =>
+            $"the request to S3 bucket '{bucket}' for {key} was abandoned (timed out)",
+        _ => $"storing {key} in S3 bucket '{bucket}' failed: {exception.GetType().Name}: {exception.Message}",
+    };
+}

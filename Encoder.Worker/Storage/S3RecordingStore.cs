@@ -1,0 +1,195 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace Encoder.Storage;
+
+/// <summary>
+/// Stores into an S3 bucket under <c>{Prefix}</c>. Every put is verified: S3 checks the Content-MD5 the daemon sends
+/// and rejects a body that arrived damaged, and the ETag it returns is compared with the local MD5 (when the bucket's
+/// encryption keeps ETags as MD5s). Files above <see cref="MultipartThreshold"/> go up in parts, each part checked the
+/// same way; an upload that fails half-way is aborted, so no orphaned parts stay behind (and <see cref="RecoverAsync"/>
+/// aborts those a killed daemon left).
+/// </summary>
+public sealed class S3RecordingStore(
+    IAmazonS3 s3,
+    string bucket,
+    string? prefix,
+    ResiliencePipeline pipeline,
+    ILogger<S3RecordingStore> logger,
+    long multipartThreshold = S3RecordingStore.DefaultMultipartThreshold,
+    int partSize = S3RecordingStore.DefaultPartSize) : IRecordingStore
+{
+    public const long DefaultMultipartThreshold = 16L * 1024 * 1024;
+    public const int DefaultPartSize = 8 * 1024 * 1024;
+    private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(10);
+
+    public long MultipartThreshold => multipartThreshold;
+
+    public string Describe(string key) => $"s3://{bucket}/{ObjectKey(key)}";
+
+    private string ObjectKey(string key) => StorageKeys.ObjectKey(prefix, key);
+
+    public async Task<string> PutFileAsync(string key, string localPath, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await using (file.ConfigureAwait(false))
+        {
+            var length = file.Length; // a growing log is stored as it is now
+            if (length > multipartThreshold)
+                return await PutMultipartAsync(key, file, length, headers, cancellationToken).ConfigureAwait(false);
+            var content = new byte[length];
+            await file.ReadExactlyAsync(content, cancellationToken).ConfigureAwait(false);
+            return await PutBytesAsync(key, content, headers, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var digest = ContentMd5.Of(content.Span);
+        var md5 = Convert.ToHexStringLower(digest);
+        return RunAsync(key, async token =>
+        {
+            var request = new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = ObjectKey(key),
+                InputStream = new MemoryStream(content.ToArray(), writable: false),
+                ContentType = headers.ContentType,
+                MD5Digest = Convert.ToBase64String(digest),
+            };
+            if (headers.CacheControl is { } cacheControl)
+                request.Headers.CacheControl = cacheControl;
+            var response = await s3.PutObjectAsync(request, token).ConfigureAwait(false);
+            Verify(key, response.ETag, md5, response.ServerSideEncryptionMethod);
+            return md5;
+        }, cancellationToken);
+    }
+
+    public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) =>
+        RunAsync<string?>(key, async token =>
+        {
+            try
+            {
+                var metadata = await s3.GetObjectMetadataAsync(bucket, ObjectKey(key), token).ConfigureAwait(false);
+                var etag = metadata.ETag?.Trim('"');
+                return etag is { Length: 32 } && !etag.Contains('-', StringComparison.Ordinal) ? etag.ToLowerInvariant() : null;
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
+            {
+                return null;
+            }
+        }, cancellationToken);
+
+    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) =>
+        RunAsync(keyPrefix, async token =>
+        {
+            var listing = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, Prefix = ObjectKey(keyPrefix) }, token)
+                .ConfigureAwait(false);
+            var aborted = 0;
+            foreach (var upload in listing.MultipartUploads ?? [])
+            {
+                await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = upload.Key, UploadId = upload.UploadId }, token)
+                    .ConfigureAwait(false);
+                logger.LogWarning("Aborted an unfinished multipart upload of s3://{Bucket}/{Key} left by an earlier run", bucket, upload.Key);
+                aborted++;
+            }
+
+            return aborted;
+        }, cancellationToken);
+
+    private async Task<string> PutMultipartAsync(string key, FileStream file, long length, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        var initiate = new InitiateMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), ContentType = headers.ContentType };
+        if (headers.CacheControl is { } cacheControl)
+            initiate.Headers.CacheControl = cacheControl;
+        var uploadId = await RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken)
+            .ConfigureAwait(false);
+        try
+        {
+            using var whole = ContentMd5.Incremental();
+            var digests = new List<byte[]>();
+            var parts = new List<PartETag>();
+            var buffer = new byte[partSize];
+            for (long offset = 0; offset < length; offset += partSize)
+            {
+                var size = (int)Math.Min(partSize, length - offset);
+                await file.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                var part = buffer.AsMemory(0, size).ToArray();
+                whole.AppendData(part);
+                var digest = ContentMd5.Of(part);
+                var partNumber = parts.Count + 1;
+                var etag = await RunAsync(key, async token =>
+                {
+                    var response = await s3.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = partNumber,
+                        InputStream = new MemoryStream(part, writable: false), PartSize = size, MD5Digest = Convert.ToBase64String(digest),
+                    }, token).ConfigureAwait(false);
+                    return response.ETag;
+                }, cancellationToken).ConfigureAwait(false);
+                digests.Add(digest);
+                parts.Add(new PartETag(partNumber, etag));
+            }
+
+            var expected = ContentMd5.MultipartETag(digests);
+            await RunAsync(key, async token =>
+            {
+                var response = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartETags = parts,
+                }, token).ConfigureAwait(false);
+                Verify(key, response.ETag, expected, response.ServerSideEncryptionMethod);
+                return expected;
+            }, cancellationToken).ConfigureAwait(false);
+            return Convert.ToHexStringLower(whole.GetHashAndReset());
+        }
+        catch
+        {
+            await AbortAsync(key, uploadId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task AbortAsync(string key, string uploadId)
+    {
+        using var timeout = new CancellationTokenSource(AbortTimeout);
+        try
+        {
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId }, timeout.Token)
+                .ConfigureAwait(false);
+            logger.LogInformation("Aborted the interrupted multipart upload of {Object}", Describe(key));
+        }
+#pragma warning disable CA1031 // best effort: the next start's recovery aborts what is still there
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning("Could not abort the interrupted multipart upload of {Object} ({Error}); the next start aborts it", Describe(key), ex.Message);
+        }
+    }
+
+    /// <summary>S3 checked the Content-MD5 already; the ETag is compared too where it is an MD5 (not under SSE-KMS).</summary>
+    private void Verify(string key, string? etag, string expected, ServerSideEncryptionMethod? encryption)
+    {
+        if (encryption == ServerSideEncryptionMethod.AWSKMS || encryption == ServerSideEncryptionMethod.AWSKMSDSSE)
+            return;
+        var actual = etag?.Trim('"').ToLowerInvariant();
+        if (actual != expected)
+            throw new StorageUnavailableException($"{Describe(key)} was stored with ETag {actual ?? "none"} but its content's MD5 is {expected}", transient: true);
+    }
+
+    private async Task<T> RunAsync<T>(string key, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(async token => await request(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not StorageUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            throw new StorageUnavailableException(S3Failures.Describe(ex, bucket, ObjectKey(key)), S3Failures.IsTransient(ex), ex);
+        }
+    }
+}

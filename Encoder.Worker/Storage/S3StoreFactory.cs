@@ -1,0 +1,36 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Encoder.Configuration;
+
+namespace Encoder.Storage;
+
+/// <summary>The S3 client for the configured bucket: credentials from the default AWS chain (never logged), path-style for a <c>ServiceUrl</c>.</summary>
+public static class S3StoreFactory
+{
+    public static AmazonS3Config Config(StorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var checksum = storage.RequestChecksumCalculation == ChecksumCalculation.WhenRequired;
+        var config = new AmazonS3Config
+        {
+            // Polly retries (UploadResilience); the SDK's own would multiply them and hide the per-request timeout.
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromSeconds(storage.RequestTimeoutSeconds + 1),
+            RequestChecksumCalculation = checksum ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED,
+            ResponseChecksumValidation = checksum ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,
+        };
+        if (!string.IsNullOrEmpty(storage.ServiceUrl))
+        {
+            config.ServiceURL = storage.ServiceUrl;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = string.IsNullOrEmpty(storage.Region) ? "us-east-1" : storage.Region;
+        }
+        else if (!string.IsNullOrEmpty(storage.Region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(storage.Region);
+        }
+
+        return config;
+    }
+}
