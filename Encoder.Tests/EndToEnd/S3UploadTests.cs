@@ -13,58 +13,36 @@ namespace Encoder.Tests.EndToEnd;
 [TestFixture]
 [NonParallelizable]
 [Category("Integration")]
-public sealed class S3UploadTests
+public sealed class S3UploadTests : LiveClassFixture
 {
+    protected override bool WithMoto => true;
+
     private const string Prefix = "recordings/";
-    private string _work = "";
-    private TestCamera _camera = null!;
-    private RtmpIngest _ingest = null!;
-    private MotoServer _moto = null!;
     private string _bucket = "";
-
-    [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        _work = Directory.CreateTempSubdirectory("encoder-s3-").FullName;
-        _moto = await MotoServer.StartAsync();
-        _camera = await TestCamera.StartAsync();
-        _ingest = await RtmpIngest.StartAsync(Path.Combine(_work, "ingest"));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await _ingest.DisposeAsync();
-        await _camera.DisposeAsync();
-        await _moto.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
 
     [SetUp]
     public async Task EmptyS3()
     {
-        await _moto.ResetAsync();
-        _bucket = await _moto.CreateBucketAsync("studio-recordings");
+        await Moto.ResetAsync();
+        _bucket = await Moto.CreateBucketAsync("studio-recordings");
     }
-
-    private static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";
 
     private Dictionary<string, string> Settings(string sessionId, string work, string? bucket = null)
     {
-        var settings = EncoderDaemon.Settings(sessionId, _camera.Url, _ingest.UrlFor(NewStreamKey()), work);
+        var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
         settings.Remove("Storage:Directory");
         settings["Storage:Kind"] = "s3";
         settings["Storage:Bucket"] = bucket ?? _bucket;
-        settings["Storage:ServiceUrl"] = _moto.Url;
+        settings["Storage:ServiceUrl"] = Moto.Url;
         settings["Storage:RequestTimeoutSeconds"] = "2";
         settings["Logging:Level"] = "Debug";
         return settings;
     }
 
-    private ChildProcess Start(Dictionary<string, string> settings) => EncoderDaemon.Start(settings, _moto.Environment);
+    private ChildProcess Start(Dictionary<string, string> settings) => EncoderDaemon.Start(settings, Moto.Environment);
 
     private async Task<List<string>> StoredKeysAsync(string sessionId) =>
-        (await _moto.ListAsync(_bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
+        (await Moto.ListAsync(_bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
 
     private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout)
     {
@@ -78,7 +56,7 @@ public sealed class S3UploadTests
 
     /// <summary>The segment PUTs that reached S3, in the order they arrived.</summary>
     private List<string> SegmentPuts(string sessionId) =>
-        _moto.Requests()
+        Moto.Requests()
             .Where(r => r.Method == "PUT" && r.Status == 200 && r.Path.StartsWith($"/{_bucket}/{Prefix}{sessionId}/seg_", StringComparison.Ordinal))
             .Select(r => Path.GetFileName(r.Path))
             .ToList();
@@ -88,7 +66,7 @@ public sealed class S3UploadTests
     {
         var local = Path.Combine(work, "recordings", sessionId);
         var keys = await StoredKeysAsync(sessionId);
-        var playlistText = System.Text.Encoding.UTF8.GetString(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/index.m3u8"));
+        var playlistText = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/index.m3u8"));
         Assert.That(playlistText, Is.EqualTo(HlsPlaylist.AsFinal(await File.ReadAllTextAsync(Path.Combine(local, "index.m3u8")))));
         var playlist = HlsPlaylist.Parse(playlistText);
         Assert.That(playlist.HasEndList, Is.True);
@@ -97,29 +75,29 @@ public sealed class S3UploadTests
             "exactly the playlist's segments are stored");
         foreach (var segment in playlist.Segments)
         {
-            Assert.That(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/{segment.Uri}"), Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(local, segment.Uri))),
+            Assert.That(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/{segment.Uri}"), Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(local, segment.Uri))),
                 segment.Uri);
         }
 
         foreach (var log in Directory.GetFiles(Path.Combine(local, "logs"), "ffmpeg-*.log"))
         {
-            Assert.That(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/logs/{Path.GetFileName(log)}"), Is.EqualTo(await File.ReadAllBytesAsync(log)),
+            Assert.That(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/logs/{Path.GetFileName(log)}"), Is.EqualTo(await File.ReadAllBytesAsync(log)),
                 Path.GetFileName(log));
         }
 
         Assert.That(keys, Does.Contain($"{Prefix}{sessionId}/logs/encoder.log"));
-        using (var s3 = _moto.Client())
+        using (var s3 = Moto.Client())
             Assert.That((await s3.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? [], Is.Empty);
         return playlist;
     }
 
     private async Task<JsonElement> ManifestAsync(string sessionId) =>
-        JsonDocument.Parse(await _moto.GetAsync(_bucket, $"{Prefix}{sessionId}/session.json")).RootElement;
+        JsonDocument.Parse(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/session.json")).RootElement;
 
     [Test]
     public async Task A_class_is_uploaded_while_it_runs_and_what_S3_holds_is_the_recording_byte_for_byte_and_plays()
     {
-        var work = Path.Combine(_work, "class");
+        var work = Path.Combine(Work, "class");
         var settings = Settings("s3-class-1", work);
         settings["Session:MaxDuration"] = "00:00:14";
 
@@ -127,7 +105,7 @@ public sealed class S3UploadTests
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-1", 2, TimeSpan.FromSeconds(20));
         Assert.That(daemon.HasExited, Is.False, "segments go up during the class, not only at its end");
-        var livePlaylist = System.Text.Encoding.UTF8.GetString(await _moto.GetAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8"));
+        var livePlaylist = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8"));
         var liveKeys = await StoredKeysAsync("s3-class-1");
         Assert.That(HlsPlaylist.Parse(livePlaylist).Segments.Select(s => $"{Prefix}s3-class-1/{s.Uri}"), Is.SubsetOf(liveKeys),
             "a stored playlist names only stored segments");
@@ -136,7 +114,7 @@ public sealed class S3UploadTests
         var playlist = await AssertStoredRecordingMatchesAsync("s3-class-1", work);
         Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(4));
 
-        using (var s3 = _moto.Client())
+        using (var s3 = Moto.Client())
         {
             var segment = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/{playlist.Segments[0].Uri}");
             var index = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8");
@@ -158,7 +136,7 @@ public sealed class S3UploadTests
         foreach (var key in await StoredKeysAsync("s3-class-1"))
         {
             if (!key.Contains("/logs/", StringComparison.Ordinal))
-                await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await _moto.GetAsync(_bucket, key));
+                await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await Moto.GetAsync(_bucket, key));
         }
 
         Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(download, "index.m3u8")), Is.EqualTo(playlist.TotalDuration.TotalSeconds).Within(0.5));
@@ -170,16 +148,16 @@ public sealed class S3UploadTests
     [Test]
     public async Task A_frozen_S3_holds_segments_on_disk_and_they_all_go_up_in_order_when_it_returns()
     {
-        var work = Path.Combine(_work, "frozen");
+        var work = Path.Combine(Work, "frozen");
         var settings = Settings("s3-class-2", work);
 
         await using var daemon = Start(settings);
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-2", 1, TimeSpan.FromSeconds(20));
-        _moto.Freeze();
+        Moto.Freeze();
         await Task.Delay(TimeSpan.FromSeconds(10));
         var heldDuringFreeze = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-2", "index.m3u8"))).Segments.Count;
-        _moto.Thaw();
+        Moto.Thaw();
         await daemon.WaitForLineAsync("Storage works again", TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3));
         daemon.Signal(Signals.SigTerm);
@@ -198,7 +176,7 @@ public sealed class S3UploadTests
     [Test]
     public async Task Resumes_after_a_crash_without_uploading_anything_twice()
     {
-        var work = Path.Combine(_work, "crash");
+        var work = Path.Combine(Work, "crash");
         var settings = Settings("s3-class-3", work);
 
         await using (var first = Start(settings))
@@ -231,7 +209,7 @@ public sealed class S3UploadTests
     [Test]
     public async Task An_unknown_bucket_is_named_in_a_clear_error_and_the_daemon_exits_with_uploads_pending()
     {
-        var work = Path.Combine(_work, "no-bucket");
+        var work = Path.Combine(Work, "no-bucket");
         var settings = Settings("s3-class-4", work, bucket: "no-such-studio-bucket");
         settings["Ffmpeg:StopTimeoutSeconds"] = "2";
         settings["ShutdownTimeout"] = "00:00:12";

@@ -12,49 +12,28 @@ namespace Encoder.Tests.EndToEnd;
 [TestFixture]
 [NonParallelizable]
 [Category("Integration")]
-public sealed partial class SelfTerminationTests
+public sealed partial class SelfTerminationTests : LiveClassFixture
 {
-    private string _work = "";
-    private TestCamera _camera = null!;
-    private RtmpIngest _ingest = null!;
-    private MotoServer _moto = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        _work = Directory.CreateTempSubdirectory("encoder-selfterm-").FullName;
-        _camera = await TestCamera.StartAsync();
-        _ingest = await RtmpIngest.StartAsync(Path.Combine(_work, "ingest"));
-        _moto = await MotoServer.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await _moto.DisposeAsync();
-        await _ingest.DisposeAsync();
-        await _camera.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
+    protected override bool WithMoto => true;
 
     [Test]
     public async Task A_class_booted_early_waits_for_its_start_streams_and_at_its_end_terminates_exactly_its_instance_after_the_drain()
     {
-        var instance = await _moto.RunInstanceAsync();
-        var bystander = await _moto.RunInstanceAsync();
-        var work = Path.Combine(_work, "class");
+        var instance = await Moto.RunInstanceAsync();
+        var bystander = await Moto.RunInstanceAsync();
+        var work = Path.Combine(Work, "class");
         var storedPlaylist = Path.Combine(work, "storage", "class-st", RecordingLayout.PlaylistFileName);
         string? storedWhenAsked = null;
         await using var imds = MetadataServer.Start(instance, onTokenRequest: () =>
             storedWhenAsked = File.Exists(storedPlaylist) ? File.ReadAllText(storedPlaylist) : "(nothing stored)");
 
         var key = $"key-{Guid.NewGuid():N}"[..16];
-        var settings = EncoderDaemon.Settings("class-st", _camera.Url, _ingest.UrlFor(key), work);
+        var settings = EncoderDaemon.Settings("class-st", Camera.Url, Ingest.UrlFor(key), work);
         var startsAt = DateTimeOffset.UtcNow.AddSeconds(4);
         settings["Session:StartsAt"] = startsAt.ToString("O", CultureInfo.InvariantCulture);
         settings["Session:MaxDuration"] = "00:00:08";
         settings["SelfTerminate:Enabled"] = "true";
-        var environment = _moto.Environment;
+        var environment = Moto.Environment;
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url; // the SDK-standard variable, not the Encoder key
 
         await using var daemon = EncoderDaemon.Start(settings, environment);
@@ -62,8 +41,8 @@ public sealed partial class SelfTerminationTests
         var log = daemon.Output;
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Clean), log);
-        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("terminated"), log);
-        Assert.That(await _moto.StateOfAsync(bystander), Is.EqualTo("running"), "only the daemon's own instance may go");
+        Assert.That(await Moto.StateOfAsync(instance), Is.EqualTo("terminated"), log);
+        Assert.That(await Moto.StateOfAsync(bystander), Is.EqualTo("running"), "only the daemon's own instance may go");
 
         // FFmpeg did not start before the class did.
         var firstRun = Directory.GetFiles(Path.Combine(work, "recordings", "class-st", "logs"), "ffmpeg-recorder-*-run001.log").Single();

@@ -9,36 +9,14 @@ namespace Encoder.Tests.EndToEnd;
 [TestFixture]
 [NonParallelizable]
 [Category("Integration")]
-public sealed partial class StreamingTests
+public sealed partial class StreamingTests : LiveClassFixture
 {
-    private string _work = "";
-    private TestCamera _camera = null!;
-    private RtmpIngest _ingest = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServers()
-    {
-        _work = Directory.CreateTempSubdirectory("encoder-e2e-").FullName;
-        _camera = await TestCamera.StartAsync();
-        _ingest = await RtmpIngest.StartAsync(Path.Combine(_work, "ingest"));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServers()
-    {
-        await _ingest.DisposeAsync();
-        await _camera.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
-
-    private static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";
-
     [Test]
     public async Task Streams_to_the_ingest_and_records_a_complete_playlist_until_the_session_ends()
     {
         var key = NewStreamKey();
-        var work = Path.Combine(_work, "class");
-        var settings = EncoderDaemon.Settings("class-1", _camera.Url, _ingest.UrlFor(key), work);
+        var work = Path.Combine(Work, "class");
+        var settings = EncoderDaemon.Settings("class-1", Camera.Url, Ingest.UrlFor(key), work);
         settings["Session:MaxDuration"] = "00:00:15";
 
         await using var daemon = EncoderDaemon.Start(settings);
@@ -49,7 +27,7 @@ public sealed partial class StreamingTests
         Assert.That(exitCode, Is.Zero, log);
 
         // The ingest received H.264 video and AAC 48 kHz audio.
-        var received = _ingest.RecordingsFor(key);
+        var received = Ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty, "nothing reached the ingest");
         var streams = await Ffprobe.ShowAsync(received[0], "stream=codec_name,sample_rate");
         Assert.That(streams, Does.Contain("codec_name=h264"));
@@ -90,8 +68,8 @@ public sealed partial class StreamingTests
     public async Task Transcodes_with_keyframes_on_segment_boundaries_and_stops_cleanly_on_SIGTERM()
     {
         var key = NewStreamKey();
-        var work = Path.Combine(_work, "transcode");
-        var settings = EncoderDaemon.Settings("class-2", _camera.Url, _ingest.UrlFor(key), work);
+        var work = Path.Combine(Work, "transcode");
+        var settings = EncoderDaemon.Settings("class-2", Camera.Url, Ingest.UrlFor(key), work);
         settings["Video:Mode"] = "transcode";
         settings["Video:Preset"] = "ultrafast";
         settings["Video:BitrateKbps"] = "800";
@@ -99,7 +77,7 @@ public sealed partial class StreamingTests
         await using var daemon = EncoderDaemon.Start(settings);
         await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(7));
 
-        var received = _ingest.RecordingsFor(key);
+        var received = Ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
         Assert.That(await Ffprobe.ShowAsync(received[0], "stream=codec_name"), Does.Contain("codec_name=h264"));
 
@@ -117,13 +95,13 @@ public sealed partial class StreamingTests
     {
         await using var silentCamera = await TestCamera.StartAsync(audio: false);
         var key = NewStreamKey();
-        var work = Path.Combine(_work, "silent");
-        var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, _ingest.UrlFor(key), work);
+        var work = Path.Combine(Work, "silent");
+        var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, Ingest.UrlFor(key), work);
 
         await using var daemon = EncoderDaemon.Start(settings);
         await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(5));
 
-        var received = _ingest.RecordingsFor(key);
+        var received = Ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
         Assert.That(await Ffprobe.ShowAsync(received[0], "stream=codec_name"), Does.Contain("codec_name=h264").And.Not.Contain("codec_name=aac"));
         var playlist = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-6", "index.m3u8")));
@@ -136,8 +114,8 @@ public sealed partial class StreamingTests
     {
         await using var camera = await TestCamera.StartAsync();
         var key = NewStreamKey();
-        var work = Path.Combine(_work, "camera-drop");
-        var settings = EncoderDaemon.Settings("class-7", camera.Url, _ingest.UrlFor(key), work);
+        var work = Path.Combine(Work, "camera-drop");
+        var settings = EncoderDaemon.Settings("class-7", camera.Url, Ingest.UrlFor(key), work);
         var recording = Path.Combine(work, "recordings", "class-7");
 
         await using var daemon = EncoderDaemon.Start(settings);
@@ -170,7 +148,7 @@ public sealed partial class StreamingTests
     public async Task FFmpeg_dies_with_the_daemon_even_when_the_daemon_is_SIGKILLed()
     {
         var key = NewStreamKey();
-        var settings = EncoderDaemon.Settings("class-3", _camera.Url, _ingest.UrlFor(key), Path.Combine(_work, "killed"));
+        var settings = EncoderDaemon.Settings("class-3", Camera.Url, Ingest.UrlFor(key), Path.Combine(Work, "killed"));
 
         await using var daemon = EncoderDaemon.Start(settings);
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
@@ -191,9 +169,9 @@ public sealed partial class StreamingTests
     public async Task An_unreachable_camera_is_reported_once_and_retried_with_growing_delays_without_crashing()
     {
         var key = NewStreamKey();
-        var work = Path.Combine(_work, "unreachable");
+        var work = Path.Combine(Work, "unreachable");
         var deadCamera = $"rtsp://{TestCamera.User}:{TestCamera.Password}@127.0.0.1:{FreePort.Next()}/camera";
-        var settings = EncoderDaemon.Settings("class-4", deadCamera, _ingest.UrlFor(key), work);
+        var settings = EncoderDaemon.Settings("class-4", deadCamera, Ingest.UrlFor(key), work);
 
         await using var daemon = EncoderDaemon.Start(settings);
         await daemon.WaitForLineAsync("Starting recorder run 1", TimeSpan.FromSeconds(30));
@@ -217,8 +195,8 @@ public sealed partial class StreamingTests
     [Test]
     public async Task A_missing_camera_url_stops_the_daemon_at_start_with_one_line_naming_the_key()
     {
-        var work = Path.Combine(_work, "bad-config");
-        var settings = EncoderDaemon.Settings("class-5", "", _ingest.UrlFor(NewStreamKey()), work);
+        var work = Path.Combine(Work, "bad-config");
+        var settings = EncoderDaemon.Settings("class-5", "", Ingest.UrlFor(NewStreamKey()), work);
         settings.Remove("Camera:Url");
 
         await using var daemon = EncoderDaemon.Start(settings);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Encoder.Tests.Infrastructure;
 
 /// <summary>One nginx-rtmp ingest slot (dev/rtmp-ingest) on free loopback ports; records what it receives as FLV.</summary>
-internal sealed class RtmpIngest : IAsyncDisposable
+public sealed class RtmpIngest : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private ChildProcess? _process;

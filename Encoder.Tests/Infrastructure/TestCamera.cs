@@ -1,7 +1,7 @@
 namespace Encoder.Tests.Infrastructure;
 
 /// <summary>The project's RTSP test camera (dev/test-camera.py), on a free loopback port, with Basic auth.</summary>
-internal sealed class TestCamera : IAsyncDisposable
+public sealed class TestCamera : IAsyncDisposable
 {
     public const string User = "studio";
     public const string Password = "cam-pa55-Secret";

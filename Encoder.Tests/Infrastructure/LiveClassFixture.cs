@@ -1,0 +1,43 @@
+namespace Encoder.Tests.Infrastructure;
+
+/// <summary>
+/// The servers a whole class runs against, shared by every test of a fixture: the project's RTSP test camera, one
+/// nginx-rtmp ingest and, when asked, moto_server (S3, EC2, IAM). All bound to loopback and stopped by their own handles.
+/// </summary>
+public abstract class LiveClassFixture
+{
+    private MotoServer? _moto;
+
+    protected string Work { get; private set; } = "";
+
+    protected TestCamera Camera { get; private set; } = null!;
+
+    protected RtmpIngest Ingest { get; private set; } = null!;
+
+    internal MotoServer Moto => _moto ?? throw new InvalidOperationException("This fixture did not ask for moto_server (override WithMoto).");
+
+    /// <summary>True for fixtures that also need moto_server.</summary>
+    protected virtual bool WithMoto => false;
+
+    [OneTimeSetUp]
+    public async Task StartServers()
+    {
+        Work = Directory.CreateTempSubdirectory($"encoder-{GetType().Name}-").FullName;
+        if (WithMoto)
+            _moto = await MotoServer.StartAsync();
+        Camera = await TestCamera.StartAsync();
+        Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServers()
+    {
+        await Ingest.DisposeAsync();
+        await Camera.DisposeAsync();
+        if (_moto is not null)
+            await _moto.DisposeAsync();
+        Directory.Delete(Work, recursive: true);
+    }
+
+    protected static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";
+}
