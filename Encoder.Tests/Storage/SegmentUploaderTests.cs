@@ -174,6 +174,25 @@ public sealed class SegmentUploaderTests
     }
 
     [Test]
+    public async Task A_put_only_role_still_stores_everything_and_resumes_by_putting_the_unjournaled_upload_again()
+    {
+        var store = new CountingStore(new PutOnlyStore(new LocalFolderStore(_options.Storage.Directory)));
+        Record(segments: 2, ended: true);
+        await File.WriteAllTextAsync(Path.Combine(_layout.SessionDirectory, UploadJournal.FileName),
+            JournalState.StartLine(DateTimeOffset.UtcNow) + "\n" + JournalState.BeginLine(DateTimeOffset.UtcNow, store.Describe("class-9/seg_00000.ts")) + "\n");
+        var report = new UploadDrainReport();
+        var outcome = new DaemonOutcome();
+
+        using var uploader = Uploader(store, report, outcome);
+        await uploader.StartAsync(CancellationToken.None);
+        await uploader.StopAsync(CancellationToken.None);
+
+        Assert.That(store.Puts, Does.Contain("class-9/seg_00000.ts").And.Contain("class-9/seg_00001.ts").And.Contain("class-9/index.m3u8"));
+        Assert.That(report.Pending, Is.Empty);
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+    }
+
+    [Test]
     public async Task Local_segments_are_deleted_after_their_verified_upload_only_when_configured()
     {
         _options.Storage.DeleteLocalAfterUpload = true;
@@ -214,6 +233,27 @@ public sealed class SegmentUploaderTests
 }
 
 /// <summary>The real local store, counting what reaches it.</summary>
+/// <summary>
+/// Storage as the least-privilege instance role sees S3 (iam/encoder-instance-policy.json): puts are allowed, but
+/// reading objects back and listing unfinished uploads are denied.
+/// </summary>
+internal sealed class PutOnlyStore(IRecordingStore inner) : IRecordingStore
+{
+    public string Describe(string key) => inner.Describe(key);
+
+    public Task<string> PutFileAsync(string key, string localPath, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        inner.PutFileAsync(key, localPath, headers, cancellationToken);
+
+    public Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        inner.PutBytesAsync(key, content, headers, cancellationToken);
+
+    public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) =>
+        throw new StorageUnavailableException($"access to {key} was denied (HeadObject)", transient: false, denied: true);
+
+    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) =>
+        throw new StorageUnavailableException($"access to {keyPrefix} was denied (ListMultipartUploads)", transient: false, denied: true);
+}
+
 internal sealed class CountingStore(IRecordingStore inner) : IRecordingStore
 {
     public List<string> Puts { get; } = [];

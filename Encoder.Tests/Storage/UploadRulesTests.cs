@@ -20,6 +20,14 @@ public sealed class UploadRulesTests
     public void Object_keys_are_the_prefix_then_the_session_folder(string? prefix, string key, string expected) =>
         Assert.That(StorageKeys.ObjectKey(prefix, key), Is.EqualTo(expected));
 
+    [TestCase("AccessDenied", HttpStatusCode.Forbidden, true)]
+    [TestCase("", HttpStatusCode.Forbidden, true)] // HeadObject's 403 has no body, so no code
+    [TestCase("NoSuchBucket", HttpStatusCode.NotFound, false)]
+    [TestCase("InvalidAccessKeyId", HttpStatusCode.Forbidden, false)]
+    [TestCase("InternalError", HttpStatusCode.InternalServerError, false)]
+    public void Only_a_refusal_of_this_request_counts_as_access_denied(string code, HttpStatusCode status, bool denied) =>
+        Assert.That(S3Failures.IsAccessDenied(S3Error(code, status)), Is.EqualTo(denied));
+
     [Test]
     public void A_session_lays_out_segments_playlist_logs_and_manifest_in_its_folder() =>
         Assert.That(new[]

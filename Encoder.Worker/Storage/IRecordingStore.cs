@@ -22,8 +22,11 @@ public interface IRecordingStore
 }
 
 /// <summary>Storage failed for now; the local copy stays and is tried again. The message names the destination and the cause.</summary>
-public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null) : IOException(message, inner)
+public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null, bool denied = false) : IOException(message, inner)
 {
     /// <summary>False when retrying at once is pointless (no such bucket, access denied): only a change by the operator helps.</summary>
     public bool Transient { get; } = transient;
+
+    /// <summary>True when the credentials may not do this particular thing (e.g. a put-only role reading back).</summary>
+    public bool Denied { get; } = denied;
 }

@@ -30,13 +30,17 @@ public static class S3Failures
         _ => false,
     };
 
+    /// <summary>True when the credentials are not allowed this request (403 / AccessDenied), as opposed to the bucket being wrong or S3 failing.</summary>
+    public static bool IsAccessDenied(Exception exception) => exception is AmazonServiceException service &&
+        (service.ErrorCode is "AccessDenied" or "AllAccessDisabled" || (service.StatusCode == HttpStatusCode.Forbidden && string.IsNullOrEmpty(service.ErrorCode)));
+
     /// <summary>One line for the log, naming the bucket (and never a credential).</summary>
     public static string Describe(Exception exception, string bucket, string key) => exception switch
     {
         AmazonServiceException { ErrorCode: "NoSuchBucket" } =>
             $"the S3 bucket '{bucket}' does not exist (check Encoder:Storage:Bucket, Encoder:Storage:Region and Encoder:Storage:ServiceUrl)",
         AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } or AmazonServiceException { StatusCode: HttpStatusCode.Forbidden, ErrorCode: null or "" } =>
-            $"access to the S3 bucket '{bucket}' was denied for {key} (the instance's role needs s3:PutObject, s3:GetObject, s3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it)",
+            $"access to the S3 bucket '{bucket}' was denied for {key} (the instance's role needs s3:PutObject, s3:AbortMultipartUpload and s3:ListMultipartUploadParts there: iam/encoder-instance-policy.json)",
         AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" } service =>
             $"S3 rejected this machine's AWS credentials for bucket '{bucket}' ({service.ErrorCode})",
         AmazonServiceException { ErrorCode: "PermanentRedirect" or "AuthorizationHeaderMalformed" } or AmazonServiceException { StatusCode: HttpStatusCode.MovedPermanently } =>

@@ -131,12 +131,7 @@ public sealed class SegmentUploader(
         {
             items = Plan(final);
             if (!_recovered)
-            {
-                var cleaned = await store.RecoverAsync(StorageKeys.SessionFolder(options.SessionId), cancellationToken).ConfigureAwait(false);
-                if (cleaned > 0)
-                    logger.LogWarning("Cleaned up {Count} unfinished uploads an earlier run left in {Destination}", cleaned, store.Describe(StorageKeys.SessionFolder(options.SessionId)));
-                _recovered = true;
-            }
+                _recovered = await TryRecoverAsync(cancellationToken).ConfigureAwait(false);
 
             foreach (var item in items)
             {
@@ -269,10 +264,52 @@ public sealed class SegmentUploader(
             SegmentStored(segment, item.LocalPath!, time.GetElapsedTime(started));
     }
 
-    /// <summary>A killed daemon may have finished this upload without journaling it: if storage holds exactly this content, record it instead of sending it twice.</summary>
+    /// <summary>
+    /// Aborts the unfinished multipart uploads an earlier, killed run left. Best effort: the least-privilege role
+    /// (iam/encoder-instance-policy.json) may not allow listing them, and that must never stop the recording going up;
+    /// the bucket's AbortIncompleteMultipartUpload lifecycle rule then cleans them. Returns whether to stop trying.
+    /// </summary>
+    private async Task<bool> TryRecoverAsync(CancellationToken cancellationToken)
+    {
+        var folder = StorageKeys.SessionFolder(options.SessionId);
+        try
+        {
+            var cleaned = await store.RecoverAsync(folder, cancellationToken).ConfigureAwait(false);
+            if (cleaned > 0)
+                logger.LogWarning("Cleaned up {Count} unfinished uploads an earlier run left in {Destination}", cleaned, store.Describe(folder));
+            return true;
+        }
+        catch (StorageUnavailableException ex) when (ex.Denied)
+        {
+            logger.LogWarning("Could not look for unfinished uploads an earlier run may have left in {Destination} ({Error}); uploading goes on, and the bucket's lifecycle rule cleans them",
+                store.Describe(folder), ex.Message);
+            return true;
+        }
+        catch (StorageUnavailableException ex) when (ex.Transient)
+        {
+            logger.LogDebug("Looking for unfinished uploads failed for now ({Error}); trying again on the next pass", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A killed daemon may have finished this upload without journaling it: if storage holds exactly this content,
+    /// record it instead of sending it twice. Storage that may not be read (a put-only role) counts as "not known":
+    /// the identical content is simply put again.
+    /// </summary>
     private async Task<bool> AlreadyStoredAsync(UploadItem item, string path, CancellationToken cancellationToken)
     {
-        var stored = await store.StoredMd5Async(item.Key, cancellationToken).ConfigureAwait(false);
+        string? stored;
+        try
+        {
+            stored = await store.StoredMd5Async(item.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex) when (ex.Denied)
+        {
+            logger.LogDebug("Cannot check whether {Object} is already stored ({Error}); uploading it again", store.Describe(item.Key), ex.Message);
+            return false;
+        }
+
         if (stored is null)
             return false;
         var stream = File.OpenRead(path);
