@@ -17,6 +17,23 @@ public sealed class SelfTerminateConfigurationTests
         Assert.That(options.Session.StartsAt, Is.Null);
     }
 
+    [TestCase("local", "false", "Encoder:SelfTerminate:Enabled: needs Encoder:Storage:Kind=s3: with local storage the recording's only copy is on the machine that would be terminated (Encoder:SelfTerminate:DryRun=true tries it safely)")]
+    [TestCase("local", "true", null)]
+    [TestCase("s3", "false", null)]
+    public void Self_termination_refuses_to_destroy_a_recording_stored_only_on_this_machine(string storage, string dryRun, string? expected)
+    {
+        var values = Valid();
+        values["Encoder:SelfTerminate:Enabled"] = "true";
+        values["Encoder:SelfTerminate:DryRun"] = dryRun;
+        values["Encoder:Storage:Kind"] = storage;
+        if (storage == "s3")
+            values["Encoder:Storage:Bucket"] = "studio-recordings";
+
+        var errors = EncoderConfiguration.Load(Build(values), Now).Errors;
+
+        Assert.That(errors, expected is null ? Is.Empty : Is.EqualTo(new[] { expected }));
+    }
+
     [Test]
     public void The_session_start_and_every_self_termination_key_bind()
     {
@@ -56,7 +73,11 @@ public sealed class SelfTerminateConfigurationTests
         yield return new TestCaseData(new Dictionary<string, string?> { ["Encoder:SelfTerminate:MetadataEndpoint"] = "https://169.254.169.254" },
             "Encoder:SelfTerminate:MetadataEndpoint: must be an http:// URL (e.g. http://169.254.169.254)")
             .SetName("The metadata endpoint must be plain http");
-        yield return new TestCaseData(new Dictionary<string, string?> { ["Encoder:SelfTerminate:Enabled"] = "true", ["Encoder:ShutdownTimeout"] = "00:00:40" },
+        yield return new TestCaseData(new Dictionary<string, string?>
+            {
+                ["Encoder:SelfTerminate:Enabled"] = "true", ["Encoder:ShutdownTimeout"] = "00:00:40",
+                ["Encoder:Storage:Kind"] = "s3", ["Encoder:Storage:Bucket"] = "studio-recordings",
+            },
             "Encoder:ShutdownTimeout: must be at least 50s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg, plus Encoder:SelfTerminate:TimeoutSeconds)")
             .SetName("The stop budget must hold the termination step when it is enabled");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Encoder:SelfTerminat:Enabled"] = "true" },

@@ -22,10 +22,10 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         var instance = await Moto.RunInstanceAsync();
         var bystander = await Moto.RunInstanceAsync();
         var work = Path.Combine(Work, "class");
-        var storedPlaylist = Path.Combine(work, "storage", "class-st", RecordingLayout.PlaylistFileName);
+        // Self-termination needs the recording off the machine: it goes to S3 (moto), as on a real class.
+        var bucket = await Moto.CreateBucketAsync("studio-recordings-selfterm");
         string? storedWhenAsked = null;
-        await using var imds = MetadataServer.Start(instance, onTokenRequest: () =>
-            storedWhenAsked = File.Exists(storedPlaylist) ? File.ReadAllText(storedPlaylist) : "(nothing stored)");
+        await using var imds = MetadataServer.Start(instance, onTokenRequest: () => storedWhenAsked = StoredPlaylist(bucket));
 
         var key = $"key-{Guid.NewGuid():N}"[..16];
         var settings = EncoderDaemon.Settings("class-st", Camera.Url, Ingest.UrlFor(key), work);
@@ -33,6 +33,10 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         settings["Session:StartsAt"] = startsAt.ToString("O", CultureInfo.InvariantCulture);
         settings["Session:MaxDuration"] = "00:00:08";
         settings["SelfTerminate:Enabled"] = "true";
+        settings.Remove("Storage:Directory");
+        settings["Storage:Kind"] = "s3";
+        settings["Storage:Bucket"] = bucket;
+        settings["Storage:ServiceUrl"] = Moto.Url;
         var environment = Moto.Environment;
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url; // the SDK-standard variable, not the Encoder key
 
@@ -64,6 +68,19 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         Assert.That(positions, Is.Ordered.And.All.GreaterThanOrEqualTo(0), log);
         Assert.That(log, Does.Match(@"Recorder run 1 flushed in \d+\.\d\ds").And.Match(@"Upload drained in \d+\.\d\ds").And.Match(@"Self-termination step finished in \d+\.\d\ds"));
         Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty, "an FFmpeg outlived the daemon");
+    }
+
+    /// <summary>The playlist as S3 holds it at this moment (called from the metadata server's request thread).</summary>
+    private string StoredPlaylist(string bucket)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Moto.GetAsync(bucket, "recordings/class-st/" + RecordingLayout.PlaylistFileName).GetAwaiter().GetResult());
+        }
+        catch (Amazon.S3.AmazonS3Exception)
+        {
+            return "(nothing stored)";
+        }
     }
 
     [GeneratedRegex(@"ffmpeg-recorder-(\d{8}T\d{6}Z)-run001\.log$")]

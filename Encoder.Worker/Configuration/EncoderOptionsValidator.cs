@@ -93,6 +93,8 @@ public static partial class EncoderOptionsValidator
         if (selfTerminate.MetadataEndpoint is { } metadata
             && (!Uri.TryCreate(metadata, UriKind.Absolute, out var metadataUri) || metadataUri.Scheme != Uri.UriSchemeHttp))
             Fail("SelfTerminate:MetadataEndpoint", "must be an http:// URL (e.g. http://169.254.169.254)");
+        if (selfTerminate.Enabled && !selfTerminate.DryRun && options.Storage.Kind == StorageKind.Local)
+            Fail("SelfTerminate:Enabled", "needs Encoder:Storage:Kind=s3: with local storage the recording's only copy is on the machine that would be terminated (Encoder:SelfTerminate:DryRun=true tries it safely)");
 
         // The host's stop budget must hold FFmpeg's whole stop escalation and, when it will run, the termination step.
         var stopSeconds = options.Ffmpeg.StopTimeoutSeconds + FfmpegStopReserveSeconds + (selfTerminate.Enabled ? selfTerminate.TimeoutSeconds : 0);
