@@ -24,6 +24,7 @@ internal static class DeployFiles
             "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key?token=a\"b\\c:#d'e",
             "--ingest-secondary", "rtmp://b.rtmp.example.com/live/backup-key",
             "--ends-at", "2026-11-23T19:00:00Z",
+            "--bucket", "studio-recordings",
             "--set", "Encoder:Video:Mode=transcode",
             "--dry-run",
         ],

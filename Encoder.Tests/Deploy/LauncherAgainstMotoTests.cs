@@ -26,7 +26,7 @@ public sealed class LauncherAgainstMotoTests
         [
             "launch", "--session-id", "yoga-moto", "--camera-url", $"rtsp://viewer:{CameraPassword}@10.0.0.5/stream1",
             "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key", "--ends-at", endsAt,
-            "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class",
+            "--bucket", "studio-recordings", "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class",
         ];
 
         var launch = await Tool.RunAsync(binary, args, moto.Environment);

@@ -27,6 +27,10 @@ public sealed class LaunchArgumentsTests
             ["Encoder:Camera:Url"] = $"rtsp://viewer:{CameraPassword}@10.0.0.5:554/stream1",
             ["Encoder:Ingest:Primary"] = $"rtmp://a.rtmp.example.com/live/{StreamKey}",
             ["Encoder:Session:EndsAt"] = "2026-11-23T19:00:00Z",
+            ["Encoder:Storage:Bucket"] = "studio-recordings",
+            ["Encoder:Storage:Kind"] = "s3",
+            ["Encoder:SelfTerminate:Enabled"] = "true",
+            ["Encoder:SelfTerminate:ShutdownFallback"] = "true",
         }));
     }
 
@@ -80,6 +84,7 @@ public sealed class LaunchArgumentsTests
     [TestCase("--ingest-primary", null, "--ingest-primary: is required (an rtmp:// or rtmps:// URL)")]
     [TestCase("--ingest-primary", "rtmp://a.rtmp.example.com/live", "--ingest-primary: must be rtmp://host[:port]/app/streamkey (the stream key is missing)")]
     [TestCase("--ends-at", null, "--ends-at: is required (the class's end, e.g. 2026-11-23T19:00:00Z)")]
+    [TestCase("--bucket", null, "--bucket: is required when Encoder:Storage:Kind is s3")]
     [TestCase("--ends-at", "tonight", "--ends-at: cannot be read as an ISO-8601 instant (e.g. 2026-11-23T18:00:00Z) (got 'tonight')")]
     [TestCase("--ends-at", "2026-11-23T17:00:00Z", "--ends-at: is in the past (2026-11-23T17:00:00.0000000+00:00; now is 2026-11-23T18:00:00.0000000+00:00)")]
     [TestCase("--ends-at", "2026-11-24T06:00:00Z", "--ends-at: the class's end plus --hard-limit must fall within 12 h of the launch (the AMI's uptime cap)")]
@@ -111,7 +116,7 @@ public sealed class LaunchArgumentsTests
     // Each case: arguments that are not options as the table defines them.
     [TestCase(new[] { "--session" }, "--session: unknown option (see encoder launch --help)")]
     [TestCase(new[] { "--camra-url=rtsp://viewer:cam-s3cret@host/x" }, "--camra-url: unknown option (see encoder launch --help)")]
-    [TestCase(new[] { "rtsp://viewer:cam-s3cret@host/x" }, "argument 13: expected an option such as --session-id (see encoder launch --help)")]
+    [TestCase(new[] { "rtsp://viewer:cam-s3cret@host/x" }, "argument 15: expected an option such as --session-id (see encoder launch --help)")]
     [TestCase(new[] { "--session-id", "other" }, "--session-id: given more than once")]
     [TestCase(new[] { "--dry-run=yes" }, "--dry-run: takes no value")]
     [TestCase(new[] { "--key-name" }, "--key-name: needs a value (NAME)")]

@@ -14,6 +14,7 @@ internal static class LaunchSamples
         "--camera-url", $"rtsp://viewer:{CameraPassword}@10.0.0.5:554/stream1",
         "--ingest-primary", $"rtmp://a.rtmp.example.com/live/{StreamKey}",
         "--ends-at", "2026-11-23T19:00:00Z",
+        "--bucket", "studio-recordings",
         "--ami", "ami-0123456789abcdef0",
         "--instance-profile", "encoder-class",
         .. extra,

@@ -107,7 +107,19 @@ public static partial class LaunchArguments
         return new LaunchParse(request, []);
     }
 
-    /// <summary>The daemon's settings for the class: the dedicated flags, then each <c>--set KEY=VALUE</c>.</summary>
+    /// <summary>
+    /// What every launched class gets unless <c>--set</c> says otherwise: the recording goes to S3, and the instance
+    /// terminates itself once it is stored (falling back to a halt, which terminates it: it is launched with
+    /// InstanceInitiatedShutdownBehavior=terminate).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ClassDefaults = new Dictionary<string, string>
+    {
+        ["Encoder:Storage:Kind"] = "s3",
+        ["Encoder:SelfTerminate:Enabled"] = "true",
+        ["Encoder:SelfTerminate:ShutdownFallback"] = "true",
+    };
+
+    /// <summary>The daemon's settings for the class: the dedicated flags, then each <c>--set KEY=VALUE</c>, then <see cref="ClassDefaults"/>.</summary>
     private static Dictionary<string, string> ClassSettings(Dictionary<string, List<string>> values, List<string> errors)
     {
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -131,6 +143,8 @@ public static partial class LaunchArguments
                 errors.Add($"{LaunchOption.Set}: {key} given more than once");
         }
 
+        foreach (var (key, value) in ClassDefaults)
+            settings.TryAdd(key, value);
         return settings;
     }
 

@@ -8,6 +8,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public const string IngestPrimary = "--ingest-primary";
     public const string IngestSecondary = "--ingest-secondary";
     public const string EndsAt = "--ends-at";
+    public const string Bucket = "--bucket";
     public const string Set = "--set";
     public const string HardLimit = "--hard-limit";
     public const string Ami = "--ami";
@@ -31,6 +32,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
         new(IngestPrimary, "URL", "the CDN's primary slot, rtmp://host/app/streamkey (required; secret)", "Encoder:Ingest:Primary"),
         new(IngestSecondary, "URL", "the CDN's secondary slot (secret)", "Encoder:Ingest:Secondary"),
         new(EndsAt, "INSTANT", "when the class ends, ISO-8601, e.g. 2026-11-23T19:00:00Z (required)", "Encoder:Session:EndsAt"),
+        new(Bucket, "NAME", "the S3 bucket the recording goes to (required: the instance, and its disk, are terminated)", "Encoder:Storage:Bucket"),
         new(Set, "KEY=VALUE", "any other daemon setting, e.g. Encoder:Video:Mode=transcode (repeatable)", Repeatable: true),
         new(HardLimit, "hh:mm:ss", "how long past the end the instance may live, whatever the daemon does (default 00:30:00)"),
         new(Ami, "ami-ID", "the Encoder AMI built by packer/ (required unless --dry-run)"),
@@ -53,12 +55,14 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     {
         var lines = new List<string>
         {
-            "Usage: encoder launch --session-id ID --camera-url URL --ingest-primary URL --ends-at INSTANT",
+            "Usage: encoder launch --session-id ID --camera-url URL --ingest-primary URL --ends-at INSTANT --bucket NAME",
             "                      --ami ami-ID --instance-profile NAME [options]",
             "",
             "Starts one EC2 instance for one class from the Encoder AMI: renders the cloud-init user-data that writes",
             "/etc/encoder/encoder.json and the hard stop, then calls RunInstances (InstanceInitiatedShutdownBehavior=terminate,",
             "IMDSv2 only). Prints the instance id. Credentials and region come from the AWS SDK's usual sources.",
+            "A class stores to S3 and terminates its own instance once the recording is stored (Encoder:SelfTerminate:Enabled",
+            "and :ShutdownFallback default to true here; --set Encoder:SelfTerminate:Enabled=false keeps the instance).",
             "",
             "Options:",
         };
