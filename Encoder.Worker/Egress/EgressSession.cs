@@ -72,13 +72,6 @@ public sealed class EgressSession : IAsyncDisposable
                 status.SlotEnded(slot, exit.LastError ?? Describe(exit), failed: !exit.StoppedOnRequest);
                 return exit;
             }
-#pragma warning disable CA1031 // a run that cannot start is a failed run, retried like any other
-            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
-#pragma warning restore CA1031
-            {
-                status.SlotEnded(slot, $"FFmpeg could not run: {ex.Message}", failed: true);
-                return new FfmpegExit(null, time.GetUtcNow() - session.StartedAt, null, $"FFmpeg could not run: {ex.Message}", stop.IsCancellationRequested, false);
-            }
             finally
             {
                 session._streaming.TrySetResult(false);

@@ -98,9 +98,7 @@ public sealed class IngestRouter(
     {
         ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result == EgressOutcome.Failed),
         MaxRetryAttempts = int.MaxValue,
-        DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.Delay(
-            consecutiveFailures(), TimeSpan.FromSeconds(options.Ffmpeg.RestartDelaySeconds),
-            TimeSpan.FromSeconds(options.Ffmpeg.MaxRestartDelaySeconds), Random.Shared.NextDouble())),
+        DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.ForRestart(options.Ffmpeg, consecutiveFailures())),
         OnRetry = args =>
         {
             _logger.LogDebug("Ingest {What}: retrying in {DelaySeconds:0.00}s", what, args.RetryDelay.TotalSeconds);

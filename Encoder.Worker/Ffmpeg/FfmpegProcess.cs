@@ -46,11 +46,27 @@ public sealed partial class FfmpegProcess(
     private static readonly TimeSpan SecondInterrupt = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan InterruptToKill = TimeSpan.FromSeconds(3);
 
+    /// <summary>Runs FFmpeg until it exits. A run that cannot even start is a failed run like any other (retried by the caller), never an exception.</summary>
     public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         ArgumentNullException.ThrowIfNull(onProgress);
         var startedAt = time.GetUtcNow();
+        try
+        {
+            return await RunProcessAsync(invocation, onProgress, startedAt, stopToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // whatever kept FFmpeg from running, the answer is to try again
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            logger.LogDebug(ex, "{Name} could not run", invocation.Name);
+            return new FfmpegExit(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stopToken.IsCancellationRequested, false);
+        }
+    }
+
+    private async Task<FfmpegExit> RunProcessAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, DateTimeOffset startedAt, CancellationToken stopToken)
+    {
         Directory.CreateDirectory(invocation.WorkingDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(invocation.LogPath)!);
 

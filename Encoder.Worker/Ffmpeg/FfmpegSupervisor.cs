@@ -33,10 +33,10 @@ public sealed class FfmpegSupervisor(
     private readonly FailureStreak _streak = new(TimeSpan.FromMinutes(1));
     private long _recordedTicks;
 
-    /// <summary>Media time recorded by all finished recorder runs.</summary>
-    public TimeSpan Recorded => TimeSpan.FromTicks(Interlocked.Read(ref _recordedTicks));
+    private int _runs;
 
-    public int Runs { get; private set; }
+    /// <summary>Media time recorded by all finished recorder runs.</summary>
+    private TimeSpan Recorded => TimeSpan.FromTicks(Interlocked.Read(ref _recordedTicks));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,9 +56,7 @@ public sealed class FfmpegSupervisor(
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { StoppedOnRequest: false }),
                 MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.Delay(_streak.Failures,
-                    TimeSpan.FromSeconds(options.Ffmpeg.RestartDelaySeconds), TimeSpan.FromSeconds(options.Ffmpeg.MaxRestartDelaySeconds),
-                    Random.Shared.NextDouble())),
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.ForRestart(options.Ffmpeg, _streak.Failures)),
                 OnRetry = args =>
                 {
                     ReportFailure(args.Outcome.Result!, args.RetryDelay);
@@ -79,8 +77,7 @@ public sealed class FfmpegSupervisor(
 
     private async ValueTask<FfmpegExit> RecordOnceAsync(CancellationToken stoppingToken)
     {
-        Runs++;
-        var run = Runs;
+        var run = ++_runs;
         var continues = File.Exists(layout.PlaylistPath);
         if (_streak.StartedAt is null)
             logger.LogInformation("Starting recorder run {Run}: {Camera} -> {Directory}{Continues}; relaying to {Slots}",
@@ -103,31 +100,20 @@ public sealed class FfmpegSupervisor(
             stopRequestedAt = time.GetUtcNow();
             logger.LogInformation("Stopping recorder run {Run}: asking FFmpeg to finish the last segment", run);
         }).ConfigureAwait(false);
-        FfmpegExit exit;
-        try
+        var exit = await ffmpeg.RunAsync(invocation, progress =>
         {
-            exit = await ffmpeg.RunAsync(invocation, progress =>
+            status.RecorderProgress(progress);
+            if (healthy || progress.Frame <= 0)
+                return;
+            healthy = true;
+            if (_streak.Recovered(time.GetUtcNow()) is { } outage)
             {
-                status.RecorderProgress(progress);
-                if (healthy || progress.Frame <= 0)
-                    return;
-                healthy = true;
-                if (_streak.Recovered(time.GetUtcNow()) is { } outage)
-                {
-                    outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
-                    logger.LogInformation("Camera back: recording again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
-                }
-                else
-                    logger.LogInformation("Recorder run {Run} is streaming", run);
-            }, stoppingToken).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // whatever kept FFmpeg from running, the answer is to try again
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            logger.LogDebug(ex, "Recorder run {Run} could not run", run);
-            exit = new FfmpegExit(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stoppingToken.IsCancellationRequested, false);
-        }
+                outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
+                logger.LogInformation("Camera back: recording again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
+            }
+            else
+                logger.LogInformation("Recorder run {Run} is streaming", run);
+        }, stoppingToken).ConfigureAwait(false);
 
         Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
         if (stopRequestedAt is { } stopAt)

@@ -1,19 +1,35 @@
+using Encoder.Configuration;
+
 namespace Encoder.Ffmpeg;
 
 /// <summary>
-/// The delay before the next attempt after the Nth consecutive failure: doubling from the first delay, ±20 % jitter
-/// (so restarts of many encoders don't line up), never above the cap.
+/// The delay before the next attempt after the Nth consecutive failure: doubling from the first delay, never above
+/// the cap; for FFmpeg restarts with ±20 % jitter, so restarts of many encoders don't line up.
 /// </summary>
 public static class RestartBackoff
 {
     public const double Jitter = 0.2;
 
+    /// <summary>The plain schedule: <paramref name="first"/>, doubling per further failure, capped.</summary>
+    public static TimeSpan Delay(int consecutiveFailures, TimeSpan first, TimeSpan cap)
+    {
+        var exponent = Math.Clamp(consecutiveFailures - 1, 0, 30);
+        return TimeSpan.FromSeconds(Math.Min(first.TotalSeconds * Math.Pow(2, exponent), cap.TotalSeconds));
+    }
+
     /// <param name="jitterUnit">A uniform random number in [0, 1); 0.5 means no jitter.</param>
     public static TimeSpan Delay(int consecutiveFailures, TimeSpan first, TimeSpan cap, double jitterUnit)
     {
-        var exponent = Math.Clamp(consecutiveFailures - 1, 0, 30);
-        var seconds = Math.Min(first.TotalSeconds * Math.Pow(2, exponent), cap.TotalSeconds);
+        var seconds = Delay(consecutiveFailures, first, cap).TotalSeconds;
         var jittered = seconds * (1 - Jitter + (2 * Jitter * Math.Clamp(jitterUnit, 0, 1)));
         return TimeSpan.FromSeconds(Math.Min(jittered, cap.TotalSeconds));
+    }
+
+    /// <summary>The next FFmpeg restart delay under <c>Ffmpeg:RestartDelaySeconds</c> and <c>Ffmpeg:MaxRestartDelaySeconds</c>, jittered.</summary>
+    public static TimeSpan ForRestart(FfmpegOptions options, int consecutiveFailures)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Delay(consecutiveFailures, TimeSpan.FromSeconds(options.RestartDelaySeconds), TimeSpan.FromSeconds(options.MaxRestartDelaySeconds),
+            Random.Shared.NextDouble());
     }
 }

@@ -1,8 +1,10 @@
+using Encoder.Ffmpeg;
+
 namespace Encoder.Storage;
 
 /// <summary>
-/// Waits between upload attempts: 0.5 s doubling to a 15 s cap. Used for the quick retries of one request (through
-/// Polly) and for the pauses between whole upload passes while storage is down.
+/// Waits between upload attempts: 0.5 s doubling to a 15 s cap (the plain <see cref="RestartBackoff"/> schedule). Used
+/// for the quick retries of one request (through Polly) and for the pauses between whole upload passes while storage is down.
 /// </summary>
 public static class UploadBackoff
 {
@@ -10,11 +12,5 @@ public static class UploadBackoff
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(15);
 
     /// <summary>The delay after the <paramref name="failures"/>th consecutive failure (1 = the first).</summary>
-    public static TimeSpan Delay(int failures)
-    {
-        if (failures <= 1)
-            return First;
-        var milliseconds = First.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
-        return milliseconds >= Cap.TotalMilliseconds ? Cap : TimeSpan.FromMilliseconds(milliseconds);
-    }
+    public static TimeSpan Delay(int failures) => RestartBackoff.Delay(failures, First, Cap);
 }
