@@ -105,20 +105,23 @@ public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
         return adaptation && packet[4] > 0 && (packet[5] & 0x40) != 0;
     }
 
-    /// <summary>Where a section starts: after the header, the adaptation field, and the pointer field.</summary>
-    private static int SectionStart(ReadOnlySpan<byte> packet)
+    /// <summary>
+    /// Where a PSI section starts (after the header, the adaptation field and the pointer field) and where its entries
+    /// end (before the CRC, or at the packet's end for a section longer than one packet).
+    /// </summary>
+    private static (int Start, int End) Section(ReadOnlySpan<byte> packet)
     {
         var at = 4;
         if ((packet[3] & 0x20) != 0)
             at += 1 + packet[4];
-        return at + 1 + packet[at];
+        var start = at + 1 + packet[at];
+        var length = ((packet[start + 1] & 0x0F) << 8) | packet[start + 2];
+        return (start, Math.Min(start + 3 + length - 4, PacketSize));
     }
 
     private static int ProgramMapPid(ReadOnlySpan<byte> packet)
     {
-        var section = SectionStart(packet);
-        var length = ((packet[section + 1] & 0x0F) << 8) | packet[section + 2];
-        var end = Math.Min(section + 3 + length - 4, PacketSize);
+        var (section, end) = Section(packet);
         for (var at = section + 8; at + 4 <= end; at += 4)
         {
             var program = (packet[at] << 8) | packet[at + 1];
@@ -131,9 +134,7 @@ public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
 
     private static int VideoPidOf(ReadOnlySpan<byte> packet)
     {
-        var section = SectionStart(packet);
-        var length = ((packet[section + 1] & 0x0F) << 8) | packet[section + 2];
-        var end = Math.Min(section + 3 + length - 4, PacketSize);
+        var (section, end) = Section(packet);
         var programInfoLength = ((packet[section + 10] & 0x0F) << 8) | packet[section + 11];
         for (var at = section + 12 + programInfoLength; at + 5 <= end;)
         {

@@ -23,18 +23,8 @@ public sealed class SessionClock(
         }
 
         logger.LogInformation("The session ends at {EndsAt:O} ({Reason})", end.At, end.Reason);
-        var wait = end.At - time.GetUtcNow();
-        if (wait > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        if (!await time.WaitUntilAsync(end.At, stoppingToken).ConfigureAwait(false))
+            return;
 
         logger.LogInformation("Session end reached ({Reason}); stopping", end.Reason);
         lifetime.StopApplication();

@@ -19,11 +19,7 @@ public sealed class SessionStartGate(EncoderOptions options, TimeProvider time, 
             return true;
 
         logger.LogInformation("The session starts at {StartsAt:O}: waiting {Wait} before starting FFmpeg", startsAt, TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds)));
-        try
-        {
-            await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+        if (!await time.WaitUntilAsync(startsAt, stoppingToken).ConfigureAwait(false))
         {
             logger.LogInformation("Stopped before the session started; FFmpeg was never started");
             return false;

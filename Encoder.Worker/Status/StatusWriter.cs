@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Encoder.Configuration;
 using Encoder.Recording;
+using Encoder.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -52,10 +53,8 @@ public sealed class StatusWriter(
     {
         try
         {
-            var partial = layout.StatusPath + ".partial";
-            Directory.CreateDirectory(Path.GetDirectoryName(layout.StatusPath)!);
-            await File.WriteAllBytesAsync(partial, JsonSerializer.SerializeToUtf8Bytes(snapshot, StatusJsonContext.Default.StatusSnapshot), cancellationToken).ConfigureAwait(false);
-            File.Move(partial, layout.StatusPath, overwrite: true);
+            await AtomicFile.WriteAllBytesAsync(layout.StatusPath, JsonSerializer.SerializeToUtf8Bytes(snapshot, StatusJsonContext.Default.StatusSnapshot), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (IOException ex)
         {

@@ -3,7 +3,7 @@ namespace Encoder.Storage;
 /// <summary>Stores into a local folder; each object is written beside its place and renamed in, so a reader never sees half of one.</summary>
 public sealed class LocalFolderStore(string directory) : IRecordingStore
 {
-    private const string PartialSuffix = ".partial";
+    private const string PartialSuffix = AtomicFile.PartialSuffix;
     private readonly string _root = Path.GetFullPath(directory);
 
     public string Describe(string key) => PathFor(key);
@@ -46,11 +46,7 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore
 
     public async Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
     {
-        var destination = PathFor(key);
-        var partial = destination + PartialSuffix;
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        await File.WriteAllBytesAsync(partial, content, cancellationToken).ConfigureAwait(false);
-        File.Move(partial, destination, overwrite: true);
+        await AtomicFile.WriteAllBytesAsync(PathFor(key), content, cancellationToken).ConfigureAwait(false);
         return ContentMd5.Hex(content.Span);
     }
 
