@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Encoder.Lifecycle;
 using Encoder.Recording;
+using Encoder.Resilience;
 using Encoder.Storage;
 using Polly.Timeout;
 

@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
+using Encoder.Resilience;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
 using Polly;

@@ -3,6 +3,7 @@ using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Lifecycle;
 using Encoder.Recording;
+using Encoder.Resilience;
 using Encoder.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed class FfmpegSupervisor(
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
     private readonly FailureStreak _streak = new(TimeSpan.FromMinutes(1));
+    private FailureReport _lastFailureReport;
     private long _recordedTicks;
 
     private int _runs;
@@ -59,7 +61,7 @@ public sealed class FfmpegSupervisor(
                 DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.ForRestart(options.Ffmpeg, _streak.Failures)),
                 OnRetry = args =>
                 {
-                    ReportFailure(args.Outcome.Result!, args.RetryDelay);
+                    ReportFailure(args.Outcome.Result!, _lastFailureReport, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -123,15 +125,17 @@ public sealed class FfmpegSupervisor(
             if (healthy)
                 _streak.Recovered(time.GetUtcNow()); // a run that recorded resets the backoff
             status.RecorderEnded(Describe(exit), restarting: true);
+            // Counted here, before Polly asks for the delay, so the Nth failure in a row waits the Nth delay (0.5, 1, 2 … s).
+            _lastFailureReport = _streak.Failed(time.GetUtcNow(), Describe(exit));
         }
 
         return exit;
     }
 
-    private void ReportFailure(FfmpegExit exit, TimeSpan delay)
+    private void ReportFailure(FfmpegExit exit, FailureReport report, TimeSpan delay)
     {
         var reason = Describe(exit);
-        switch (_streak.Failed(time.GetUtcNow(), reason))
+        switch (report)
         {
             case FailureReport.OutageStarted:
                 logger.LogWarning("Recorder stopped after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",

@@ -1,6 +1,6 @@
 using System.Text;
 using Encoder.Configuration;
-using Encoder.Ffmpeg;
+using Encoder.Resilience;
 using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;

@@ -1,3 +1,4 @@
+using Encoder.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;

@@ -1,6 +1,6 @@
-using Encoder.Ffmpeg;
+using Encoder.Resilience;
 
-namespace Encoder.Tests.Ffmpeg;
+namespace Encoder.Tests.Resilience;
 
 public sealed class FailureStreakTests
 {

@@ -1,4 +1,4 @@
-namespace Encoder.Ffmpeg;
+namespace Encoder.Resilience;
 
 /// <summary>What to say about one more failed FFmpeg run, so that an outage is reported, not every attempt in it.</summary>
 public enum FailureReport

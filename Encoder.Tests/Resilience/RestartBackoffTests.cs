@@ -1,20 +1,20 @@
-using Encoder.Ffmpeg;
+using Encoder.Resilience;
 
-namespace Encoder.Tests.Ffmpeg;
+namespace Encoder.Tests.Resilience;
 
 public sealed class RestartBackoffTests
 {
     private static readonly TimeSpan First = TimeSpan.FromSeconds(0.5);
     private static readonly TimeSpan Cap = TimeSpan.FromSeconds(10);
 
-    [TestCase(0, 0.5)]
     [TestCase(1, 0.5)]
     [TestCase(2, 1.0)]
     [TestCase(3, 2.0)]
+    [TestCase(4, 4.0)]
     [TestCase(5, 8.0)]
     [TestCase(6, 10.0)]
     [TestCase(500, 10.0)]
-    public void Doubles_from_the_first_delay_up_to_the_cap(int failures, double expectedSeconds) =>
+    public void The_nth_failure_in_a_row_waits_the_first_delay_doubled_n_minus_one_times_up_to_the_cap(int failures, double expectedSeconds) =>
         Assert.That(RestartBackoff.Delay(failures, First, Cap, jitterUnit: 0.5).TotalSeconds, Is.EqualTo(expectedSeconds).Within(1e-9));
 
     [TestCase(0.0, 0.4)]

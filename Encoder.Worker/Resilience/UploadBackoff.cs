@@ -1,6 +1,5 @@
-using Encoder.Ffmpeg;
 
-namespace Encoder.Storage;
+namespace Encoder.Resilience;
 
 /// <summary>
 /// Waits between upload attempts: 0.5 s doubling to a 15 s cap (the plain <see cref="RestartBackoff"/> schedule). Used

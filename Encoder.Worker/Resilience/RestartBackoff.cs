@@ -1,6 +1,6 @@
 using Encoder.Configuration;
 
-namespace Encoder.Ffmpeg;
+namespace Encoder.Resilience;
 
 /// <summary>
 /// The delay before the next attempt after the Nth consecutive failure: doubling from the first delay, never above
