@@ -32,7 +32,6 @@ public sealed class SegmentUploader(
     IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan DrainReserve = TimeSpan.FromSeconds(3);
     private readonly FailureStreak _failures = new(TimeSpan.FromMinutes(1));
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private DateTimeOffset _stopRequestedAt = DateTimeOffset.MaxValue;
@@ -77,7 +76,7 @@ public sealed class SegmentUploader(
         var started = time.GetUtcNow();
         if (_stopRequestedAt == DateTimeOffset.MaxValue)
             _stopRequestedAt = started;
-        var budget = _stopRequestedAt + options.ShutdownTimeout - DrainReserve - started;
+        var budget = _stopRequestedAt + StopBudget.From(options).DrainDeadline - started;
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         drain.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
 
