@@ -78,7 +78,7 @@ public sealed class SelfTerminateConfigurationTests
                 ["Encoder:SelfTerminate:Enabled"] = "true", ["Encoder:ShutdownTimeout"] = "00:00:40",
                 ["Encoder:Storage:Kind"] = "s3", ["Encoder:Storage:Bucket"] = "studio-recordings",
             },
-            "Encoder:ShutdownTimeout: must be at least 50s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg, plus Encoder:SelfTerminate:TimeoutSeconds)")
+            "Encoder:ShutdownTimeout: must be at least 50s (Encoder:Ffmpeg:StopTimeoutSeconds plus 10s to interrupt and kill FFmpeg, drain the uploads and exit, plus Encoder:SelfTerminate:TimeoutSeconds)")
             .SetName("The stop budget must hold the termination step when it is enabled");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Encoder:SelfTerminat:Enabled"] = "true" },
             "Encoder:SelfTerminat:Enabled: is not a known key (did you mean Encoder:SelfTerminate:Enabled?)")

@@ -23,7 +23,7 @@ public sealed class IamPolicyTests
         Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
-            "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "ec2:TerminateInstances",
+            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances",
         }));
     }
 

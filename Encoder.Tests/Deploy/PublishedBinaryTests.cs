@@ -22,6 +22,20 @@ public sealed class PublishedBinaryTests
     }
 
     [Test]
+    public async Task Natively_compiled_it_still_names_a_mistyped_key_and_an_out_of_range_value()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        using var folder = DeployFiles.NewTempFolder();
+
+        var result = await Tool.RunAsync(binary, ["--Encoder:Camra:Url=rtsp://h/s", "--Encoder:Camera:TimeoutSeconds=0"],
+            new Dictionary<string, string> { ["ENCODER_CONFIG"] = "", ["DOTNET_ENVIRONMENT"] = "Production" }, folder.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError), result.Output);
+        Assert.That(result.Output, Does.Contain("Encoder:Camra:Url: is not a known key (did you mean Encoder:Camera:Url?)"));
+        Assert.That(result.Output, Does.Contain("Encoder:Camera:TimeoutSeconds: must be between 1 and 120"));
+    }
+
+    [Test]
     public async Task The_launch_verb_runs_from_the_same_binary()
     {
         var result = await Tool.RunAsync(await PublishedEncoder.PathAsync(), ["launch", "--help"]);

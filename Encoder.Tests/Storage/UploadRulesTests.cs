@@ -23,6 +23,7 @@ public sealed class UploadRulesTests
 
     [TestCase("AccessDenied", HttpStatusCode.Forbidden, true)]
     [TestCase("", HttpStatusCode.Forbidden, true)] // HeadObject's 403 has no body, so no code
+    [TestCase("Forbidden", HttpStatusCode.Forbidden, true)] // ... which the .NET SDK reports as code "Forbidden"
     [TestCase("NoSuchBucket", HttpStatusCode.NotFound, false)]
     [TestCase("InvalidAccessKeyId", HttpStatusCode.Forbidden, false)]
     [TestCase("InternalError", HttpStatusCode.InternalServerError, false)]
@@ -105,6 +106,7 @@ public sealed class UploadRulesTests
 
     [TestCase("NoSuchBucket", HttpStatusCode.NotFound, false, "the S3 bucket 'studio-rec' does not exist")]
     [TestCase("AccessDenied", HttpStatusCode.Forbidden, false, "access to the S3 bucket 'studio-rec' was denied for r/yoga/seg_00001.ts")]
+    [TestCase("Forbidden", HttpStatusCode.Forbidden, false, "access to the S3 bucket 'studio-rec' was denied for r/yoga/seg_00001.ts")]
     [TestCase("InvalidAccessKeyId", HttpStatusCode.Forbidden, false, "S3 rejected this machine's AWS credentials for bucket 'studio-rec' (InvalidAccessKeyId)")]
     [TestCase("PermanentRedirect", HttpStatusCode.MovedPermanently, false, "the S3 bucket 'studio-rec' is in another region")]
     [TestCase("InternalError", HttpStatusCode.InternalServerError, true, "S3 bucket 'studio-rec' answered 500 InternalError for r/yoga/seg_00001.ts")]

@@ -1,53 +1,69 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace Encoder.Configuration;
 
+// Each setting is written once, here: its default is the initializer, its range a [Range] (checked by the generated
+// EncoderOptionsRanges), its one-line doc a [Description] (README's "meaning", kept equal by a test), and
+// [DocumentedDefault] where the default is not a plain value. [ValidateObjectMembers] leads the generator into a
+// section that has ranges (a test sets each range's bounds, so a missing one fails). EncoderSettings derives the key list from these records,
+// in declaration order, which is README's order. Rules that involve several settings stay in EncoderOptionsValidator.
+
 /// <summary>Everything one class needs, bound from the <c>Encoder</c> configuration section.</summary>
-/// <remarks>Every default is written here and in README's configuration table; <see cref="ConfigurationKeys"/> lists the keys.</remarks>
 public sealed record EncoderOptions
 {
     public const string SectionName = "Encoder";
 
-    /// <summary>Names the recording; letters, digits, '.', '_' and '-' only. Required.</summary>
+    [Description("Names the recording. Letters, digits, `.`, `_`, `-`, at most 128.")]
+    [DocumentedDefault("*required*")]
     public string SessionId { get; set; } = "";
 
-    public CameraOptions Camera { get; set; } = new();
-    public IngestOptions Ingest { get; set; } = new();
-    public RecordingOptions Recording { get; set; } = new();
-    public VideoOptions Video { get; set; } = new();
-    public StorageOptions Storage { get; set; } = new();
+    [ValidateObjectMembers] public CameraOptions Camera { get; set; } = new();
+    [ValidateObjectMembers] public IngestOptions Ingest { get; set; } = new();
+    [ValidateObjectMembers] public RecordingOptions Recording { get; set; } = new();
+    [ValidateObjectMembers] public VideoOptions Video { get; set; } = new();
+    [ValidateObjectMembers] public StorageOptions Storage { get; set; } = new();
     public SessionOptions Session { get; set; } = new();
-    public FfmpegOptions Ffmpeg { get; set; } = new();
-    public LoggingOptions Logging { get; set; } = new();
-    public StatusOptions Status { get; set; } = new();
-    public SelfTerminateOptions SelfTerminate { get; set; } = new();
 
-    /// <summary>How long the whole stop (FFmpeg flush, upload drain, termination) may take. The default value is 2 minutes.</summary>
+    [Description("The host's whole stop budget, split by `Lifecycle/StopBudget`: FFmpeg's flush, then the upload drain, then termination. At least `Ffmpeg:StopTimeoutSeconds` + 10 s, plus `SelfTerminate:TimeoutSeconds` when self-termination is enabled.")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    [ValidateObjectMembers] public SelfTerminateOptions SelfTerminate { get; set; } = new();
+    [ValidateObjectMembers] public FfmpegOptions Ffmpeg { get; set; } = new();
+    public LoggingOptions Logging { get; set; } = new();
+    [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
 }
 
 public sealed record CameraOptions
 {
-    /// <summary>The camera's <c>rtsp://</c> URL, optionally with <c>user:password@</c>. Required.</summary>
+    [Description("`rtsp://` or `rtsps://`, may carry `user:password@`. Pulled over TCP.")]
+    [DocumentedDefault("*required*")]
     public string Url { get; set; } = "";
 
-    /// <summary>RTSP socket timeout; FFmpeg gives up on a silent camera after about twice this. The default value is 5 seconds.</summary>
+    [Description("RTSP socket timeout. A silent camera is given up after about twice this.")]
+    [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 5;
 }
 
 public sealed record IngestOptions
 {
-    /// <summary>The CDN's primary slot, <c>rtmp://</c> or <c>rtmps://host[:port]/app/streamkey</c>. Required.</summary>
+    [Description("The CDN's primary slot: `rtmp://` or `rtmps://host[:port]/app/streamkey`.")]
+    [DocumentedDefault("*required*")]
     public string Primary { get; set; } = "";
 
-    /// <summary>The CDN's secondary (fallback) slot, same form as <see cref="Primary"/>. Optional.</summary>
+    [Description("The fallback slot, same form.")]
     public string? Secondary { get; set; }
 
-    /// <summary><c>failover</c> streams to one slot at a time; <c>redundant</c> to both at once. The default value is failover.</summary>
+    [Description("`failover`: one slot at a time, primary first, the secondary when the primary fails. `redundant`: both slots at once, each recovering on its own.")]
     public IngestMode Mode { get; set; } = IngestMode.Failover;
 
-    /// <summary>While on the secondary, how often the primary is probed. The default value is 2 seconds.</summary>
+    [Description("While on the secondary, how often the primary is probed (TCP connect + RTMP handshake; nothing is published).")]
+    [Range(0.1, 60.0)]
     public double ProbeIntervalSeconds { get; set; } = 2;
 
-    /// <summary>How long the primary must answer probes before the stream returns to it. The default value is 30 seconds.</summary>
+    [Description("How long the primary must answer every probe before the stream returns to it.")]
+    [Range(0.0, 3600.0)]
     public double ReturnWindowSeconds { get; set; } = 30;
 }
 
@@ -59,13 +75,15 @@ public enum IngestMode
 
 public sealed record RecordingOptions
 {
-    /// <summary>Where HLS segments are written, one folder per session. The default value is <c>/var/lib/encoder/recordings</c>.</summary>
+    [Description("HLS is written to `{Directory}/{SessionId}/`.")]
     public string Directory { get; set; } = "/var/lib/encoder/recordings";
 
-    /// <summary>Target HLS segment length. The default value is 6 seconds.</summary>
+    [Description("Target segment length. In copy mode segments are cut on the camera's keyframes.")]
+    [Range(1, 60)]
     public int SegmentSeconds { get; set; } = 6;
 
-    /// <summary>The disk guard warns when the recording disk's free space falls below this share of its size (and logs errors below half of it). The default value is 15 percent.</summary>
+    [Description("The disk guard warns when the recording disk has less than this share free, and logs errors below half of it, each minute, with the minutes left at the current rate.")]
+    [Range(1.0, 90.0)]
     public double LowDiskWarningPercent { get; set; } = 15;
 }
 
@@ -77,13 +95,14 @@ public enum VideoMode
 
 public sealed record VideoOptions
 {
-    /// <summary><c>copy</c> passes the camera's H.264 through; <c>transcode</c> re-encodes with libx264. The default value is copy.</summary>
+    [Description("`copy` passes the camera's H.264 through. `transcode` re-encodes with libx264, with a keyframe forced on every segment boundary.")]
     public VideoMode Mode { get; set; } = VideoMode.Copy;
 
-    /// <summary>libx264 preset when transcoding. The default value is veryfast.</summary>
+    [Description("libx264 preset, when transcoding.")]
     public string Preset { get; set; } = "veryfast";
 
-    /// <summary>Video bitrate when transcoding. The default value is 4500 kbit/s.</summary>
+    [Description("Video bitrate when transcoding (VBV max rate the same, buffer twice).")]
+    [Range(100, 50_000)]
     public int BitrateKbps { get; set; } = 4500;
 }
 
@@ -95,31 +114,33 @@ public enum StorageKind
 
 public sealed record StorageOptions
 {
-    /// <summary><c>local</c> copies into <see cref="Directory"/>; <c>s3</c> uploads to a bucket. The default value is local.</summary>
+    [Description("`local` copies into `Storage:Directory`; `s3` uploads to `Storage:Bucket`.")]
     public StorageKind Kind { get; set; } = StorageKind.Local;
 
-    /// <summary>The local storage folder. The default value is <c>/var/lib/encoder/storage</c>.</summary>
+    [Description("The local storage folder (kind `local`). The recording goes to `{Directory}/{SessionId}/`.")]
     public string Directory { get; set; } = "/var/lib/encoder/storage";
 
-    /// <summary>The S3 bucket. Required when <see cref="Kind"/> is s3.</summary>
+    [Description("The S3 bucket. Credentials come from the default AWS chain (the instance profile on EC2, or `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`); they are never logged.")]
+    [DocumentedDefault("*required for s3*")]
     public string? Bucket { get; set; }
 
-    /// <summary>Prepended to every key: objects go to <c>{Prefix}{SessionId}/...</c>. The default value is <c>recordings/</c>.</summary>
+    [Description("Put in front of every key: a class goes to `{Prefix}{SessionId}/`. Empty for the bucket's root; a missing trailing `/` is added.")]
     public string Prefix { get; set; } = "recordings/";
 
-    /// <summary>The bucket's region (e.g. eu-west-1). Optional: the default AWS chain (AWS_REGION, the instance's metadata) otherwise.</summary>
+    [Description("The bucket's region (`eu-west-1`). Without it the default AWS chain decides (`AWS_REGION`, the instance's metadata).")]
     public string? Region { get; set; }
 
-    /// <summary>An S3-compatible endpoint (Ceph RGW, MinIO, moto), addressed path-style. Optional: AWS itself otherwise.</summary>
+    [Description("An S3-compatible endpoint (Ceph RGW, MinIO, moto), addressed path-style. No credentials in the URL.")]
     public string? ServiceUrl { get; set; }
 
-    /// <summary>When the SDK adds request checksums: WhenSupported (AWS's default) or WhenRequired (for stores such as Ceph RGW that reject trailing checksums). The default value is WhenSupported.</summary>
+    [Description("`WhenRequired` stops the SDK's default trailing CRC checksums (and response checksum validation), which Ceph RGW and some other stores reject (`XAmzContentSHA256Mismatch`). Content-MD5 is sent either way.")]
     public ChecksumCalculation RequestChecksumCalculation { get; set; } = ChecksumCalculation.WhenSupported;
 
-    /// <summary>How long one request (one PUT, one part) may take before it is abandoned and retried. The default value is 30 seconds.</summary>
+    [Description("How long one request (a PUT, one part) may take before it is abandoned and retried.")]
+    [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Delete each local segment once its upload is verified. The default value is false: the local recording stays whole.</summary>
+    [Description("Delete each local segment once its upload is verified and journaled. Playlist, logs and journal stay.")]
     public bool DeleteLocalAfterUpload { get; set; }
 }
 
@@ -131,75 +152,77 @@ public enum ChecksumCalculation
 
 public sealed record SessionOptions
 {
-    /// <summary>When the class starts; an instance booted earlier waits and starts FFmpeg only then. Optional (start at once).</summary>
+    [Description("ISO-8601 instant. An instance booted earlier starts every service but waits (logging when it will start) before starting FFmpeg. Must be before `EndsAt`.")]
     public DateTimeOffset? StartsAt { get; set; }
 
-    /// <summary>When the class ends; the daemon then stops exactly as on SIGTERM. Optional.</summary>
+    [Description("ISO-8601 instant. When reached, the daemon stops exactly as on SIGTERM. Must be in the future at start.")]
     public DateTimeOffset? EndsAt { get; set; }
 
-    /// <summary>A hard cap on how long the daemon streams, counted from <see cref="StartsAt"/> or the daemon's start, whichever is later. Optional.</summary>
+    [Description("`hh:mm:ss`, counted from `StartsAt` or the daemon's start, whichever is later. A hard cap, same stop path.")]
     public TimeSpan? MaxDuration { get; set; }
+}
+
+public sealed record SelfTerminateOptions
+{
+    [Description("After the stop (FFmpeg flushed, uploads drained), terminate this EC2 instance.")]
+    public bool Enabled { get; set; }
+
+    [Description("Look the instance up and log what would be terminated; terminate nothing.")]
+    public bool DryRun { get; set; }
+
+    [Description("Terminate even when the drain left uploads on this machine (they are lost). By default the instance is kept and an alert names what is left.")]
+    public bool WithPendingUploads { get; set; }
+
+    [Description("If TerminateInstances fails, run `shutdown -h now`, which terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops). Only on a confirmed EC2 instance; needs root (or a polkit/sudo rule).")]
+    public bool ShutdownFallback { get; set; }
+
+    [Description("The whole termination step's budget (metadata, TerminateInstances with retries, fallback): the last slice of `ShutdownTimeout` when enabled.")]
+    [Range(5, 300)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    [Description("The instance metadata service (IMDSv2 only).")]
+    [DocumentedDefault("`$AWS_EC2_METADATA_SERVICE_ENDPOINT`, else `http://169.254.169.254`")]
+    public string? MetadataEndpoint { get; set; }
 }
 
 public sealed record FfmpegOptions
 {
-    /// <summary>The ffmpeg executable. The default value is <c>ffmpeg</c> (looked up on PATH).</summary>
+    [Description("The FFmpeg executable.")]
     public string Path { get; set; } = "ffmpeg";
 
-    /// <summary>How long FFmpeg may take to finish its last segment after being asked to stop, before it is interrupted and then killed. The default value is 10 seconds.</summary>
+    [Description("How long FFmpeg may take to finish its last segment after `q` before SIGINT (then a second SIGINT 1 s later, and SIGKILL 3 s after the first).")]
+    [Range(1, 300)]
     public int StopTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>The first restart delay after FFmpeg exits unexpectedly (±20 % jitter); it doubles up to <see cref="MaxRestartDelaySeconds"/>. The default value is 0.5 seconds.</summary>
+    [Description("First restart delay after FFmpeg exits (±20 % jitter). It doubles per consecutive failure.")]
+    [Range(0.0, 300.0, MinimumIsExclusive = true)]
     public double RestartDelaySeconds { get; set; } = 0.5;
 
-    /// <summary>FFmpeg alive but not progressing for this long is killed and restarted (or failed over). The default value is 5 seconds.</summary>
+    [Description("FFmpeg alive but not progressing for this long is killed: the recorder restarted, an egress failed over.")]
+    [Range(1.0, 120.0)]
     public double StallSeconds { get; set; } = 5;
 
-    /// <summary>The cap on the restart delay. The default value is 10 seconds.</summary>
+    [Description("The cap on the restart delay: at least `RestartDelaySeconds`, at most 600.")]
     public double MaxRestartDelaySeconds { get; set; } = 10;
 }
 
 public sealed record LoggingOptions
 {
-    /// <summary>Verbose, Debug, Information, Warning, Error or Fatal. The default value is Information.</summary>
+    [Description("`Verbose`, `Debug`, `Information`, `Warning`, `Error` or `Fatal`.")]
     public string Level { get; set; } = "Information";
 
-    /// <summary>Where the daemon's rolling log and FFmpeg's per-run logs go. The default value is the session's recording folder's <c>logs/</c>.</summary>
+    [Description("The daemon's rolling `encoder.log` and one FFmpeg log per run.")]
+    [DocumentedDefault("`{Recording}/{SessionId}/logs`")]
     public string? Directory { get; set; }
 }
 
 public sealed record StatusOptions
 {
-    /// <summary>Where the status JSON is rewritten every second. The default value is the session's recording folder's <c>status.json</c>.</summary>
+    [Description("The status snapshot, rewritten atomically every second.")]
+    [DocumentedDefault("`{Recording}/{SessionId}/status.json`")]
     public string? Path { get; set; }
 
-    /// <summary>How often a one-line status summary is logged. The default value is 60 seconds.</summary>
+    [Description("How often a one-line status summary is logged.")]
+    [Range(1.0, 86400.0)]
     public double LogIntervalSeconds { get; set; } = 60;
-}
-
-public sealed record SelfTerminateOptions
-{
-    /// <summary>Terminate this EC2 instance once the class has stopped and its recording is stored. The default value is false.</summary>
-    public bool Enabled { get; set; }
-
-    /// <summary>Look the instance up and log what would be terminated, but terminate nothing. The default value is false.</summary>
-    public bool DryRun { get; set; }
-
-    /// <summary>Terminate even when the drain left uploads on this machine (they are then lost). The default value is false.</summary>
-    public bool WithPendingUploads { get; set; }
-
-    /// <summary>
-    /// When TerminateInstances fails, run <c>shutdown -h now</c>: that terminates an instance launched with
-    /// InstanceInitiatedShutdownBehavior=terminate (and only stops any other). The default value is false.
-    /// </summary>
-    public bool ShutdownFallback { get; set; }
-
-    /// <summary>The whole termination step's budget (metadata, TerminateInstances with its retries, the fallback). The default value is 30 seconds.</summary>
-    public int TimeoutSeconds { get; set; } = 30;
-
-    /// <summary>
-    /// The instance metadata service. The default value is <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> when set, else
-    /// <c>http://169.254.169.254</c>.
-    /// </summary>
-    public string? MetadataEndpoint { get; set; }
 }

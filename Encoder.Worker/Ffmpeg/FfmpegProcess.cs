@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CliWrap;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -43,8 +44,8 @@ public sealed partial class FfmpegProcess(
 {
     private const string SetprivPath = "/usr/bin/setpriv";
     private const string SetsidPath = "/usr/bin/setsid";
-    private static readonly TimeSpan SecondInterrupt = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan InterruptToKill = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SecondInterrupt = StopBudget.SecondInterruptAfterGrace;
+    private static readonly TimeSpan InterruptToKill = StopBudget.KillAfterGrace;
 
     /// <summary>Runs FFmpeg until it exits. A run that cannot even start is a failed run like any other (retried by the caller), never an exception.</summary>
     public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken)

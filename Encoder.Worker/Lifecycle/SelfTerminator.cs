@@ -88,7 +88,7 @@ public sealed class SelfTerminator(
                 break;
         }
 
-        var budget = TimeSpan.FromSeconds(Settings.TimeoutSeconds) - (Settings.ShutdownFallback ? FallbackReserve : TimeSpan.Zero);
+        var budget = StopBudget.From(options).Termination - (Settings.ShutdownFallback ? FallbackReserve : TimeSpan.Zero);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostToken);
         bounded.CancelAfter(budget);
         InstanceIdentity? instance = null;

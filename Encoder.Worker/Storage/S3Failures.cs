@@ -31,16 +31,20 @@ public static class S3Failures
     };
 
     /// <summary>True when the credentials are not allowed this request (403 / AccessDenied), as opposed to the bucket being wrong or S3 failing.</summary>
+    /// <remarks>
+    /// A HEAD's 403 has no body to carry a code: the .NET SDK then reports <c>ErrorCode = "Forbidden"</c> (measured
+    /// against moto enforcing IAM; real S3 answers the same way), other clients an empty code. All of these mean denied.
+    /// </remarks>
     public static bool IsAccessDenied(Exception exception) => exception is AmazonServiceException service &&
-        (service.ErrorCode is "AccessDenied" or "AllAccessDisabled" || (service.StatusCode == HttpStatusCode.Forbidden && string.IsNullOrEmpty(service.ErrorCode)));
+        (service.ErrorCode is "AccessDenied" or "AllAccessDisabled" or "Forbidden" || (service.StatusCode == HttpStatusCode.Forbidden && string.IsNullOrEmpty(service.ErrorCode)));
 
     /// <summary>One line for the log, naming the bucket (and never a credential).</summary>
     public static string Describe(Exception exception, string bucket, string key) => exception switch
     {
         AmazonServiceException { ErrorCode: "NoSuchBucket" } =>
             $"the S3 bucket '{bucket}' does not exist (check Encoder:Storage:Bucket, Encoder:Storage:Region and Encoder:Storage:ServiceUrl)",
-        AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } or AmazonServiceException { StatusCode: HttpStatusCode.Forbidden, ErrorCode: null or "" } =>
-            $"access to the S3 bucket '{bucket}' was denied for {key} (the instance's role needs s3:PutObject, s3:AbortMultipartUpload and s3:ListMultipartUploadParts there: iam/encoder-instance-policy.json)",
+        _ when IsAccessDenied(exception) =>
+            $"access to the S3 bucket '{bucket}' was denied for {key} (storing needs s3:PutObject and s3:AbortMultipartUpload under the prefix, as iam/encoder-instance-policy.json grants)",
         AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" } service =>
             $"S3 rejected this machine's AWS credentials for bucket '{bucket}' ({service.ErrorCode})",
         AmazonServiceException { ErrorCode: "PermanentRedirect" or "AuthorizationHeaderMalformed" } or AmazonServiceException { StatusCode: HttpStatusCode.MovedPermanently } =>

@@ -28,7 +28,6 @@ public sealed class SegmentUploader(
     IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan DrainReserve = TimeSpan.FromSeconds(3);
     private DateTimeOffset? _stopRequestedAt;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
@@ -82,10 +81,10 @@ public sealed class SegmentUploader(
             store.Describe(StorageKeys.SessionFolder(options.SessionId)));
     }
 
-    /// <summary>The drain's share of the stop: the host's shutdown timeout from when the stop was asked for, less the time to report.</summary>
+    /// <summary>The drain's share of the stop (<see cref="StopBudget"/>), from when the stop was asked for.</summary>
     private TimeSpan DrainBudget(DateTimeOffset started)
     {
-        var budget = (_stopRequestedAt ?? started) + options.ShutdownTimeout - DrainReserve - started;
+        var budget = (_stopRequestedAt ?? started) + StopBudget.From(options).DrainDeadline - started;
         return budget > TimeSpan.Zero ? budget : TimeSpan.Zero;
     }
 
