@@ -61,6 +61,11 @@ public static class EncoderServices
 
         services.AddHostedService<SessionAnnouncer>();
         services.AddHostedService<DiskGuard>();
+        services.AddSingleton<SessionManifestSource>();
+        services.AddSingleton<RecordingReader>();
+        services.AddSingleton<ObjectUploader>();
+        services.AddSingleton<UploadPass>();
+        services.AddSingleton<StorageOutage>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddSingleton<FfmpegSupervisor>();

@@ -31,9 +31,18 @@ public sealed class SegmentUploaderTests
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
-    private SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null) =>
-        new(_options, _layout, store, journal ?? new UploadJournal(_layout, TimeProvider.System), new SessionOutages(), report ?? new UploadDrainReport(),
-            outcome ?? new DaemonOutcome(), new EncoderStatus(TimeProvider.System), TimeProvider.System, NullLogger<SegmentUploader>.Instance);
+    private SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null)
+    {
+        var time = TimeProvider.System;
+        var status = new EncoderStatus(time);
+        var outages = new SessionOutages();
+        journal ??= new UploadJournal(_layout, time);
+        var reader = new RecordingReader(_layout, new SessionManifestSource(_options, journal, outages, status, time));
+        var pass = new UploadPass(_options, store, reader, new ObjectUploader(_options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
+            NullLogger<UploadPass>.Instance);
+        return new SegmentUploader(_options, _layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
+            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance);
+    }
 
     private static string Md5Of(string text) => ContentMd5.Hex(System.Text.Encoding.UTF8.GetBytes(text));
 

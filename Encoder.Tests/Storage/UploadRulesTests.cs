@@ -8,7 +8,7 @@ using Polly.Timeout;
 
 namespace Encoder.Tests.Storage;
 
-/// <summary>The pure decisions of the upload: key naming, backoff, journal replay, what is pending, failures, the manifest.</summary>
+/// <summary>The pure decisions of the upload: key naming, backoff, journal replay, failures, the manifest (what goes up next: <see cref="UploadPlanTests"/>).</summary>
 public sealed class UploadRulesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
@@ -94,20 +94,6 @@ public sealed class UploadRulesTests
         Assert.That(state.Apply(line), Is.False);
         Assert.That(state.Stored, Is.Empty);
         Assert.That(state.InFlight, Is.Empty);
-    }
-
-    [Test]
-    public void Pending_segments_are_those_not_in_the_journal_in_playlist_order()
-    {
-        var playlist = HlsPlaylist.Parse("#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n#EXTINF:2.0,\nseg_00001.ts\n#EXTINF:2.0,\nseg_00002.ts\n#EXTINF:2.0,\nseg_00003.ts\n");
-        var journal = JournalState.Replay([
-            JournalState.StoredLine(T0, "s3://b/yoga/seg_00000.ts", Md5A, 1),
-            JournalState.StoredLine(T0, "s3://b/yoga/seg_00002.ts", Md5A, 1),
-        ]);
-
-        var pending = UploadPlan.PendingSegments(playlist, journal, name => $"s3://b/yoga/{name}");
-
-        Assert.That(pending.Select(s => s.Uri), Is.EqualTo(new[] { "seg_00001.ts", "seg_00003.ts" }));
     }
 
     [TestCase("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:2.0,\nseg_00000.ts\n", "#EXTM3U\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2.0,\nseg_00000.ts\n#EXT-X-ENDLIST\n")]

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Recording;
+using Encoder.Status;
 
 namespace Encoder.Storage;
 
@@ -32,6 +34,21 @@ public sealed record SessionManifest(
     }
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.SessionManifest);
+}
+
+/// <summary>Gathers what <c>session.json</c> says at the drain: the journal's first start and restarts, this daemon's outages, the ingest slots that carried the stream.</summary>
+public sealed class SessionManifestSource(EncoderOptions options, UploadJournal journal, SessionOutages outages, EncoderStatus status, TimeProvider time)
+{
+    /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
+    public byte[] Json(string? playlistText)
+    {
+        var now = time.GetUtcNow();
+        var playlistKey = StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null,
+            StorageKeys.For(options.SessionId, StorageKeys.PlaylistName));
+        return SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
+            HlsPlaylist.Parse(playlistText is null ? "" : HlsPlaylist.AsFinal(playlistText)), playlistKey,
+            status.SlotsThatStreamed(), outages.All, journal.State.Restarts).ToJson();
+    }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -1,16 +1,82 @@
+using System.Text;
 using Encoder.Recording;
 
 namespace Encoder.Storage;
 
-/// <summary>What still has to go up, decided from the playlist and the journal (pure).</summary>
-public static class UploadPlan
+/// <summary>One object to store: a local file (a segment, a log) or bytes (the playlist, <c>session.json</c>).</summary>
+/// <param name="Segment">The segment's name when the item is a segment: its upload lag is logged and its local copy may be deleted.</param>
+public sealed record UploadItem(string Key, ObjectHeaders Headers, string? LocalPath = null, byte[]? Content = null, string? Segment = null);
+
+/// <summary>A log file of the session and the MD5 of its content when it was read.</summary>
+public sealed record LogFile(string Name, string Path, string Md5);
+
+/// <summary>
+/// What one look at the session folder found, the planner's whole input besides the journal. The playlist is read
+/// before the folder is listed, so every segment it names is already in <paramref name="Files"/> (FFmpeg renames a
+/// segment into place before it rewrites the playlist).
+/// </summary>
+/// <param name="PlaylistText">The playlist as FFmpeg wrote it; null before it wrote one.</param>
+/// <param name="Files">The names of the files in <paramref name="Directory"/>.</param>
+/// <param name="Logs">The logs (read for the final pass only).</param>
+/// <param name="Manifest"><c>session.json</c> (built for the final pass only).</param>
+public sealed record RecordingSnapshot(string Directory, string? PlaylistText, IReadOnlySet<string> Files, IReadOnlyList<LogFile> Logs, byte[]? Manifest);
+
+/// <summary>
+/// What to store next, and in what order: the one place that decides it (pure).
+/// <list type="bullet">
+/// <item>A segment is <b>complete</b> once the playlist names it (<see cref="HlsPlaylist"/>'s rule); it is stored unless the
+/// journal says it is.</item>
+/// <item>A segment the playlist names that is neither on disk nor stored is <b>lost</b>: reported in <see cref="Lost"/>, never
+/// planned, and it does not hold the playlist back (nothing could ever store it).</item>
+/// <item><b>Next</b> is the first item: the new segments in playlist order, then the playlist (the live form, or on the final
+/// pass the VOD form), so a stored playlist never names a segment that is not stored; a pass stops at the first failure.</item>
+/// <item>On the final pass the logs follow, by name, then <c>session.json</c>.</item>
+/// <item>A resume skips what the journal says is stored: a segment by its key, the playlist and a log only with the same MD5.</item>
+/// </list>
+/// </summary>
+public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist)
 {
-    /// <summary>The playlist's segments that are not stored yet, in playlist order (the order they must go up in).</summary>
-    public static IReadOnlyList<HlsSegment> PendingSegments(HlsPlaylist playlist, JournalState journal, Func<string, string> destinationOf)
+    /// <param name="destinationOf">Where a key ends up, as the journal names it (<see cref="IRecordingStore.Describe"/>).</param>
+    public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, bool final, Func<string, string> destinationOf)
     {
-        ArgumentNullException.ThrowIfNull(playlist);
+        ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(destinationOf);
-        return playlist.Segments.Where(s => !journal.IsStored(destinationOf(s.Uri))).ToList();
+        var playlist = recording.PlaylistText is { } text ? HlsPlaylist.Parse(text) : HlsPlaylist.Empty;
+        var items = new List<UploadItem>();
+        var lost = new List<string>();
+        foreach (var segment in playlist.Segments)
+        {
+            var key = StorageKeys.For(sessionId, segment.Uri);
+            if (journal.IsStored(destinationOf(key)))
+                continue;
+            if (recording.Files.Contains(segment.Uri))
+                items.Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri));
+            else
+                lost.Add(segment.Uri);
+        }
+
+        if (recording.PlaylistText is not null)
+        {
+            var content = Encoding.UTF8.GetBytes(final ? HlsPlaylist.AsFinal(recording.PlaylistText) : recording.PlaylistText);
+            var key = StorageKeys.For(sessionId, StorageKeys.PlaylistName);
+            if (!journal.IsStored(destinationOf(key), ContentMd5.Hex(content)))
+                items.Add(new UploadItem(key, final ? ObjectHeaders.FinalPlaylist : ObjectHeaders.LivePlaylist, Content: content));
+        }
+
+        if (final)
+        {
+            foreach (var log in recording.Logs.OrderBy(l => l.Name, StringComparer.Ordinal))
+            {
+                var key = StorageKeys.Log(sessionId, log.Name);
+                if (!journal.IsStored(destinationOf(key), log.Md5))
+                    items.Add(new UploadItem(key, ObjectHeaders.Log, log.Path));
+            }
+
+            if (recording.Manifest is { } manifest)
+                items.Add(new UploadItem(StorageKeys.For(sessionId, StorageKeys.ManifestName), ObjectHeaders.Manifest, Content: manifest));
+        }
+
+        return new UploadPlan(items, lost, playlist);
     }
 }
