@@ -14,6 +14,8 @@ process only:
    set to that ARN. moto evaluates only `StringEquals` conditions, only on keys the request supplies, and does not
    expand policy variables such as `${ec2:SourceInstanceARN}`: the caller fills that variable in the policy with the
    ARN of the instance the credentials stand for (what AWS would resolve it to for that instance's role).
+3. RunInstances with an instance profile also needs `iam:PassRole` on the profile's role, with the condition key
+   `iam:PassedToService` = `ec2.amazonaws.com`, as on AWS (moto checks only the action called).
 """
 
 import sys
@@ -21,6 +23,7 @@ import sys
 from moto.ec2.responses import EC2Response
 from moto.iam import access_control
 from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+from moto.iam.exceptions import NotFoundException
 
 access_control.IAMRequestBase.check_signature = lambda self: None
 
@@ -37,19 +40,42 @@ EC2Response._determine_resource = _instance_resource
 _check_action_permitted = IAMRequest.check_action_permitted
 
 
-def _check_with_condition_keys(self, resource):
-    if self._service != "ec2" or resource == "*":
-        _check_action_permitted(self, resource)
-        return
-    context = {"aws:ARN": resource}
+def _require(self, action, resource, context):
     permitted = False
     for policy in self._access_key.collect_policies():
-        result = IAMPolicy(policy).is_action_permitted(self._action, resource, None, context)
+        result = IAMPolicy(policy).is_action_permitted(action, resource, None, context)
         if result == PermissionResult.DENIED:
             self._raise_access_denied()
         permitted = permitted or result == PermissionResult.PERMITTED
     if not permitted:
         self._raise_access_denied()
+
+
+def _roles_passed(self):
+    """The roles of the instance profile a RunInstances names (moto itself never asks for iam:PassRole)."""
+    name = self._data.get("IamInstanceProfile.Name")
+    arn = self._data.get("IamInstanceProfile.Arn")
+    try:
+        if name:
+            return self.backend.get_instance_profile(name[0]).roles
+        if arn:
+            return self.backend.get_instance_profile_by_arn(arn[0]).roles
+    except NotFoundException:
+        pass
+    return []
+
+
+def _check_with_condition_keys(self, resource):
+    if self._service != "ec2":
+        _check_action_permitted(self, resource)
+        return
+    if resource == "*":
+        _check_action_permitted(self, resource)
+    else:
+        _require(self, self._action, resource, {"aws:ARN": resource})
+    if self._action == "ec2:RunInstances":
+        for role in _roles_passed(self):
+            _require(self, "iam:PassRole", role.arn, {"iam:PassedToService": "ec2.amazonaws.com"})
 
 
 IAMRequest.check_action_permitted = _check_with_condition_keys

@@ -47,15 +47,17 @@ public sealed class S3UploadTests : LiveClassFixture
     private async Task<List<string>> StoredKeysAsync(string sessionId) =>
         (await Moto.ListAsync(Bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
 
-    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout)
+    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout, ChildProcess? daemon = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while ((await StoredKeysAsync(sessionId)).Count(k => k.EndsWith(".ts", StringComparison.Ordinal)) < count)
         {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}. The daemon's log ends:\n{LastLines(daemon)}");
             await Task.Delay(200);
         }
     }
+
+    private static string LastLines(ChildProcess? daemon) => daemon is null ? "" : string.Join('\n', daemon.Output.Split('\n').TakeLast(15));
 
     /// <summary>What the session's upload journal says now (read without disturbing the daemon appending to it).</summary>
     private static JournalState Journal(string work, string sessionId)
@@ -215,7 +217,7 @@ public sealed class S3UploadTests : LiveClassFixture
         await using var second = Start(settings);
         await second.WaitForLineAsync("Resuming the upload of session s3-class-3", TimeSpan.FromSeconds(30));
         await second.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
-        await WaitForStoredSegmentsAsync("s3-class-3", beforeRestart + 2, TimeSpan.FromSeconds(40));
+        await WaitForStoredSegmentsAsync("s3-class-3", beforeRestart + 2, TimeSpan.FromSeconds(40), second);
         second.Signal(Signals.SigTerm);
         Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, second.Output);
 
