@@ -3,17 +3,20 @@
 Usage: INITIAL_NO_AUTH_ACTION_COUNT=N python3 dev/moto-iam.py PORT
 
 The first N requests go through unchecked (the tests use them to create an admin user); every later request must
-carry a known access key and is evaluated against that user's IAM policies. Two changes to moto 5.2.1, both in this
+carry a known access key and is evaluated against that user's IAM policies. Three changes to moto 5.2.1, all in this
 process only:
 
 1. No SigV4 signature comparison. moto computes the canonical URI of `GET /bucket/?uploads&prefix=...`
    (ListMultipartUploads as the .NET SDK sends it) differently from the SDK and real S3, so that call would fail with
    SignatureDoesNotMatch. Unknown access keys are still refused (InvalidAccessKeyId); a wrong secret is not noticed.
 2. EC2 requests that name one instance (`InstanceId.1`, e.g. TerminateInstances) are authorised against that
-   instance's ARN, `arn:aws:ec2:REGION:ACCOUNT:instance/ID`, instead of moto's `*`, with the condition key `aws:ARN`
-   set to that ARN. moto evaluates only `StringEquals` conditions, only on keys the request supplies, and does not
-   expand policy variables such as `${ec2:SourceInstanceARN}`: the caller fills that variable in the policy with the
-   ARN of the instance the credentials stand for (what AWS would resolve it to for that instance's role).
+   instance's ARN, `arn:aws:ec2:REGION:ACCOUNT:instance/ID`, instead of moto's `*` (which a policy naming instance
+   ARNs never matches, so such a policy would deny even the allowed), with the condition key `aws:ARN` set to that
+   ARN. A request naming several instances stays `*`: the instance policy then denies it, as AWS does when one of
+   them is not allowed. moto evaluates only `StringEquals` conditions (any other operator is ignored, i.e. passes),
+   only on keys the request supplies (a missing key passes too), and does not expand policy variables such as
+   `${ec2:SourceInstanceARN}`: the caller fills that variable in the policy with the ARN of the instance the
+   credentials stand for (what AWS would resolve it to for that instance's role).
 3. RunInstances with an instance profile also needs `iam:PassRole` on the profile's role, with the condition key
    `iam:PassedToService` = `ec2.amazonaws.com`, as on AWS (moto checks only the action called).
 """
