@@ -80,10 +80,6 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return new AwsUser(name, Field("AccessKeyId"), Field("SecretAccessKey"));
     }
 
-    /// <summary>Replaces <paramref name="user"/>'s policy (e.g. once the instance it stands for exists).</summary>
-    public Task PutUserPolicyAsync(AwsUser user, string policy) =>
-        IamAsync("PutUserPolicy", new() { ["UserName"] = user.Name, ["PolicyName"] = user.Name, ["PolicyDocument"] = policy });
-
     /// <summary>What a child process (the daemon, the launcher) needs to reach this server's EC2 as <paramref name="user"/>: its keys, a region, no instance metadata.</summary>
     public Dictionary<string, string> EnvironmentFor(AwsUser user) => new()
     {
