@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Encoder.Tests.Infrastructure;
 
 namespace Encoder.Tests.Deploy;
 
-/// <summary>The published binary's `encoder launch` against moto_server's EC2: what RunInstances really received.</summary>
+/// <summary>
+/// The published binary's `encoder launch` against moto_server's EC2 enforcing IAM, run as a user holding only
+/// <c>iam/encoder-launcher-policy.json</c> (the CMS's): what RunInstances really received.
+/// </summary>
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class LauncherAgainstMotoTests
@@ -19,8 +21,9 @@ public sealed class LauncherAgainstMotoTests
     public async Task Launch_creates_one_instance_with_the_class_user_data_tags_and_terminate_on_shutdown()
     {
         var binary = await PublishedEncoder.PathAsync();
-        await using var moto = await MotoServer.StartAsync();
-        await moto.CreateInstanceProfileAsync("encoder-class");
+        await using var moto = await MotoServer.StartEnforcingIamAsync();
+        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
         var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         string[] args =
         [
@@ -29,7 +32,7 @@ public sealed class LauncherAgainstMotoTests
             "--bucket", "studio-recordings", "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class",
         ];
 
-        var launch = await Tool.RunAsync(binary, args, moto.Environment);
+        var launch = await Tool.RunAsync(binary, args, moto.EnvironmentFor(launcher));
         var dryRun = await Tool.RunAsync(binary, [.. args, "--dry-run"]);
 
         Assert.That(launch.ExitCode, Is.Zero, launch.Output);
@@ -37,7 +40,7 @@ public sealed class LauncherAgainstMotoTests
         var instanceId = Regex.Match(launch.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
         Assert.That(instanceId, Is.Not.Empty, launch.Output);
 
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("test", "test"), new AmazonEC2Config { ServiceURL = moto.Url, AuthenticationRegion = "us-east-1" });
+        using var ec2 = moto.Ec2();
         var instances = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations.SelectMany(r => r.Instances).ToList();
         Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
         var instance = instances[0];

@@ -7,8 +7,10 @@ using Encoder.Tests.Infrastructure;
 namespace Encoder.Tests.EndToEnd;
 
 /// <summary>
-/// The real daemon recording from the real test camera and uploading to a real S3 API (moto_server on loopback):
-/// during the class, through a frozen S3, across a SIGKILL, and into a bucket that does not exist.
+/// The real daemon recording from the real test camera and uploading to a real S3 API (moto_server on loopback,
+/// enforcing IAM): during the class, through a frozen S3, across a SIGKILL in the middle of a PUT, and into a bucket
+/// that does not exist. The daemon runs as a user holding only <c>iam/encoder-instance-policy.json</c> (put-only);
+/// the test reads what was stored as moto's admin.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -18,46 +20,59 @@ public sealed class S3UploadTests : LiveClassFixture
     protected override bool WithMoto => true;
 
     private const string Prefix = "recordings/";
-    private string _bucket = "";
+    private const string Bucket = "studio-recordings";
+    private AwsUser _instance = null!;
 
-    [SetUp]
-    public async Task EmptyS3()
+    [OneTimeSetUp]
+    public async Task CreateTheBucketAndTheInstanceUser()
     {
-        await Moto.ResetAsync();
-        _bucket = await Moto.CreateBucketAsync("studio-recordings");
+        await Moto.CreateBucketAsync(Bucket);
+        _instance = await Moto.CreateUserAsync("encoder-instance", IamPolicies.Instance(Bucket, Prefix));
     }
 
-    private Dictionary<string, string> Settings(string sessionId, string work, string? bucket = null)
+    private Dictionary<string, string> Settings(string sessionId, string work, string bucket = Bucket)
     {
         var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
         settings.Remove("Storage:Directory");
         settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = bucket ?? _bucket;
+        settings["Storage:Bucket"] = bucket;
         settings["Storage:ServiceUrl"] = Moto.Url;
         settings["Storage:RequestTimeoutSeconds"] = "2";
         settings["Logging:Level"] = "Debug";
         return settings;
     }
 
-    private ChildProcess Start(Dictionary<string, string> settings) => EncoderDaemon.Start(settings, Moto.Environment);
+    private ChildProcess Start(Dictionary<string, string> settings, AwsUser? user = null) => EncoderDaemon.Start(settings, Moto.EnvironmentFor(user ?? _instance));
 
     private async Task<List<string>> StoredKeysAsync(string sessionId) =>
-        (await Moto.ListAsync(_bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
+        (await Moto.ListAsync(Bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
 
-    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout)
+    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout, ChildProcess? daemon = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while ((await StoredKeysAsync(sessionId)).Count(k => k.EndsWith(".ts", StringComparison.Ordinal)) < count)
         {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}");
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}. The daemon's log ends:\n{LastLines(daemon)}");
             await Task.Delay(200);
         }
+    }
+
+    private static string LastLines(ChildProcess? daemon) => daemon is null ? "" : string.Join('\n', daemon.Output.Split('\n').TakeLast(15));
+
+    /// <summary>What the session's upload journal says now (read without disturbing the daemon appending to it).</summary>
+    private static JournalState Journal(string work, string sessionId)
+    {
+        var path = Path.Combine(work, "recordings", sessionId, UploadJournal.FileName);
+        if (!File.Exists(path))
+            return new JournalState();
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return JournalState.Replay(reader.ReadToEnd().Split('\n'));
     }
 
     /// <summary>The segment PUTs that reached S3, in the order they arrived.</summary>
     private List<string> SegmentPuts(string sessionId) =>
         Moto.Requests()
-            .Where(r => r.Method == "PUT" && r.Status == 200 && r.Path.StartsWith($"/{_bucket}/{Prefix}{sessionId}/seg_", StringComparison.Ordinal))
+            .Where(r => r.Method == "PUT" && r.Status == 200 && r.Path.StartsWith($"/{Bucket}/{Prefix}{sessionId}/seg_", StringComparison.Ordinal))
             .Select(r => Path.GetFileName(r.Path))
             .ToList();
 
@@ -66,7 +81,7 @@ public sealed class S3UploadTests : LiveClassFixture
     {
         var local = Path.Combine(work, "recordings", sessionId);
         var keys = await StoredKeysAsync(sessionId);
-        var playlistText = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/index.m3u8"));
+        var playlistText = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(Bucket, $"{Prefix}{sessionId}/index.m3u8"));
         Assert.That(playlistText, Is.EqualTo(HlsPlaylist.AsFinal(await File.ReadAllTextAsync(Path.Combine(local, "index.m3u8")))));
         var playlist = HlsPlaylist.Parse(playlistText);
         Assert.That(playlist.HasEndList, Is.True);
@@ -75,24 +90,24 @@ public sealed class S3UploadTests : LiveClassFixture
             "exactly the playlist's segments are stored");
         foreach (var segment in playlist.Segments)
         {
-            Assert.That(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/{segment.Uri}"), Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(local, segment.Uri))),
+            Assert.That(await Moto.GetAsync(Bucket, $"{Prefix}{sessionId}/{segment.Uri}"), Is.EqualTo(await File.ReadAllBytesAsync(Path.Combine(local, segment.Uri))),
                 segment.Uri);
         }
 
         foreach (var log in Directory.GetFiles(Path.Combine(local, "logs"), "ffmpeg-*.log"))
         {
-            Assert.That(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/logs/{Path.GetFileName(log)}"), Is.EqualTo(await File.ReadAllBytesAsync(log)),
+            Assert.That(await Moto.GetAsync(Bucket, $"{Prefix}{sessionId}/logs/{Path.GetFileName(log)}"), Is.EqualTo(await File.ReadAllBytesAsync(log)),
                 Path.GetFileName(log));
         }
 
         Assert.That(keys, Does.Contain($"{Prefix}{sessionId}/logs/encoder.log"));
         using (var s3 = Moto.Client())
-            Assert.That((await s3.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? [], Is.Empty);
+            Assert.That((await s3.ListMultipartUploadsAsync(Bucket)).MultipartUploads ?? [], Is.Empty);
         return playlist;
     }
 
     private async Task<JsonElement> ManifestAsync(string sessionId) =>
-        JsonDocument.Parse(await Moto.GetAsync(_bucket, $"{Prefix}{sessionId}/session.json")).RootElement;
+        JsonDocument.Parse(await Moto.GetAsync(Bucket, $"{Prefix}{sessionId}/session.json")).RootElement;
 
     [Test]
     public async Task A_class_is_uploaded_while_it_runs_and_what_S3_holds_is_the_recording_byte_for_byte_and_plays()
@@ -105,7 +120,7 @@ public sealed class S3UploadTests : LiveClassFixture
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-1", 2, TimeSpan.FromSeconds(20));
         Assert.That(daemon.HasExited, Is.False, "segments go up during the class, not only at its end");
-        var livePlaylist = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8"));
+        var livePlaylist = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(Bucket, $"{Prefix}s3-class-1/index.m3u8"));
         var liveKeys = await StoredKeysAsync("s3-class-1");
         Assert.That(HlsPlaylist.Parse(livePlaylist).Segments.Select(s => $"{Prefix}s3-class-1/{s.Uri}"), Is.SubsetOf(liveKeys),
             "a stored playlist names only stored segments");
@@ -116,8 +131,8 @@ public sealed class S3UploadTests : LiveClassFixture
 
         using (var s3 = Moto.Client())
         {
-            var segment = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/{playlist.Segments[0].Uri}");
-            var index = await s3.GetObjectMetadataAsync(_bucket, $"{Prefix}s3-class-1/index.m3u8");
+            var segment = await s3.GetObjectMetadataAsync(Bucket, $"{Prefix}s3-class-1/{playlist.Segments[0].Uri}");
+            var index = await s3.GetObjectMetadataAsync(Bucket, $"{Prefix}s3-class-1/index.m3u8");
             Assert.That(new[] { segment.Headers.ContentType, segment.Headers.CacheControl, index.Headers.ContentType, index.Headers.CacheControl },
                 Is.EqualTo(new[] { "video/mp2t", ObjectHeaders.Segment.CacheControl, "application/vnd.apple.mpegurl", ObjectHeaders.FinalPlaylist.CacheControl }));
         }
@@ -136,13 +151,13 @@ public sealed class S3UploadTests : LiveClassFixture
         foreach (var key in await StoredKeysAsync("s3-class-1"))
         {
             if (!key.Contains("/logs/", StringComparison.Ordinal))
-                await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await Moto.GetAsync(_bucket, key));
+                await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await Moto.GetAsync(Bucket, key));
         }
 
         Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(download, "index.m3u8")), Is.EqualTo(playlist.TotalDuration.TotalSeconds).Within(0.5));
-        Assert.That(daemon.Output, Does.Not.Contain(MotoServer.SecretKey).And.Not.Contain(MotoServer.AccessKey));
+        Assert.That(daemon.Output, Does.Not.Contain(_instance.SecretAccessKey).And.Not.Contain(_instance.AccessKeyId));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-1", "logs", "encoder.log")),
-            Does.Not.Contain(MotoServer.SecretKey).And.Not.Contain(TestCamera.Password));
+            Does.Not.Contain(_instance.SecretAccessKey).And.Not.Contain(TestCamera.Password));
     }
 
     [Test]
@@ -174,36 +189,73 @@ public sealed class S3UploadTests : LiveClassFixture
     }
 
     [Test]
-    public async Task Resumes_after_a_crash_without_uploading_anything_twice()
+    public async Task A_daemon_killed_mid_upload_resumes_and_stores_every_segment_once_under_the_instance_policy()
     {
         var work = Path.Combine(Work, "crash");
         var settings = Settings("s3-class-3", work);
+        string inFlight;
 
         await using (var first = Start(settings))
         {
             await first.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
             await WaitForStoredSegmentsAsync("s3-class-3", 3, TimeSpan.FromSeconds(30));
-            first.Signal(Signals.SigKill);
-            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            // S3 stops answering, so the next segment's PUT is begun (journaled) and never confirmed: the daemon dies during it.
+            Moto.Freeze();
+            try
+            {
+                inFlight = await SegmentInFlightAsync(work, "s3-class-3", TimeSpan.FromSeconds(20));
+                first.Signal(Signals.SigKill);
+                await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            }
+            finally
+            {
+                Moto.Thaw();
+            }
         }
 
         var beforeRestart = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-3", "index.m3u8"))).Segments.Count;
         await using var second = Start(settings);
         await second.WaitForLineAsync("Resuming the upload of session s3-class-3", TimeSpan.FromSeconds(30));
         await second.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await WaitForStoredSegmentsAsync("s3-class-3", beforeRestart + 2, TimeSpan.FromSeconds(40), second);
         second.Signal(Signals.SigTerm);
         Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, second.Output);
 
         var playlist = await AssertStoredRecordingMatchesAsync("s3-class-3", work);
+        Assert.That(Journal(work, "s3-class-3").InFlight, Is.Empty, "no upload left unconfirmed");
         Assert.That(playlist.Segments.Count, Is.GreaterThan(beforeRestart + 1), "the second daemon recorded on");
         Assert.That(playlist.Segments.Select(s => s.Uri), Is.Unique.And.Ordered, "no gaps in numbering, nothing overwritten");
         Assert.That(playlist.Segments.Skip(beforeRestart).Count(s => s.DiscontinuityBefore), Is.EqualTo(1), "the restart is marked once");
+
+        // The put-only role may not HEAD the in-flight segment (403, no body): the restarted daemon puts it again, and only it.
+        var requests = Moto.Requests();
+        var inFlightPath = $"/{Bucket}/{Prefix}s3-class-3/{inFlight}";
+        var deniedHead = requests.ToList().FindIndex(r => r is { Method: "HEAD", Status: 403 } && r.Path == inFlightPath);
+        Assert.That(deniedHead, Is.GreaterThanOrEqualTo(0), $"the restarted daemon asked whether {inFlight} was stored, and was denied");
+        Assert.That(requests.Skip(deniedHead).Any(r => r is { Method: "PUT", Status: 200 } && r.Path == inFlightPath), Is.True,
+            $"{inFlight} was put again after the denied HEAD");
         var puts = SegmentPuts("s3-class-3");
-        Assert.That(puts, Is.EqualTo(playlist.Segments.Select(s => s.Uri)), "every segment was PUT exactly once, in order");
+        Assert.That(puts.Where(p => p != inFlight), Is.EqualTo(playlist.Segments.Select(s => s.Uri).Where(u => u != inFlight)),
+            "every other segment was PUT exactly once, in order");
+        Assert.That(puts.Count(p => p == inFlight), Is.InRange(1, 2), "the in-flight segment: its interrupted PUT (if S3 finished it) and one more");
+
         var outages = (await ManifestAsync("s3-class-3")).GetProperty("outages").EnumerateArray().Select(o => o.GetProperty("kind").GetString()).ToList();
         Assert.That(outages, Does.Contain("daemon"));
         Assert.That(ProcessTable.WithCommandLineContaining(settings["Ingest:Primary"].Split('/')[^1]), Is.Empty);
+    }
+
+    /// <summary>Waits until the journal shows a segment upload begun and not confirmed; returns the segment's file name.</summary>
+    private static async Task<string> SegmentInFlightAsync(string work, string sessionId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var segment = Journal(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal));
+            if (segment is not null)
+                return segment[(segment.LastIndexOf('/') + 1)..];
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"no segment upload began within {timeout}");
+            await Task.Delay(50);
+        }
     }
 
     [Test]
@@ -213,8 +265,10 @@ public sealed class S3UploadTests : LiveClassFixture
         var settings = Settings("s3-class-4", work, bucket: "no-such-studio-bucket");
         settings["Ffmpeg:StopTimeoutSeconds"] = "2";
         settings["ShutdownTimeout"] = "00:00:12";
+        // The role names that bucket (as the operator meant it), so S3 answers for the bucket, not for the role.
+        var user = await Moto.CreateUserAsync("encoder-instance-no-bucket", IamPolicies.Instance("no-such-studio-bucket", Prefix));
 
-        await using var daemon = Start(settings);
+        await using var daemon = Start(settings, user);
         await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
         var error = await daemon.WaitForLineAsync("does not exist", TimeSpan.FromSeconds(30));
         daemon.Signal(Signals.SigTerm);

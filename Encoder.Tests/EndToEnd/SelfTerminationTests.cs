@@ -7,7 +7,9 @@ namespace Encoder.Tests.EndToEnd;
 
 /// <summary>
 /// The real daemon as a child process, for a whole class on a (moto) EC2 instance: the real test camera, a real
-/// nginx-rtmp ingest, real FFmpeg, moto_server's EC2 and the test's own IMDSv2 server naming the instance.
+/// nginx-rtmp ingest, real FFmpeg, moto_server's EC2 and S3 enforcing IAM, and the test's own IMDSv2 server naming the
+/// instance. The daemon runs as a user holding <c>iam/encoder-instance-policy.json</c> for that instance (see
+/// <see cref="IamPolicies.Instance"/>): it may store under the prefix and terminate its own instance, nothing else.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -24,6 +26,7 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         var work = Path.Combine(Work, "class");
         // Self-termination needs the recording off the machine: it goes to S3 (moto), as on a real class.
         var bucket = await Moto.CreateBucketAsync("studio-recordings-selfterm");
+        var role = await Moto.CreateUserAsync("encoder-instance", IamPolicies.Instance(bucket, "recordings/", instance));
         string? storedWhenAsked = null;
         await using var imds = MetadataServer.Start(instance, onTokenRequest: () => storedWhenAsked = StoredPlaylist(bucket));
 
@@ -37,7 +40,7 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         settings["Storage:Kind"] = "s3";
         settings["Storage:Bucket"] = bucket;
         settings["Storage:ServiceUrl"] = Moto.Url;
-        var environment = Moto.Environment;
+        var environment = Moto.EnvironmentFor(role);
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url; // the SDK-standard variable, not the Encoder key
 
         await using var daemon = EncoderDaemon.Start(settings, environment);

@@ -2,7 +2,9 @@ namespace Encoder.Tests.Infrastructure;
 
 /// <summary>
 /// The servers a whole class runs against, shared by every test of a fixture: the project's RTSP test camera, one
-/// nginx-rtmp ingest and, when asked, moto_server (S3, EC2, IAM). All bound to loopback and stopped by their own handles.
+/// nginx-rtmp ingest and, when asked, moto_server (S3, EC2, IAM) enforcing IAM as AWS does: the test's own calls run
+/// as its admin user, the daemon as a user holding the project's policy (<see cref="MotoServer.CreateUserAsync"/>,
+/// <see cref="IamPolicies"/>). All bound to loopback and stopped by their own handles.
 /// </summary>
 public abstract class LiveClassFixture
 {
@@ -16,7 +18,7 @@ public abstract class LiveClassFixture
 
     internal MotoServer Moto => _moto ?? throw new InvalidOperationException("This fixture did not ask for moto_server (override WithMoto).");
 
-    /// <summary>True for fixtures that also need moto_server.</summary>
+    /// <summary>True for fixtures that also need moto_server (one for the whole fixture).</summary>
     protected virtual bool WithMoto => false;
 
     [OneTimeSetUp]
@@ -24,7 +26,7 @@ public abstract class LiveClassFixture
     {
         Work = Directory.CreateTempSubdirectory($"encoder-{GetType().Name}-").FullName;
         if (WithMoto)
-            _moto = await MotoServer.StartAsync();
+            _moto = await MotoServer.StartEnforcingIamAsync();
         Camera = await TestCamera.StartAsync();
         Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"));
     }

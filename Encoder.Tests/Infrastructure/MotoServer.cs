@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -13,11 +14,25 @@ namespace Encoder.Tests.Infrastructure;
 /// Real S3, EC2 and IAM HTTP APIs on a free loopback port (moto_server, preinstalled), stopped by its own handle.
 /// Its request log (werkzeug's, on stderr) tells which requests reached it, in order.
 /// </summary>
+/// <remarks>
+/// <see cref="StartEnforcingIamAsync"/> starts it as strict as AWS about IAM (<c>dev/moto-iam.py</c>): the first
+/// three requests create an <see cref="Admin"/> user allowed everything (the test's own calls: buckets, assertions,
+/// instances), and from then on every request needs a known access key and is checked against its user's policies;
+/// <see cref="CreateUserAsync"/> adds the users the daemon and the launcher run as, holding the project's
+/// <c>iam/*.json</c> (<see cref="IamPolicies"/>). What moto evaluates and what it cannot is said in that script.
+/// </remarks>
 internal sealed partial class MotoServer : IAsyncDisposable
 {
-    public const string AccessKey = "moto-test-access";
-    public const string SecretKey = "moto-test-Secret-K3y";
+    /// <summary>Anything goes in a moto that does not enforce IAM.</summary>
+    private static readonly AwsUser Anyone = new("anyone", "moto-test-access", "moto-test-Secret-K3y");
+
+    /// <summary>Requests moto lets through before it enforces IAM: the admin's CreateUser, PutUserPolicy, CreateAccessKey.</summary>
+    private const int BootstrapRequests = 3;
+
     public const string Region = "us-east-1";
+
+    /// <summary>moto's account.</summary>
+    public const string AccountId = "123456789012";
 
     /// <summary>An AMI moto knows (from its bundled list).</summary>
     public const string ImageId = "ami-12c6146b";
@@ -32,6 +47,10 @@ internal sealed partial class MotoServer : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The user the test's own calls run as: allowed everything.</summary>
+    public AwsUser Admin { get; private set; } = Anyone;
+
+    /// <summary>A moto that takes any credentials and allows everything.</summary>
     public static async Task<MotoServer> StartAsync()
     {
         var moto = new MotoServer(FreePort.Next());
@@ -40,18 +59,39 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return moto;
     }
 
-    /// <summary>What a child process (the daemon, the launcher) needs to reach its EC2: any credentials, a region, no instance metadata.</summary>
-    public Dictionary<string, string> Environment => new()
+    /// <summary>A moto that checks every request against IAM, with an <see cref="Admin"/> user created.</summary>
+    public static async Task<MotoServer> StartEnforcingIamAsync()
     {
-        ["AWS_ACCESS_KEY_ID"] = AccessKey,
-        ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        var moto = new MotoServer(FreePort.Next());
+        moto._process = ChildProcess.Start("python3", [RepoPaths.Dev("moto-iam.py"), moto.Port.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["INITIAL_NO_AUTH_ACTION_COUNT"] = BootstrapRequests.ToString(CultureInfo.InvariantCulture) });
+        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(30));
+        moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
+        return moto;
+    }
+
+    /// <summary>An IAM user holding <paramref name="policy"/> as its only (inline) policy, with an access key.</summary>
+    public async Task<AwsUser> CreateUserAsync(string name, string policy)
+    {
+        await IamAsync("CreateUser", new() { ["UserName"] = name });
+        await IamAsync("PutUserPolicy", new() { ["UserName"] = name, ["PolicyName"] = name, ["PolicyDocument"] = policy });
+        var key = (await IamAsync("CreateAccessKey", new() { ["UserName"] = name })).Descendants().First(e => e.Name.LocalName == "AccessKey");
+        string Field(string field) => key.Elements().Single(e => e.Name.LocalName == field).Value;
+        return new AwsUser(name, Field("AccessKeyId"), Field("SecretAccessKey"));
+    }
+
+    /// <summary>What a child process (the daemon, the launcher) needs to reach this server's EC2 as <paramref name="user"/>: its keys, a region, no instance metadata.</summary>
+    public Dictionary<string, string> EnvironmentFor(AwsUser user) => new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = user.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = user.SecretAccessKey,
         ["AWS_REGION"] = Region,
         ["AWS_ENDPOINT_URL_EC2"] = Url,
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    /// <summary>A client of this server's EC2 (what the daemon's own client would be, pointed here).</summary>
-    public AmazonEC2Client Ec2() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonEC2Config
+    /// <summary>A client of this server's EC2 as <paramref name="user"/> (the admin by default).</summary>
+    public AmazonEC2Client Ec2(AwsUser? user = null) => new(Credentials(user), new AmazonEC2Config
     {
         ServiceURL = Url,
         AuthenticationRegion = Region,
@@ -74,32 +114,47 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return response.Reservations.Single().Instances.Single().State.Name.Value;
     }
 
-    /// <summary>IAM's CreateInstanceProfile (moto routes by the credential scope's service name).</summary>
-    public async Task CreateInstanceProfileAsync(string name)
+    /// <summary>An instance profile holding a new role that EC2 may assume (<c>iam/encoder-instance-trust.json</c>), as the class instances get.</summary>
+    public async Task CreateInstanceProfileAsync(string name, string roleName)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["Action"] = "CreateInstanceProfile",
-                ["InstanceProfileName"] = name,
-                ["Version"] = "2010-05-08",
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "AWS4-HMAC-SHA256", $"Credential={AccessKey}/20260101/{Region}/iam/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        await IamAsync("CreateRole", new() { ["RoleName"] = roleName, ["AssumeRolePolicyDocument"] = IamPolicies.InstanceTrust });
+        await IamAsync("CreateInstanceProfile", new() { ["InstanceProfileName"] = name });
+        await IamAsync("AddRoleToInstanceProfile", new() { ["InstanceProfileName"] = name, ["RoleName"] = roleName });
     }
 
-    public IAmazonS3 Client() => new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey),
-        new AmazonS3Config { ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = Region });
+    /// <summary>
+    /// An IAM query-API call as the admin. No AWS SDK for IAM is referenced, so the request is not signed: moto
+    /// (here) checks the access key and the policies, not the signature (see <c>dev/moto-iam.py</c>). moto routes it
+    /// to IAM by the credential scope's service name.
+    /// </summary>
+    private async Task<XDocument> IamAsync(string action, Dictionary<string, string> parameters)
+    {
+        parameters["Action"] = action;
+        parameters["Version"] = "2010-05-08";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url)) { Content = new FormUrlEncodedContent(parameters) };
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "AWS4-HMAC-SHA256", $"Credential={Admin.AccessKeyId}/20260101/{Region}/iam/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"IAM {action} failed ({(int)response.StatusCode}): {body}");
+        return XDocument.Parse(body);
+    }
 
+    /// <summary>Forgets everything; only for a moto that does not enforce IAM (it would forget the admin too).</summary>
     public async Task ResetAsync()
     {
+        if (Admin != Anyone)
+            throw new InvalidOperationException("A reset would delete the IAM users of a moto that enforces IAM.");
         using var response = await Http.PostAsync(new Uri($"{Url}/moto-api/reset"), null);
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>A client of this server's S3 as <paramref name="user"/> (the admin by default).</summary>
+    public IAmazonS3 Client(AwsUser? user = null) => new AmazonS3Client(Credentials(user),
+        new AmazonS3Config { ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = Region });
+
+    private BasicAWSCredentials Credentials(AwsUser? user) => new((user ?? Admin).AccessKeyId, (user ?? Admin).SecretAccessKey);
 
     public async Task<string> CreateBucketAsync(string name)
     {
@@ -163,3 +218,6 @@ internal sealed partial class MotoServer : IAsyncDisposable
     [GeneratedRegex("\"(?<method>[A-Z]+) (?<path>/[^ \"]*) HTTP/1\\.1\" (?<status>[0-9]{3})")]
     private static partial Regex RequestLine();
 }
+
+/// <summary>An IAM user's name and access key.</summary>
+internal sealed record AwsUser(string Name, string AccessKeyId, string SecretAccessKey);

@@ -1,0 +1,157 @@
+using System.Net;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Encoder.Storage;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Encoder.Tests.Deploy;
+
+/// <summary>
+/// The stand-in the AWS end-to-end tests run against (moto enforcing IAM, <see cref="MotoServer.StartEnforcingIamAsync"/>)
+/// is as strict as the project's policies: what they do not grant is refused, so those tests cannot pass on a
+/// permissive stand-in. The daemon's own S3 store is used where it is the one asking.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Deploy")]
+[Category("Integration")]
+public sealed class PoliciesAgainstMotoTests
+{
+    private const string Bucket = "studio-recordings";
+    private const string Prefix = "recordings/";
+    private const int MinimumPart = 5 * 1024 * 1024;
+    private MotoServer _moto = null!;
+    private AwsUser _instance = null!;
+    private string _work = "";
+
+    [OneTimeSetUp]
+    public async Task StartMotoWithTheInstanceUser()
+    {
+        _moto = await MotoServer.StartEnforcingIamAsync();
+        await _moto.CreateBucketAsync(Bucket);
+        await _moto.CreateBucketAsync("another-studio-bucket");
+        _instance = await _moto.CreateUserAsync("encoder-instance", IamPolicies.Instance(Bucket, Prefix));
+        _work = Directory.CreateTempSubdirectory("encoder-policies-").FullName;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopMoto()
+    {
+        await _moto.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private static S3RecordingStore Store(IAmazonS3 s3) =>
+        new(s3, Bucket, Prefix, UploadResilience.Create(TimeSpan.FromSeconds(5), NullLogger.Instance),
+            NullLogger<S3RecordingStore>.Instance, multipartThreshold: MinimumPart, partSize: MinimumPart);
+
+    private static async Task<AmazonServiceException> RefusedAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (AmazonServiceException refused)
+        {
+            return refused;
+        }
+
+        Assert.Fail("the call was allowed");
+        throw new InvalidOperationException("unreachable");
+    }
+
+    [Test]
+    public async Task The_instance_policy_lets_the_daemon_store_under_its_prefix_including_in_parts_and_nothing_else()
+    {
+        using var s3 = _moto.Client(_instance);
+        var store = Store(s3);
+        var segment = Path.Combine(_work, "seg_00000.ts");
+        await File.WriteAllBytesAsync(segment, new byte[188 * 100]);
+        var log = Path.Combine(_work, "encoder.log");
+        await File.WriteAllBytesAsync(log, new byte[MinimumPart + 1000]);
+
+        await store.PutFileAsync("yoga/seg_00000.ts", segment, ObjectHeaders.Segment, CancellationToken.None);
+        await store.PutFileAsync("yoga/logs/encoder.log", log, ObjectHeaders.Log, CancellationToken.None);
+
+        Assert.That((await _moto.ListAsync(Bucket)).Select(o => o.Key), Is.EquivalentTo(new[] { "recordings/yoga/seg_00000.ts", "recordings/yoga/logs/encoder.log" }));
+        var elsewhere = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "other/seg_00000.ts", ContentBody = "x" }));
+        var otherBucket = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = "another-studio-bucket", Key = "recordings/yoga/seg_00000.ts", ContentBody = "x" }));
+        var read = await RefusedAsync(() => s3.GetObjectAsync(Bucket, "recordings/yoga/seg_00000.ts"));
+        var list = await RefusedAsync(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket }));
+        var delete = await RefusedAsync(() => s3.DeleteObjectAsync(Bucket, "recordings/yoga/seg_00000.ts"));
+        Assert.That(new[] { elsewhere, otherBucket, read, list, delete }.Select(e => (e.StatusCode, e.ErrorCode)),
+            Is.All.EqualTo((HttpStatusCode.Forbidden, "AccessDenied")));
+        Assert.That(await _moto.GetAsync(Bucket, "recordings/yoga/seg_00000.ts"), Is.EqualTo(await File.ReadAllBytesAsync(segment)), "the refused delete left it");
+    }
+
+    [Test]
+    public async Task Under_the_instance_policy_the_daemon_may_neither_check_what_is_stored_nor_list_unfinished_uploads_and_knows_it_is_denied()
+    {
+        using var s3 = _moto.Client(_instance);
+        var store = Store(s3);
+
+        var head = await RefusedAsync(() => s3.GetObjectMetadataAsync(Bucket, "recordings/yoga/seg_00000.ts"));
+        var check = Assert.ThrowsAsync<StorageUnavailableException>(() => store.StoredMd5Async("yoga/seg_00000.ts", CancellationToken.None));
+        var recover = Assert.ThrowsAsync<StorageUnavailableException>(() => store.RecoverAsync("yoga/", CancellationToken.None));
+
+        Assert.That((head.StatusCode, head.ErrorCode), Is.EqualTo((HttpStatusCode.Forbidden, "Forbidden")), "a HEAD's 403 has no body, so no AccessDenied code");
+        Assert.That((check!.Denied, check.Transient, recover!.Denied, recover.Transient), Is.EqualTo((true, false, true, false)));
+    }
+
+    [Test]
+    public async Task Unknown_credentials_are_refused()
+    {
+        using var s3 = _moto.Client(new AwsUser("nobody", "AKIAUNKNOWN000000000", "not-a-secret"));
+        using var ec2 = _moto.Ec2(new AwsUser("nobody", "AKIAUNKNOWN000000000", "not-a-secret"));
+
+        var put = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "recordings/yoga/x.ts", ContentBody = "x" }));
+        var describe = await RefusedAsync(() => ec2.DescribeInstancesAsync(new DescribeInstancesRequest()));
+
+        Assert.That((put.ErrorCode, describe.ErrorCode), Is.EqualTo(("InvalidAccessKeyId", "AuthFailure")));
+    }
+
+    [Test]
+    public async Task The_instance_policy_lets_an_instance_terminate_itself_and_no_other()
+    {
+        var self = await _moto.RunInstanceAsync();
+        var other = await _moto.RunInstanceAsync();
+        var role = await _moto.CreateUserAsync($"encoder-instance-{self}", IamPolicies.Instance(Bucket, Prefix, self));
+        using var ec2 = _moto.Ec2(role);
+
+        var terminateOther = await RefusedAsync(() => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [other] }));
+        var terminateBoth = await RefusedAsync(() => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [self, other] }));
+        var describe = await RefusedAsync(() => ec2.DescribeInstancesAsync(new DescribeInstancesRequest()));
+        var terminated = await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [self] });
+
+        Assert.That(new[] { terminateOther, terminateBoth, describe }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(terminated.TerminatingInstances.Single().InstanceId, Is.EqualTo(self));
+        Assert.That(await _moto.StateOfAsync(other), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task The_launcher_policy_runs_instances_with_the_encoder_role_only_and_may_not_terminate_them_or_touch_the_recordings()
+    {
+        await _moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+        await _moto.CreateInstanceProfileAsync("admin-class", "admin-instance");
+        var launcher = await _moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        using var ec2 = _moto.Ec2(launcher);
+        using var s3 = _moto.Client(launcher);
+        RunInstancesRequest Run(string profile) => new()
+        {
+            ImageId = MotoServer.ImageId, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro,
+            IamInstanceProfile = new IamInstanceProfileSpecification { Name = profile },
+        };
+
+        var instance = (await ec2.RunInstancesAsync(Run("encoder-class"))).Reservation.Instances.Single().InstanceId;
+        var otherRole = await RefusedAsync(() => ec2.RunInstancesAsync(Run("admin-class")));
+        var terminate = await RefusedAsync(() => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instance] }));
+        var put = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "recordings/yoga/x.ts", ContentBody = "x" }));
+
+        Assert.That(new[] { otherRole, terminate, put }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+    }
+}

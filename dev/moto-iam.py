@@ -1,0 +1,89 @@
+"""moto_server enforcing IAM, as strict as moto can be made about the project's own policies.
+
+Usage: INITIAL_NO_AUTH_ACTION_COUNT=N python3 dev/moto-iam.py PORT
+
+The first N requests go through unchecked (the tests use them to create an admin user); every later request must
+carry a known access key and is evaluated against that user's IAM policies. Three changes to moto 5.2.1, all in this
+process only:
+
+1. No SigV4 signature comparison. moto computes the canonical URI of `GET /bucket/?uploads&prefix=...`
+   (ListMultipartUploads as the .NET SDK sends it) differently from the SDK and real S3, so that call would fail with
+   SignatureDoesNotMatch. Unknown access keys are still refused (InvalidAccessKeyId); a wrong secret is not noticed.
+2. EC2 requests that name one instance (`InstanceId.1`, e.g. TerminateInstances) are authorised against that
+   instance's ARN, `arn:aws:ec2:REGION:ACCOUNT:instance/ID`, instead of moto's `*` (which a policy naming instance
+   ARNs never matches, so such a policy would deny even the allowed), with the condition key `aws:ARN` set to that
+   ARN. A request naming several instances stays `*`: the instance policy then denies it, as AWS does when one of
+   them is not allowed. moto evaluates only `StringEquals` conditions (any other operator is ignored, i.e. passes),
+   only on keys the request supplies (a missing key passes too), and does not expand policy variables such as
+   `${ec2:SourceInstanceARN}`: the caller fills that variable in the policy with the ARN of the instance the
+   credentials stand for (what AWS would resolve it to for that instance's role).
+3. RunInstances with an instance profile also needs `iam:PassRole` on the profile's role, with the condition key
+   `iam:PassedToService` = `ec2.amazonaws.com`, as on AWS (moto checks only the action called).
+"""
+
+import sys
+
+from moto.ec2.responses import EC2Response
+from moto.iam import access_control
+from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+from moto.iam.exceptions import NotFoundException
+
+access_control.IAMRequestBase.check_signature = lambda self: None
+
+
+def _instance_resource(self):
+    ids = [values[0] for key, values in self.querystring.items() if key.startswith("InstanceId.")]
+    if len(ids) != 1:
+        return "*"
+    return f"arn:aws:ec2:{self.region}:{self.current_account}:instance/{ids[0]}"
+
+
+EC2Response._determine_resource = _instance_resource
+
+_check_action_permitted = IAMRequest.check_action_permitted
+
+
+def _require(self, action, resource, context):
+    permitted = False
+    for policy in self._access_key.collect_policies():
+        result = IAMPolicy(policy).is_action_permitted(action, resource, None, context)
+        if result == PermissionResult.DENIED:
+            self._raise_access_denied()
+        permitted = permitted or result == PermissionResult.PERMITTED
+    if not permitted:
+        self._raise_access_denied()
+
+
+def _roles_passed(self):
+    """The roles of the instance profile a RunInstances names (moto itself never asks for iam:PassRole)."""
+    name = self._data.get("IamInstanceProfile.Name")
+    arn = self._data.get("IamInstanceProfile.Arn")
+    try:
+        if name:
+            return self.backend.get_instance_profile(name[0]).roles
+        if arn:
+            return self.backend.get_instance_profile_by_arn(arn[0]).roles
+    except NotFoundException:
+        pass
+    return []
+
+
+def _check_with_condition_keys(self, resource):
+    if self._service != "ec2":
+        _check_action_permitted(self, resource)
+        return
+    if resource == "*":
+        _check_action_permitted(self, resource)
+    else:
+        _require(self, self._action, resource, {"aws:ARN": resource})
+    if self._action == "ec2:RunInstances":
+        for role in _roles_passed(self):
+            _require(self, "iam:PassRole", role.arn, {"iam:PassedToService": "ec2.amazonaws.com"})
+
+
+IAMRequest.check_action_permitted = _check_with_condition_keys
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(["-H", "127.0.0.1", "-p", sys.argv[1]])
