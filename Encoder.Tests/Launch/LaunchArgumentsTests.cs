@@ -100,7 +100,7 @@ public sealed class LaunchArgumentsTests
     [TestCase("--region", "Ireland", "--region: must look like eu-west-1")]
     [TestCase("--set", "Encoder:Camra:Url=rtsp://x/y", "Encoder:Camra:Url: is not a known key (did you mean Encoder:Camera:Url?)")]
     [TestCase("--set", "Encoder:Camera:Url=rtsp://x/y", "--set: Encoder:Camera:Url has its own option, --camera-url")]
-    [TestCase("--set", "Video:Mode=transcode", "--set: must be Encoder:KEY=VALUE (got the key 'Video:Mode')")]
+    [TestCase("--set", "Video:Mode=transcode", "--set: must be Encoder:KEY=VALUE (the key does not start with Encoder:)")]
     [TestCase("--set", "Encoder:Video:Mode", "--set: must be Encoder:KEY=VALUE (no '=' found)")]
     [TestCase("--set", "Encoder:Video:Mode=h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode")]
     public void A_bad_parameter_fails_with_one_line_naming_it(string flag, string? value, string expected)
@@ -137,6 +137,7 @@ public sealed class LaunchArgumentsTests
     [TestCase("--set", $"Encoder:Ingest:Secondry=rtmp://b/live/{StreamKey}")]
     [TestCase("--set", $"Encoder:Camera:TimeoutSeconds=rtsp://viewer:{CameraPassword}@x/y")]
     [TestCase("--set", $"Encoder:Video:Mode=rtsp://viewer:{CameraPassword}@x/y")]
+    [TestCase("--set", $"rtsp://viewer:{CameraPassword}@x/y?a=b")]
     [TestCase($"rtsp://viewer:{CameraPassword}@x/y", null)]
     [TestCase($"--camra={CameraPassword}", null)]
     [TestCase($"--camra:{CameraPassword}", null)]

@@ -133,8 +133,8 @@ public static partial class LaunchArguments
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var key = eq > 0 ? pair[..eq] : "";
             if (!key.StartsWith(EncoderOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
-                errors.Add(eq > 0
-                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (got the key '{key}')"
+                errors.Add(eq > 0 // the key is not quoted: it may be a misplaced URL, e.g. rtsp://user:password@host/?a=b
+                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (the key does not start with Encoder:)"
                     : $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (no '=' found)");
             else if (LaunchOption.ForKey(key) is { } dedicated)
                 errors.Add($"{LaunchOption.Set}: {key} has its own option, {dedicated.Flag}");
