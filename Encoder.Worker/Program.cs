@@ -10,8 +10,8 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
 
-if (args is [LaunchCommand.Verb, .. var launchArgs])
-    return await LaunchCommand.RunAsync(launchArgs, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create);
+if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create) is { } commandLineExit)
+    return commandLineExit;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {

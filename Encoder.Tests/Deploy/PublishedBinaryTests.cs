@@ -41,6 +41,31 @@ public sealed class PublishedBinaryTests
         var result = await Tool.RunAsync(await PublishedEncoder.PathAsync(), ["launch", "--help"]);
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
-        Assert.That(result.Output, Does.StartWith("Usage: encoder launch"));
+        Assert.That(result.Output, Does.Contain("Usage:\n  encoder launch [options]").And.Contain("--session-id <ID>"));
+    }
+
+    // A config file that does not exist would stop the daemon with exit 2: help and version are answered before it is read.
+    [TestCase("--help")]
+    [TestCase("-h")]
+    [TestCase("-?")]
+    public async Task Help_exits_0_naming_the_config_sources_and_the_launch_verb(string flag)
+    {
+        var result = await Tool.RunAsync(await PublishedEncoder.PathAsync(), [flag], new Dictionary<string, string> { ["ENCODER_CONFIG"] = "/nonexistent/encoder.json" });
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Does.Contain("Usage:\n  encoder [command] [options]")
+            .And.Contain("launch  Start one EC2 instance")
+            .And.Contain("/etc/encoder/encoder.json")
+            .And.Contain("--Encoder:Camera:Url=")
+            .And.Contain("Exit codes:"));
+    }
+
+    [Test]
+    public async Task Version_exits_0_with_the_project_s_version()
+    {
+        var result = await Tool.RunAsync(await PublishedEncoder.PathAsync(), ["--version"], new Dictionary<string, string> { ["ENCODER_CONFIG"] = "/nonexistent/encoder.json" });
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output.TrimEnd(), Does.Match(@"^0\.1\.0(\+[0-9a-f]+)?$")); // Tool.RunAsync keeps no trailing newline
     }
 }

@@ -60,7 +60,7 @@ public sealed class LaunchCommandTests
         var exit = await RunAsync(["--help"]);
 
         Assert.That(exit, Is.Zero);
-        Assert.That(_stdout.ToString(), Does.StartWith("Usage: encoder launch").And.Contain("holds the class's secrets in clear"));
+        Assert.That(_stdout.ToString(), Does.Contain("Usage:\n  encoder launch [options]").And.Contain("holds the class's secrets in clear"));
     }
 
     [Test]
@@ -69,7 +69,7 @@ public sealed class LaunchCommandTests
         var exit = await RunAsync(ArgsWith("--ami", "ubuntu"));
 
         Assert.That(exit, Is.EqualTo(ExitCodes.ConfigurationError));
-        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: --ami: must look like ami-0123456789abcdef0 (got 'ubuntu')\n"));
+        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: --ami: must look like ami-0123456789abcdef0\n"));
         Assert.That(_stdout.ToString(), Is.Empty);
         Assert.That(_launcher.Requests, Is.Empty);
     }

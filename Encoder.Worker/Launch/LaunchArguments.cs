@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Encoder.Configuration;
@@ -14,56 +17,52 @@ public static partial class LaunchArguments
     public static LaunchParse Parse(IReadOnlyList<string> args, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(args);
+        var result = EncoderCommandLine.Launch.Parse(args, EncoderCommandLine.Parsing);
+        if (result.Action is not null and not ParseErrorAction)
+            return new LaunchParse(null, [], Help: true);
+
         var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var errors = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+        foreach (var option in LaunchOption.All)
         {
-            var (flag, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
-                ? (args[i][..eq], args[i][(eq + 1)..])
-                : (args[i], (string?)null);
-            if (LaunchOption.Find(flag) is not { } option)
-            {
-                // Never echo a value: a misplaced argument may be a URL with a password in it.
-                errors.Add(flag.StartsWith("--", StringComparison.Ordinal)
-                    ? $"{flag}: unknown option (see encoder launch --help)"
-                    : $"argument {i + 1}: expected an option such as {LaunchOption.SessionId} (see encoder launch --help)");
+            if (result.GetResult(option.Option) is not { Implicit: false } given)
                 continue;
-            }
-
-            if (option.Flag == LaunchOption.HelpFlag)
-                return new LaunchParse(null, [], Help: true);
-
-            string value;
-            if (option.IsSwitch)
-            {
-                if (inline is not null)
-                    errors.Add($"{flag}: takes no value");
-                value = "";
-            }
-            else if (inline is not null)
-            {
-                value = inline;
-            }
-            else if (i + 1 < args.Count)
-            {
-                value = args[++i];
-            }
+            if (!option.IsSwitch && given.Tokens.Count < given.IdentifierTokenCount)
+                errors.Add($"{option.Flag}: needs a value ({option.Value})");
+            else if (given.IdentifierTokenCount > 1 && !option.Repeatable)
+                errors.Add($"{option.Flag}: given more than once");
             else
-            {
-                errors.Add($"{flag}: needs a value ({option.Value})");
-                continue;
-            }
-
-            if (!values.TryGetValue(flag, out var list))
-                values[flag] = list = [];
-            else if (!option.Repeatable)
-                errors.Add($"{flag}: given more than once");
-            list.Add(value);
+                values[option.Flag] = [.. given.Tokens.Select(t => t.Value)];
         }
 
-        if (errors.Count > 0)
-            return new LaunchParse(null, errors);
-        return Validate(values, now);
+        errors.AddRange(Unmatched(args, result));
+        if (errors.Count == 0 && result.Errors.Count > 0)
+            errors.Add("the arguments cannot be read (see encoder launch --help)"); // System.CommandLine's own messages may quote a value
+        return errors.Count > 0 ? new LaunchParse(null, errors) : Validate(values, now);
+    }
+
+    /// <summary>
+    /// One line per argument that no option took, never quoting it: a misplaced argument may be a URL with a password.
+    /// Arguments map one to one to tokens, except <c>--option=value</c> (or <c>:value</c>), which is split in two.
+    /// </summary>
+    private static IEnumerable<string> Unmatched(IReadOnlyList<string> args, ParseResult result)
+    {
+        var taken = result.CommandResult.Children.OfType<OptionResult>().SelectMany(o => o.Tokens).ToHashSet(ReferenceEqualityComparer.Instance);
+        var tokens = result.Tokens;
+        for (int i = 0, t = 0; i < args.Count && t < tokens.Count; i++, t++)
+        {
+            var split = tokens[t].Value != args[i];
+            if (split && ++t == tokens.Count)
+                yield break;
+            if (tokens[t].Type != TokenType.Argument || taken.Contains(tokens[t]))
+                continue;
+            if (split)
+                yield return $"{tokens[t - 1].Value}: takes no value";
+            else if (args[i].StartsWith('-'))
+                yield return $"{args[i].Split('=', ':')[0]}: unknown option (see encoder launch --help)";
+            else
+                yield return $"argument {i + 1}: expected an option such as {LaunchOption.SessionId} (see encoder launch --help)";
+        }
     }
 
     private static LaunchParse Validate(Dictionary<string, List<string>> values, DateTimeOffset now)
@@ -84,7 +83,7 @@ public static partial class LaunchArguments
         if (One(LaunchOption.HardLimit) is { } limitText)
         {
             if (!TimeSpan.TryParseExact(limitText, @"hh\:mm\:ss", CultureInfo.InvariantCulture, out hardLimit))
-                errors.Add($"{LaunchOption.HardLimit}: must be a duration hh:mm:ss (got '{limitText}')");
+                errors.Add($"{LaunchOption.HardLimit}: must be a duration hh:mm:ss");
             else if (configuration.IsValid && hardLimit < configuration.Options.ShutdownTimeout)
                 errors.Add($"{LaunchOption.HardLimit}: must be at least Encoder:ShutdownTimeout ({configuration.Options.ShutdownTimeout:c}), so a normal stop fits");
         }
@@ -134,8 +133,8 @@ public static partial class LaunchArguments
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var key = eq > 0 ? pair[..eq] : "";
             if (!key.StartsWith(EncoderOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
-                errors.Add(eq > 0
-                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (got the key '{key}')"
+                errors.Add(eq > 0 // the key is not quoted: it may be a misplaced URL, e.g. rtsp://user:password@host/?a=b
+                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (the key does not start with Encoder:)"
                     : $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (no '=' found)");
             else if (LaunchOption.ForKey(key) is { } dedicated)
                 errors.Add($"{LaunchOption.Set}: {key} has its own option, {dedicated.Flag}");
@@ -148,9 +147,13 @@ public static partial class LaunchArguments
         return settings;
     }
 
-    /// <summary>"Encoder:Camera:Url: must be ..." becomes "--camera-url: must be ..." for keys that have their own option.</summary>
+    /// <summary>
+    /// "Encoder:Camera:Url: must be ..." becomes "--camera-url: must be ..." for keys that have their own option, and
+    /// the binder's "(got 'value')" is dropped: the value may be a misplaced URL with a password.
+    /// </summary>
     private static string NameTheOption(string error)
     {
+        error = QuotedValue().Replace(error, "");
         var colon = error.IndexOf(": ", StringComparison.Ordinal);
         return colon > 0 && LaunchOption.ForKey(error[..colon]) is { } option ? option.Flag + error[colon..] : error;
     }
@@ -165,9 +168,12 @@ public static partial class LaunchArguments
         }
 
         if (!pattern.IsMatch(value))
-            errors.Add($"{flag}: must look like {example} (got '{value}')");
+            errors.Add($"{flag}: must look like {example}");
         return value;
     }
+
+    [GeneratedRegex(@" \(got '.*'\)", RegexOptions.Singleline)]
+    private static partial Regex QuotedValue();
 
     [GeneratedRegex("^ami-([0-9a-f]{8}|[0-9a-f]{17})$")]
     private static partial Regex AmiId();

@@ -3,7 +3,7 @@ using Amazon.Runtime;
 
 namespace Encoder.Launch;
 
-/// <summary><c>encoder launch ...</c>: the step the CMS runs when a class starts. See <see cref="LaunchOption.Usage"/>.</summary>
+/// <summary><c>encoder launch ...</c>: the step the CMS runs when a class starts. Its options: <see cref="LaunchOption.All"/>.</summary>
 public static class LaunchCommand
 {
     public const string Verb = "launch";
@@ -23,8 +23,7 @@ public static class LaunchCommand
         var parse = LaunchArguments.Parse(args, time.GetUtcNow());
         if (parse.Help)
         {
-            await stdout.WriteAsync(LaunchOption.Usage()).ConfigureAwait(false);
-            return ExitCodes.Clean;
+            return EncoderCommandLine.WriteLaunchHelp(stdout);
         }
 
         if (parse.Request is not { } request)

@@ -1,6 +1,11 @@
+using System.CommandLine;
+
 namespace Encoder.Launch;
 
-/// <summary>One option of <c>encoder launch</c>: its flag, the configuration key it sets (if any) and its help line.</summary>
+/// <summary>
+/// One option of <c>encoder launch</c>: its flag, the configuration key it sets (if any) and its help line. Every value
+/// is kept as text by System.CommandLine and checked afterwards by <see cref="LaunchArguments"/>, with the daemon's rules.
+/// </summary>
 public sealed record LaunchOption(string Flag, string? Value, string Help, string? ConfigKey = null, bool Repeatable = false)
 {
     public const string SessionId = "--session-id";
@@ -19,11 +24,16 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public const string KeyName = "--key-name";
     public const string Region = "--region";
     public const string DryRun = "--dry-run";
-    public const string HelpFlag = "--help";
 
     public const string DefaultInstanceType = "c5d.2xlarge";
 
     public bool IsSwitch => Value is null;
+
+    /// <summary>The option as System.CommandLine parses it: a switch, one value per occurrence, or one value.</summary>
+    public Option Option { get; } =
+        Value is null ? new Option<bool>(Flag) { Description = Help, Arity = ArgumentArity.Zero }
+        : Repeatable ? new Option<string[]>(Flag) { Description = Help, HelpName = Value, Arity = ArgumentArity.OneOrMore }
+        : new Option<string>(Flag) { Description = Help, HelpName = Value };
 
     public static readonly IReadOnlyList<LaunchOption> All =
     [
@@ -43,33 +53,21 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
         new(KeyName, "NAME", "an EC2 key pair for SSH (default: none)"),
         new(Region, "REGION", "the AWS region (default: the SDK's, e.g. AWS_REGION)"),
         new(DryRun, null, "print the user-data instead of launching: it holds the class's secrets in clear"),
-        new(HelpFlag, null, "print this help"),
     ];
-
-    public static LaunchOption? Find(string flag) => All.FirstOrDefault(o => o.Flag == flag);
 
     public static LaunchOption? ForKey(string fullKey) =>
         All.FirstOrDefault(o => string.Equals(o.ConfigKey, fullKey, StringComparison.OrdinalIgnoreCase));
 
-    public static string Usage()
-    {
-        var lines = new List<string>
-        {
-            "Usage: encoder launch --session-id ID --camera-url URL --ingest-primary URL --ends-at INSTANT --bucket NAME",
-            "                      --ami ami-ID --instance-profile NAME [options]",
-            "",
-            "Starts one EC2 instance for one class from the Encoder AMI: renders the cloud-init user-data that writes",
-            "/etc/encoder/encoder.json and the hard stop, then calls RunInstances (InstanceInitiatedShutdownBehavior=terminate,",
-            "IMDSv2 only). Prints the instance id. Credentials and region come from the AWS SDK's usual sources.",
-            "A class stores to S3 and terminates its own instance once the recording is stored (Encoder:SelfTerminate:Enabled",
-            "and :ShutdownFallback default to true here; --set Encoder:SelfTerminate:Enabled=false keeps the instance).",
-            "",
-            "Options:",
-        };
-        lines.AddRange(All.Select(o => $"  {(o.Value is null ? o.Flag : $"{o.Flag} {o.Value}"),-34} {o.Help}"));
-        lines.Add("");
-        lines.Add("Nothing printed holds a secret, except the user-data that --dry-run prints on request.");
-        lines.Add("Exit codes: 0 launched (or printed), 1 the launch failed, 2 bad parameters (one line each, naming the option).");
-        return string.Join('\n', lines) + "\n";
-    }
+    /// <summary>What <c>encoder launch --help</c> prints after System.CommandLine's description, usage and options.</summary>
+    public const string HelpEpilogue = """
+        It renders the cloud-init user-data that writes /etc/encoder/encoder.json and the hard stop, then calls
+        RunInstances (InstanceInitiatedShutdownBehavior=terminate, IMDSv2 only). Credentials and region come from the
+        AWS SDK's usual sources. A class stores to S3 and terminates its own instance once the recording is stored
+        (Encoder:SelfTerminate:Enabled and :ShutdownFallback default to true here; --set
+        Encoder:SelfTerminate:Enabled=false keeps the instance).
+
+        Nothing printed holds a secret, except the user-data that --dry-run prints on request.
+        Exit codes: 0 launched (or printed), 1 the launch failed, 2 bad parameters (one line each, naming the option).
+
+        """;
 }
