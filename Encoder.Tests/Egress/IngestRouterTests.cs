@@ -29,8 +29,7 @@ public sealed class IngestRouterTests
     [Test]
     public async Task Fails_over_at_once_and_returns_make_before_break_after_the_window()
     {
-        using var stop = new CancellationTokenSource();
-        var (router, run) = Start(IngestMode.Failover, stop.Token);
+        await using var router = Start(IngestMode.Failover);
         await using var recorder = RecorderUp();
         var primary = await _launcher.NextAsync("primary");
         primary.Stream();
@@ -61,16 +60,14 @@ public sealed class IngestRouterTests
         await UntilAsync(() => secondary.Disposed);
         Assert.That((_status.ActiveSlot?.Name, _status.Returns, router.State.Route), Is.EqualTo(("primary", 1, Route.OnPrimary)));
 
-        await stop.CancelAsync();
-        await run;
+        await router.DisposeAsync();
         Assert.That(back.Disposed, Is.True, "stopping stops the egresses");
     }
 
     [Test]
     public async Task Both_down_retries_each_slot_after_its_backoff_and_the_first_back_takes_over()
     {
-        using var stop = new CancellationTokenSource();
-        var (router, run) = Start(IngestMode.Failover, stop.Token);
+        await using var router = Start(IngestMode.Failover);
         await using var recorder = RecorderUp();
         (await _launcher.NextAsync("primary")).Fail();
         (await _launcher.NextAsync("secondary")).Fail();
@@ -88,32 +85,24 @@ public sealed class IngestRouterTests
         secondary.Stream();
         await UntilAsync(() => router.State.Route == Route.OnSecondary);
         Assert.That(_status.ActiveSlot?.Name, Is.EqualTo("secondary"));
-
-        await stop.CancelAsync();
-        await run;
     }
 
     [Test]
     public async Task An_egress_failing_while_the_recorder_is_down_is_reconnected_without_failover()
     {
-        using var stop = new CancellationTokenSource();
-        var (router, run) = Start(IngestMode.Failover, stop.Token);
+        await using var router = Start(IngestMode.Failover);
         var primary = await _launcher.NextAsync("primary");
         primary.Fail(); // the recorder never advanced: not the ingest's fault
         await UntilAsync(() => router.State.Primary == EgressPhase.Waiting);
         _time.Advance(TimeSpan.FromSeconds(1));
         await _launcher.NextAsync("primary");
         Assert.That((_status.Failovers, _launcher.Started.Count(e => e.Slot.Name == "secondary")), Is.EqualTo((0, 0)));
-
-        await stop.CancelAsync();
-        await run;
     }
 
     [Test]
     public async Task In_redundant_mode_each_slot_recovers_on_its_own()
     {
-        using var stop = new CancellationTokenSource();
-        var (router, run) = Start(IngestMode.Redundant, stop.Token);
+        await using var router = Start(IngestMode.Redundant);
         await using var recorder = RecorderUp();
         var primary = await _launcher.NextAsync("primary");
         var secondary = await _launcher.NextAsync("secondary");
@@ -122,12 +111,9 @@ public sealed class IngestRouterTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await _launcher.NextAsync("primary");
         Assert.That((secondary.Disposed, _status.Failovers), Is.EqualTo((false, 0)));
-
-        await stop.CancelAsync();
-        await run;
     }
 
-    private (IngestRouter Router, Task Run) Start(IngestMode mode, CancellationToken stop)
+    private Running Start(IngestMode mode)
     {
         var options = new EncoderOptions
         {
@@ -135,8 +121,7 @@ public sealed class IngestRouterTests
         };
         var plan = new IngestPlan(options);
         var reports = new IngestReports(options, plan, _status, _time, NullLogger<IngestReports>.Instance);
-        var router = new IngestRouter(options, plan, _launcher, _probe, _health, reports, _time);
-        return (router, Task.Run(() => router.RunAsync(stop), CancellationToken.None));
+        return new Running(new IngestRouter(options, plan, _launcher, _probe, _health, reports, _time));
     }
 
     private ProgressWatch.Run RecorderUp(ProgressWatch.Run? recorder = null)
@@ -153,6 +138,29 @@ public sealed class IngestRouterTests
             if (waited > 5000)
                 Assert.Fail("timed out");
             await Task.Delay(5);
+        }
+    }
+
+    /// <summary>A router running until disposed, which stops it as the daemon's stop would.</summary>
+    private sealed class Running : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly IngestRouter _router;
+        private readonly Task _run;
+
+        public Running(IngestRouter router)
+        {
+            _router = router;
+            _run = Task.Run(() => router.RunAsync(_stop.Token), CancellationToken.None);
+        }
+
+        public RoutingState State => _router.State;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+                await _stop.CancelAsync();
+            await _run;
         }
     }
 

@@ -59,9 +59,9 @@ public sealed class IngestRouter(
     private void Apply(RoutingEvent happened, CancellationToken stop)
     {
         var (state, actions) = _routing.Decide(State, happened, time.GetUtcNow());
-        State = state;
         foreach (var action in actions)
             Do(action, stop);
+        State = state; // after the actions, so whoever sees the state sees their timers and egresses in place
     }
 
     private void Do(RoutingAction action, CancellationToken stop)
