@@ -22,7 +22,7 @@ public sealed class IngestRouter(
     TimeProvider time)
 {
     private readonly IngestRouting _routing = new(plan.Mode, plan.Secondary is not null, TimeSpan.FromSeconds(options.Ingest.ReturnWindowSeconds));
-    private readonly Channel<(RoutingEvent Event, object? Source)> _events = Channel.CreateUnbounded<(RoutingEvent, object?)>();
+    private readonly Channel<(RoutingEvent Event, object Source, DateTimeOffset At)> _events = Channel.CreateUnbounded<(RoutingEvent, object, DateTimeOffset)>();
     private readonly Dictionary<SlotRole, IEgress> _egresses = [];
     private readonly Dictionary<SlotRole, CancellationTokenSource> _retries = [];
     private readonly List<Task> _work = [];
@@ -34,16 +34,16 @@ public sealed class IngestRouter(
     public async Task RunAsync(CancellationToken stop)
     {
         State = _routing.Initial;
-        Apply(new Begin(), stop);
+        Apply(new Begin(), time.GetUtcNow(), stop);
         try
         {
-            await foreach (var (happened, source) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            await foreach (var (happened, source, at) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
-                if (source is not null && !IsCurrent(source))
+                if (!IsCurrent(source))
                     continue;
                 if (health.RecorderIsUp != State.RecorderUp)
-                    Apply(health.RecorderIsUp ? new RecorderUp() : new RecorderDown(), stop);
-                Apply(happened, stop);
+                    Apply(health.RecorderIsUp ? new RecorderUp() : new RecorderDown(), at, stop);
+                Apply(happened, at, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -56,9 +56,10 @@ public sealed class IngestRouter(
         }
     }
 
-    private void Apply(RoutingEvent happened, CancellationToken stop)
+    /// <param name="at">When it happened (posted), so a busy loop does not stretch measured durations.</param>
+    private void Apply(RoutingEvent happened, DateTimeOffset at, CancellationToken stop)
     {
-        var (state, actions) = _routing.Decide(State, happened, time.GetUtcNow());
+        var (state, actions) = _routing.Decide(State, happened, at);
         foreach (var action in actions)
             Do(action, stop);
         State = state; // after the actions, so whoever sees the state sees their timers and egresses in place
@@ -103,7 +104,7 @@ public sealed class IngestRouter(
         _ => true,
     };
 
-    private void Post(RoutingEvent happened, object source) => _events.Writer.TryWrite((happened, source));
+    private void Post(RoutingEvent happened, object source) => _events.Writer.TryWrite((happened, source, time.GetUtcNow()));
 
     private async Task WatchAsync(SlotRole slot, IEgress egress)
     {
