@@ -35,7 +35,9 @@ public static class EncoderServices
         services.AddSingleton<EncoderStatus>();
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();
-        services.AddSingleton<EgressLauncher>();
+        services.AddSingleton<ProgressWatch>();
+        services.AddSingleton<IEgressLauncher, EgressLauncher>();
+        services.AddSingleton<IngestReports>();
         services.AddSingleton<IIngestProbe>(_ => new RtmpProbe(TimeSpan.FromSeconds(2)));
         services.AddSingleton<IngestRouter>();
         services.AddSingleton<SessionStartGate>();

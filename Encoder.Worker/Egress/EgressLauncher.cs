@@ -7,11 +7,11 @@ namespace Encoder.Egress;
 
 /// <summary>Starts egress sessions, numbering each slot's runs for their logs.</summary>
 public sealed class EgressLauncher(
-    EncoderOptions options, RecordingLayout layout, MpegTsRelay relay, FfmpegProcess ffmpeg, EncoderStatus status, TimeProvider time)
+    EncoderOptions options, RecordingLayout layout, MpegTsRelay relay, FfmpegProcess ffmpeg, EncoderStatus status, TimeProvider time) : IEgressLauncher
 {
     private readonly Dictionary<string, int> _runs = [];
 
-    public EgressSession Start(IngestSlot slot, CancellationToken daemonStop)
+    public IEgress Start(IngestSlot slot, CancellationToken daemonStop)
     {
         ArgumentNullException.ThrowIfNull(slot);
         int run;

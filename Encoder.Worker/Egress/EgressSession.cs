@@ -6,41 +6,30 @@ using Encoder.Status;
 namespace Encoder.Egress;
 
 /// <summary>One running egress FFmpeg pushing the relay to one slot: started, streaming (first frame out), ended.</summary>
-public sealed class EgressSession : IAsyncDisposable
+public sealed class EgressSession : IEgress
 {
     private readonly CancellationTokenSource _stop;
     private readonly TaskCompletionSource<bool> _streaming = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private EgressSession(IngestSlot slot, CancellationTokenSource stop, TimeProvider time)
+    private EgressSession(IngestSlot slot, CancellationTokenSource stop)
     {
         Slot = slot;
         _stop = stop;
-        StartedAt = time.GetUtcNow();
     }
 
-    /// <summary>A recorder reports progress every 0.5 s: one that has not advanced for this long is down, not slow.</summary>
-    public static readonly TimeSpan RecorderHealthWindow = TimeSpan.FromSeconds(1.5);
-
     public IngestSlot Slot { get; }
-
-    public DateTimeOffset StartedAt { get; }
-
-    /// <summary>When the first frame went out, or null before that.</summary>
-    public DateTimeOffset? StreamingSince { get; private set; }
 
     /// <summary>Completes true with the first frame out, false if the session ended without one.</summary>
     public Task<bool> Streaming => _streaming.Task;
 
     public Task<FfmpegExit> Completion { get; private set; } = null!;
 
-    public bool IsRunning => !Completion.IsCompleted;
-
     internal static EgressSession Start(
         IngestSlot slot, int run, int relayPort, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, EncoderStatus status,
         TimeProvider time, CancellationToken daemonStop)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(daemonStop);
-        var session = new EgressSession(slot, stop, time);
+        var session = new EgressSession(slot, stop);
         var name = $"egress-{slot.Name}";
         var stall = TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds);
         var invocation = new FfmpegInvocation(
@@ -49,8 +38,7 @@ public sealed class EgressSession : IAsyncDisposable
             layout.SessionDirectory,
             layout.FfmpegLogPath(name, run, time.GetUtcNow()),
             stall,
-            // Silence while the recorder itself is down is not the ingest's fault: keep waiting for the relay.
-            IsStallExpected: () => !status.RecorderAdvancedWithin(RecorderHealthWindow),
+            FfmpegRole.Egress, // silence while the recorder is down is not the ingest's fault: ProgressWatch rules
             StopGrace: TimeSpan.FromSeconds(1)); // an egress has nothing to save: stop it quickly
         status.SlotStarting(slot);
         session.Completion = RunAsync();
@@ -63,13 +51,10 @@ public sealed class EgressSession : IAsyncDisposable
                 var exit = await ffmpeg.RunAsync(invocation, progress =>
                 {
                     status.SlotProgress(slot, progress);
-                    if (progress.Frame > 0 && session.StreamingSince is null)
-                    {
-                        session.StreamingSince = time.GetUtcNow();
+                    if (progress.Frame > 0)
                         session._streaming.TrySetResult(true);
-                    }
                 }, stop.Token).ConfigureAwait(false);
-                status.SlotEnded(slot, exit.LastError ?? Describe(exit), failed: !exit.StoppedOnRequest);
+                status.SlotEnded(slot, exit.Describe(), failed: !exit.StoppedOnRequest);
                 return exit;
             }
             finally
@@ -91,7 +76,4 @@ public sealed class EgressSession : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
-
-    internal static string Describe(FfmpegExit exit) =>
-        exit.LastError ?? (exit.ExitCode is { } code ? $"exit code {code}" : "ended");
 }

@@ -1,254 +1,186 @@
+using System.Threading.Channels;
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
-using Encoder.Resilience;
-using Encoder.Status;
-using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Fallback;
-using Polly.Retry;
+using static Encoder.Egress.RoutingAction;
+using static Encoder.Egress.RoutingEvent;
 
 namespace Encoder.Egress;
 
-/// <summary>How an attempt to stream ended. A class, not an enum: Polly's pipelines over an enum result are not AOT-safe.</summary>
-public sealed class EgressOutcome
-{
-    /// <summary>The slot (or, in failover, both) stopped streaming: retry after the backoff.</summary>
-    public static readonly EgressOutcome Failed = new(nameof(Failed));
-
-    /// <summary>Failover only: the primary has been healthy for the return window; go back to it.</summary>
-    public static readonly EgressOutcome PrimaryReturned = new(nameof(PrimaryReturned));
-
-    /// <summary>The daemon is stopping.</summary>
-    public static readonly EgressOutcome Stopped = new(nameof(Stopped));
-
-    private readonly string _name;
-
-    private EgressOutcome(string name) => _name = name;
-
-    public override string ToString() => _name;
-}
-
 /// <summary>
-/// Decides where the stream goes. Every decision is here, as Polly pipelines:
-/// <list type="table">
-/// <item><term>failover (default)</term><description>
-///   <c>Retry(both down: backoff) ∘ Fallback(primary failed → secondary, until the primary has answered probes for
-///   <c>Ingest:ReturnWindowSeconds</c>) ∘ stream to the primary</c>. The failover is immediate; the return is
-///   make-before-break: the secondary keeps pushing until the primary's first frame is out.</description></item>
-/// <item><term>redundant</term><description>each slot streams all the time, each under its own <c>Retry(backoff)</c>.</description></item>
-/// <item><term>one slot</term><description>as redundant, with one slot.</description></item>
-/// </list>
-/// Backoff is exponential with jitter (<see cref="RestartBackoff"/>), reset by any run that streamed.
+/// Carries out <see cref="IngestRouting"/>'s decisions: turns what egresses, the probe, backoff timers and the
+/// recorder do into events, one at a time, and applies the actions (start or stop an egress, retry after a slot's
+/// backoff, probe the primary, report). It decides nothing itself. News from an egress, probe or timer that has since
+/// been replaced or stopped is dropped here, so the machine only hears about the current ones.
 /// </summary>
 public sealed class IngestRouter(
     EncoderOptions options,
     IngestPlan plan,
-    EgressLauncher launcher,
+    IEgressLauncher launcher,
     IIngestProbe probe,
-    EncoderStatus status,
-    TimeProvider time,
-    ILogger<IngestRouter> logger)
+    ProgressWatch health,
+    IngestReports reports,
+    TimeProvider time)
 {
-    private readonly EgressLauncher _launcher = launcher;
-    private readonly IIngestProbe _probe = probe;
-    private readonly EncoderStatus _status = status;
-    private readonly TimeProvider _time = time;
-    private readonly ILogger _logger = logger;
-    private readonly TimeSpan _probeInterval = TimeSpan.FromSeconds(options.Ingest.ProbeIntervalSeconds);
-    private readonly TimeSpan _returnWindow = TimeSpan.FromSeconds(options.Ingest.ReturnWindowSeconds);
+    private readonly IngestRouting _routing = new(plan.Mode, plan.Secondary is not null, TimeSpan.FromSeconds(options.Ingest.ReturnWindowSeconds));
+    private readonly Channel<(RoutingEvent Event, object Source, DateTimeOffset At)> _events = Channel.CreateUnbounded<(RoutingEvent, object, DateTimeOffset)>();
+    private readonly Dictionary<SlotRole, IEgress> _egresses = [];
+    private readonly Dictionary<SlotRole, CancellationTokenSource> _retries = [];
+    private readonly List<Task> _work = [];
+    private CancellationTokenSource? _probing;
+
+    /// <summary>The machine's state, for tests and diagnostics.</summary>
+    public RoutingState State { get; private set; } = null!;
 
     public async Task RunAsync(CancellationToken stop)
     {
+        State = _routing.Initial;
+        Apply(new Begin(), time.GetUtcNow(), stop);
         try
         {
-            if (plan.Secondary is { } secondary && plan.Mode == IngestMode.Failover)
-                await new Failover(this, plan.Primary, secondary).RunAsync(stop).ConfigureAwait(false);
-            else
-                await Task.WhenAll(plan.Slots.Select(slot => KeepStreamingAsync(slot, stop))).ConfigureAwait(false);
+            await foreach (var (happened, source, at) in _events.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                if (!IsCurrent(source))
+                    continue;
+                if (health.RecorderIsUp != State.RecorderUp)
+                    Apply(health.RecorderIsUp ? new RecorderUp() : new RecorderDown(), at, stop);
+                Apply(happened, at, stop);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopping: sessions were asked to finish through their linked tokens.
+            // Stopping: the egresses were asked to finish through their linked tokens.
+        }
+        finally
+        {
+            await StopAllAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>One slot, always on: stream, and after a failure reconnect with backoff, forever.</summary>
-    private async Task KeepStreamingAsync(IngestSlot slot, CancellationToken stop)
+    /// <param name="at">When it happened (posted), so a busy loop does not stretch measured durations.</param>
+    private void Apply(RoutingEvent happened, DateTimeOffset at, CancellationToken stop)
     {
-        var outage = new SlotOutage(slot, _logger, _time);
-        var pipeline = new ResiliencePipelineBuilder<EgressOutcome>()
-            .AddRetry(RetryForever(() => outage.ConsecutiveFailures, slot.Name))
-            .Build();
-        while (!stop.IsCancellationRequested)
+        var (state, actions) = _routing.Decide(State, happened, at);
+        foreach (var action in actions)
+            Do(action, stop);
+        State = state; // after the actions, so whoever sees the state sees their timers and egresses in place
+    }
+
+    private void Do(RoutingAction action, CancellationToken stop)
+    {
+        _work.RemoveAll(task => task.IsCompletedSuccessfully);
+        switch (action)
         {
-            await pipeline.ExecuteAsync(async ct =>
-            {
-                _status.Activated(slot, isFailover: false, isReturn: false);
-                await using var session = _launcher.Start(slot, ct);
-                _ = session.Streaming.ContinueWith(t => { if (t.Result) outage.Streaming(); }, TaskScheduler.Default);
-                var exit = await session.Completion.ConfigureAwait(false);
-                if (ct.IsCancellationRequested)
-                    return EgressOutcome.Stopped;
-                outage.Failed(EgressSession.Describe(exit), session.StreamingSince is not null);
-                return EgressOutcome.Failed;
-            }, stop).ConfigureAwait(false);
+            case StartEgress(var slot):
+                Release(slot); // the one that failed before, if any: it has ended, this releases it
+                var egress = _egresses[slot] = launcher.Start(reports.Slot(slot), stop);
+                _work.Add(WatchAsync(slot, egress));
+                break;
+            case StopEgress(var slot):
+                Release(slot);
+                break;
+            case RetryLater(var slot):
+                CancelRetry(slot);
+                var retry = _retries[slot] = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                _work.Add(RetryAsync(slot, reports.RetryDelay(slot), retry));
+                break;
+            case StartProbing:
+                EndProbing();
+                _probing = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                _work.Add(ProbeAsync(_probing));
+                break;
+            case StopProbing:
+                EndProbing();
+                break;
+            default:
+                reports.Report(action);
+                break;
         }
     }
 
-    private RetryStrategyOptions<EgressOutcome> RetryForever(Func<int> consecutiveFailures, string what) => new()
+    private bool IsCurrent(object source) => source switch
     {
-        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result == EgressOutcome.Failed),
-        MaxRetryAttempts = int.MaxValue,
-        DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.ForRestart(options.Ffmpeg, consecutiveFailures())),
-        OnRetry = args =>
-        {
-            _logger.LogDebug("Ingest {What}: retrying in {DelaySeconds:0.00}s", what, args.RetryDelay.TotalSeconds);
-            return ValueTask.CompletedTask;
-        },
+        IEgress egress => _egresses.ContainsValue(egress),
+        CancellationTokenSource cts => ReferenceEquals(cts, _probing) || _retries.ContainsValue(cts),
+        _ => true,
     };
 
-    /// <summary>The failover pipeline and the state it carries between attempts (the standby handed over on return).</summary>
-    private sealed class Failover(IngestRouter router, IngestSlot primary, IngestSlot secondary)
+    private void Post(RoutingEvent happened, object source) => _events.Writer.TryWrite((happened, source, time.GetUtcNow()));
+
+    private async Task WatchAsync(SlotRole slot, IEgress egress)
     {
-        private readonly SlotOutage _primaryOutage = new(primary, router._logger, router._time);
-        private readonly SlotOutage _bothOutage = new(new IngestSlot("primary and secondary", ""), router._logger, router._time);
-        private EgressSession? _standby;
-        private DateTimeOffset? _primaryFailedAt;
+        if (await egress.Streaming.ConfigureAwait(false))
+            Post(new EgressStreaming(slot), egress);
+        var exit = await egress.Completion.ConfigureAwait(false);
+        if (!exit.StoppedOnRequest)
+            Post(new EgressFailed(slot, exit.Describe()), egress);
+    }
 
-        public async Task RunAsync(CancellationToken stop)
+    private async Task RetryAsync(SlotRole slot, TimeSpan delay, CancellationTokenSource retry)
+    {
+        try
         {
-            var pipeline = new ResiliencePipelineBuilder<EgressOutcome>()
-                .AddRetry(router.RetryForever(() => _bothOutage.ConsecutiveFailures, "primary and secondary both down"))
-                .AddFallback(new FallbackStrategyOptions<EgressOutcome>
-                {
-                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result == EgressOutcome.Failed),
-                    FallbackAction = async args => Outcome.FromResult(await OnSecondaryUntilPrimaryReturnsAsync(args.Context.CancellationToken).ConfigureAwait(false)),
-                })
-                .Build();
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                    await pipeline.ExecuteAsync(OnPrimaryAsync, stop).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (_standby is { } standby)
-                    await standby.DisposeAsync().ConfigureAwait(false);
-            }
+            await Task.Delay(delay, time, retry.Token).ConfigureAwait(false);
+            Post(new RetryDue(slot), retry);
         }
-
-        private async ValueTask<EgressOutcome> OnPrimaryAsync(CancellationToken ct)
+        catch (OperationCanceledException)
         {
-            var handover = _standby;
-            _standby = null;
-            router._status.Activated(primary, isFailover: false, isReturn: handover is not null);
-            await using var session = router._launcher.Start(primary, ct);
-            if (handover is not null)
-            {
-                // Make before break: the secondary pushes until the primary's first frame is out.
-                if (await session.Streaming.ConfigureAwait(false))
-                {
-                    await handover.DisposeAsync().ConfigureAwait(false);
-                    router._logger.LogInformation("Back on the primary ingest; the secondary is released");
-                }
-                else
-                {
-                    _standby = handover; // the primary failed again at once: the secondary carries on
-                }
-            }
-
-            if (await session.Streaming.ConfigureAwait(false))
-            {
-                _primaryOutage.Streaming();
-                _bothOutage.Streaming();
-            }
-
-            var exit = await session.Completion.ConfigureAwait(false);
-            if (ct.IsCancellationRequested)
-                return EgressOutcome.Stopped;
-            _primaryFailedAt = router._time.GetUtcNow();
-            _primaryOutage.Failed(EgressSession.Describe(exit), session.StreamingSince is not null);
-            return EgressOutcome.Failed;
-        }
-
-        private async Task<EgressOutcome> OnSecondaryUntilPrimaryReturnsAsync(CancellationToken ct)
-        {
-            var session = _standby is { IsRunning: true } standby ? standby : router._launcher.Start(secondary, ct);
-            _standby = null;
-            router._status.Activated(secondary, isFailover: true, isReturn: false);
-            _ = ReportFailoverAsync(session, _primaryFailedAt);
-            DateTimeOffset? healthySince = null;
-            while (true)
-            {
-                var tick = Task.Delay(router._probeInterval, router._time, ct);
-                await Task.WhenAny(session.Completion, tick).ConfigureAwait(false);
-                if (ct.IsCancellationRequested)
-                {
-                    await session.DisposeAsync().ConfigureAwait(false);
-                    return EgressOutcome.Stopped;
-                }
-
-                if (!session.IsRunning)
-                {
-                    var exit = await session.Completion.ConfigureAwait(false);
-                    _bothOutage.Failed($"secondary: {EgressSession.Describe(exit)}", session.StreamingSince is not null);
-                    await session.DisposeAsync().ConfigureAwait(false);
-                    return EgressOutcome.Failed;
-                }
-
-                if (session.StreamingSince is not null)
-                    _bothOutage.Streaming();
-                var healthy = await router._probe.IsHealthyAsync(primary.Url, ct).ConfigureAwait(false);
-                var now = router._time.GetUtcNow();
-                healthySince = healthy ? healthySince ?? now : null;
-                if (healthySince is { } since && (now - since >= router._returnWindow || session.StreamingSince is null))
-                {
-                    router._logger.LogInformation("The primary ingest has answered for {Seconds:0}s; returning to it", (now - since).TotalSeconds);
-                    _standby = session;
-                    return EgressOutcome.PrimaryReturned;
-                }
-            }
-        }
-
-        private async Task ReportFailoverAsync(EgressSession session, DateTimeOffset? primaryFailedAt)
-        {
-            if (await session.Streaming.ConfigureAwait(false) && primaryFailedAt is { } failedAt && session.StreamingSince is { } since)
-            {
-                router._logger.LogWarning("Failed over: the secondary ingest is streaming, {Seconds:0.00}s after the primary failed", (since - failedAt).TotalSeconds);
-                router._status.FailoverTook(since - failedAt);
-            }
+            // Replaced by a newer retry, or stopping.
         }
     }
 
-    /// <summary>Logs a slot's outage once when it starts and once when it ends, with its duration.</summary>
-    private sealed class SlotOutage(IngestSlot slot, ILogger logger, TimeProvider time)
+    private async Task ProbeAsync(CancellationTokenSource probing)
     {
-        private readonly FailureStreak _streak = new(TimeSpan.FromMinutes(1));
-
-        public int ConsecutiveFailures => _streak.Failures;
-
-        public void Failed(string reason, bool hadStreamed)
+        var token = probing.Token;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Ingest.ProbeIntervalSeconds), time);
+        try
         {
-            if (hadStreamed)
-                _streak.Recovered(time.GetUtcNow());
-            switch (_streak.Failed(time.GetUtcNow(), reason))
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
             {
-                case FailureReport.OutageStarted:
-                    logger.LogWarning("Ingest {Slot} is down: {Reason}; reconnecting", slot.Name, reason);
-                    break;
-                case FailureReport.StillFailing:
-                    logger.LogWarning("Ingest {Slot} still down after {Attempts} attempts: {Reason}", slot.Name, _streak.Failures, reason);
-                    break;
-                default:
-                    logger.LogDebug("Ingest {Slot} attempt failed: {Reason}", slot.Name, reason);
-                    break;
+                var healthy = await probe.IsHealthyAsync(plan.Primary.Url, token).ConfigureAwait(false);
+                Post(healthy ? new ProbeHealthy() : new ProbeUnhealthy(), probing);
             }
         }
-
-        public void Streaming()
+        catch (OperationCanceledException)
         {
-            if (_streak.Recovered(time.GetUtcNow()) is { } outage)
-                logger.LogInformation("Ingest {Slot} is streaming again after an outage of {Seconds:0.0}s", slot.Name, outage.TotalSeconds);
+            // Probing stopped: back on the primary, both down, or stopping.
+        }
+    }
+
+    private void Release(SlotRole slot)
+    {
+        CancelRetry(slot);
+        if (_egresses.Remove(slot, out var egress))
+            _work.Add(egress.DisposeAsync().AsTask());
+    }
+
+    private void CancelRetry(SlotRole slot)
+    {
+        if (!_retries.Remove(slot, out var retry))
+            return;
+        retry.Cancel();
+        retry.Dispose();
+    }
+
+    private void EndProbing()
+    {
+        _probing?.Cancel();
+        _probing?.Dispose();
+        _probing = null;
+    }
+
+    private async Task StopAllAsync()
+    {
+        _events.Writer.TryComplete();
+        EndProbing();
+        foreach (var slot in Enum.GetValues<SlotRole>())
+            Release(slot);
+        try
+        {
+            await Task.WhenAll(_work).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // An FFmpeg interrupted by the stop: nothing more to wait for.
         }
     }
 }

@@ -26,26 +26,34 @@ public sealed class RtmpProbe(TimeSpan timeout) : IIngestProbe
             using var client = new TcpClient();
             await client.ConnectAsync(uri.Host, port, deadline.Token).ConfigureAwait(false);
             Stream stream = client.GetStream();
-            if (secure)
-            {
-                var tls = new SslStream(stream);
-                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = uri.Host }, deadline.Token).ConfigureAwait(false);
-                stream = tls;
-            }
-
             await using (stream.ConfigureAwait(false))
             {
-                var c0c1 = new byte[1 + HandshakeSize];
-                c0c1[0] = 3; // RTMP version 3; C1 is time (zero), zero, then arbitrary bytes
-                await stream.WriteAsync(c0c1, deadline.Token).ConfigureAwait(false);
-                var s0s1 = new byte[1 + HandshakeSize];
-                await stream.ReadExactlyAsync(s0s1, deadline.Token).ConfigureAwait(false);
-                return s0s1[0] == 3;
+                if (secure)
+                {
+                    var tls = new SslStream(stream);
+                    await using (tls.ConfigureAwait(false))
+                    {
+                        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = uri.Host }, deadline.Token).ConfigureAwait(false);
+                        return await HandshakeAsync(tls, deadline.Token).ConfigureAwait(false);
+                    }
+                }
+
+                return await HandshakeAsync(stream, deadline.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            return !cancellationToken.IsCancellationRequested && false;
+            return false; // refused, reset, timed out, bad TLS, or the daemon stopping: not healthy
         }
+    }
+
+    private static async Task<bool> HandshakeAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var c0c1 = new byte[1 + HandshakeSize];
+        c0c1[0] = 3; // RTMP version 3; C1 is time (zero), zero, then arbitrary bytes
+        await stream.WriteAsync(c0c1, cancellationToken).ConfigureAwait(false);
+        var s0s1 = new byte[1 + HandshakeSize];
+        await stream.ReadExactlyAsync(s0s1, cancellationToken).ConfigureAwait(false);
+        return s0s1[0] == 3;
     }
 }

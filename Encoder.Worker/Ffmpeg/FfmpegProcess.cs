@@ -9,8 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Encoder.Ffmpeg;
 
 /// <summary>One FFmpeg to run: what it is called in logs, its arguments, where it runs and logs, and when it counts as stalled.</summary>
-/// <param name="StallTimeout">No advancing progress for this long after the first progress → killed as stalled.</param>
-/// <param name="IsStallExpected">Asked when the stall timeout passes: true when silence is not this process's fault (e.g. an egress whose input, the recorder, is down).</param>
+/// <param name="StallTimeout">No advancing progress for this long after the first progress → killed as stalled, as <see cref="ProgressWatch"/> rules for its <paramref name="Role"/>.</param>
 /// <param name="StopGrace">How long <c>q</c> may take before SIGINT; null means <c>Ffmpeg:StopTimeoutSeconds</c>.</param>
 public sealed record FfmpegInvocation(
     string Name,
@@ -18,7 +17,7 @@ public sealed record FfmpegInvocation(
     string WorkingDirectory,
     string LogPath,
     TimeSpan StallTimeout,
-    Func<bool>? IsStallExpected = null,
+    FfmpegRole Role,
     TimeSpan? StopGrace = null);
 
 /// <summary>How one FFmpeg run ended.</summary>
@@ -26,7 +25,17 @@ public sealed record FfmpegInvocation(
 /// <param name="StoppedOnRequest">True when the run ended because the caller asked it to stop.</param>
 /// <param name="Stalled">True when the watchdog killed it for not progressing.</param>
 /// <param name="LastError">FFmpeg's last error line (redacted), if any.</param>
-public sealed record FfmpegExit(int? ExitCode, TimeSpan Duration, FfmpegProgress? LastProgress, string? LastError, bool StoppedOnRequest, bool Stalled);
+public sealed record FfmpegExit(int? ExitCode, TimeSpan Duration, FfmpegProgress? LastProgress, string? LastError, bool StoppedOnRequest, bool Stalled)
+{
+    /// <summary>Why the run ended, for logs and the status file: FFmpeg's last error and its exit code.</summary>
+    public string Describe()
+    {
+        var code = ExitCode?.ToString(CultureInfo.InvariantCulture);
+        return LastError is { Length: > 0 } error
+            ? Stalled || code is null ? error : $"{error} (exit code {code})"
+            : $"exit code {code ?? "none (interrupted or killed)"}";
+    }
+}
 
 /// <summary>
 /// Runs one FFmpeg as a child that dies with the daemon: progress from stdout, stderr into a redacted per-run log,
@@ -39,6 +48,7 @@ public sealed partial class FfmpegProcess(
     EncoderOptions options,
     SecretRedactor redactor,
     ChildProcessThread starter,
+    ProgressWatch progressWatch,
     TimeProvider time,
     ILogger<FfmpegProcess> logger)
 {
@@ -82,14 +92,14 @@ public sealed partial class FfmpegProcess(
         var quit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var interrupt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var kill = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        await using var watchdog = time.CreateTimer(_ =>
+        await using var watchdog = progressWatch.Watch(invocation.Role, invocation.StallTimeout, () =>
         {
-            if (invocation.IsStallExpected?.Invoke() == true || stopToken.IsCancellationRequested)
+            if (stopToken.IsCancellationRequested)
                 return;
             stalled = true;
             logger.LogWarning("{Name} stalled: no progress for {Seconds:0.#}s; killing it", invocation.Name, invocation.StallTimeout.TotalSeconds);
             kill.Cancel();
-        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        });
 
         var command = Wrap(invocation.Arguments)
             .WithWorkingDirectory(invocation.WorkingDirectory)
@@ -111,8 +121,7 @@ public sealed partial class FfmpegProcess(
             {
                 if (parser.Add(line) is not { } progress)
                     return;
-                if (lastProgress is null || progress.Frame > lastProgress.Frame || progress.OutTime > lastProgress.OutTime)
-                    watchdog.Change(invocation.StallTimeout, invocation.StallTimeout);
+                watchdog.Progress(progress);
                 lastProgress = progress;
                 onProgress(progress);
             }))

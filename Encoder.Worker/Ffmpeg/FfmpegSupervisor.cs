@@ -1,4 +1,3 @@
-using System.Globalization;
 using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Lifecycle;
@@ -7,15 +6,13 @@ using Encoder.Resilience;
 using Encoder.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace Encoder.Ffmpeg;
 
 /// <summary>
 /// Keeps the class on air: the recorder (camera → HLS + relay) and the ingest router (relay → CDN) run side by side.
-/// A live camera never ends, so every recorder exit before the stop is a failure: it is restarted under a Polly retry
-/// (first retry within a second, exponential with jitter, capped, never giving up), and the recording continues in
+/// A live camera never ends, so every recorder exit before the stop is a failure: it is restarted
+/// (after <see cref="RestartSchedule"/>'s delay: first within a second, doubling with jitter, capped, never giving up), and the recording continues in
 /// the same playlist. On stop, both are asked to finish; the recorder writes its last segment and ENDLIST.
 /// </summary>
 public sealed class FfmpegSupervisor(
@@ -31,8 +28,7 @@ public sealed class FfmpegSupervisor(
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
-    private readonly FailureStreak _streak = new(TimeSpan.FromMinutes(1));
-    private FailureReport _lastFailureReport;
+    private readonly RestartSchedule _restarts = new(options.Ffmpeg);
     private long _recordedTicks;
 
     private int _runs;
@@ -53,23 +49,21 @@ public sealed class FfmpegSupervisor(
 
     private async Task RecordAsync(CancellationToken stoppingToken)
     {
-        var pipeline = new ResiliencePipelineBuilder<FfmpegExit>()
-            .AddRetry(new RetryStrategyOptions<FfmpegExit>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { StoppedOnRequest: false }),
-                MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(RestartBackoff.ForRestart(options.Ffmpeg, _streak.Failures)),
-                OnRetry = args =>
-                {
-                    ReportFailure(args.Outcome.Result!, _lastFailureReport, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
         try
         {
-            var last = await pipeline.ExecuteAsync(RecordOnceAsync, stoppingToken).ConfigureAwait(false);
-            logger.LogInformation("Recorder stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs", last.ExitCode, Recorded.TotalSeconds);
+            while (true)
+            {
+                var exit = await RecordOnceAsync(stoppingToken).ConfigureAwait(false);
+                if (exit.StoppedOnRequest)
+                {
+                    logger.LogInformation("Recorder stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs", exit.ExitCode, Recorded.TotalSeconds);
+                    return;
+                }
+
+                var restart = _restarts.Failed(time.GetUtcNow(), Describe(exit));
+                ReportFailure(exit, restart);
+                await Task.Delay(restart.Delay, time, stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -81,7 +75,7 @@ public sealed class FfmpegSupervisor(
     {
         var run = ++_runs;
         var continues = File.Exists(layout.PlaylistPath);
-        if (_streak.StartedAt is null)
+        if (_restarts.OutageStartedAt is null)
             logger.LogInformation("Starting recorder run {Run}: {Camera} -> {Directory}{Continues}; relaying to {Slots}",
                 run, options.Camera.Url, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "",
                 string.Join(", ", plan.Slots.Select(s => $"{s.Name} {s.Url}")));
@@ -93,7 +87,8 @@ public sealed class FfmpegSupervisor(
             FfmpegArguments.Recorder(options, continues, relay.InputPort),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
-            TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds));
+            TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
+            FfmpegRole.Recorder);
         status.RecorderStarting();
         relay.Reset();
         DateTimeOffset? stopRequestedAt = null;
@@ -108,7 +103,7 @@ public sealed class FfmpegSupervisor(
             if (healthy || progress.Frame <= 0)
                 return;
             healthy = true;
-            if (_streak.Recovered(time.GetUtcNow()) is { } outage)
+            if (_restarts.Recovered(time.GetUtcNow()) is { } outage)
             {
                 outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
                 logger.LogInformation("Camera back: recording again after an outage of {OutageSeconds:0.0}s", outage.TotalSeconds);
@@ -123,41 +118,33 @@ public sealed class FfmpegSupervisor(
         if (!exit.StoppedOnRequest)
         {
             if (healthy)
-                _streak.Recovered(time.GetUtcNow()); // a run that recorded resets the backoff
+                _restarts.Recovered(time.GetUtcNow()); // a run that recorded resets the backoff
             status.RecorderEnded(Describe(exit), restarting: true);
-            // Counted here, before Polly asks for the delay, so the Nth failure in a row waits the Nth delay (0.5, 1, 2 … s).
-            _lastFailureReport = _streak.Failed(time.GetUtcNow(), Describe(exit));
         }
 
         return exit;
     }
 
-    private void ReportFailure(FfmpegExit exit, FailureReport report, TimeSpan delay)
+    private void ReportFailure(FfmpegExit exit, RestartDecision restart)
     {
         var reason = Describe(exit);
-        switch (report)
+        switch (restart.Report)
         {
             case FailureReport.OutageStarted:
                 logger.LogWarning("Recorder stopped after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
-                    exit.Duration.TotalSeconds, reason, delay.TotalSeconds);
+                    exit.Duration.TotalSeconds, reason, restart.Delay.TotalSeconds);
                 break;
             case FailureReport.StillFailing:
                 logger.LogWarning("Recorder still failing after {Attempts} attempts over {OutageSeconds:0}s: {Reason}. Next try in {DelaySeconds:0.0}s",
-                    _streak.Failures, (time.GetUtcNow() - _streak.StartedAt!.Value).TotalSeconds, reason, delay.TotalSeconds);
+                    restart.Failure, (time.GetUtcNow() - _restarts.OutageStartedAt!.Value).TotalSeconds, reason, restart.Delay.TotalSeconds);
                 break;
             default:
-                logger.LogDebug("Recorder failed: {Reason}; next try in {DelaySeconds:0.0}s", reason, delay.TotalSeconds);
+                logger.LogDebug("Recorder failed: {Reason}; next try in {DelaySeconds:0.0}s", reason, restart.Delay.TotalSeconds);
                 break;
         }
     }
 
-    private static string Describe(FfmpegExit exit)
-    {
-        var code = exit.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none";
-        return exit.LastError is { Length: > 0 } error
-            ? exit.Stalled ? error : $"{error} (exit code {code})"
-            : exit.ExitCode == 0
-                ? "the camera stream ended (exit code 0)"
-                : $"exit code {code}";
-    }
+    /// <summary>A camera that ends its stream cleanly (exit code 0) is still a fault: a live camera never ends.</summary>
+    private static string Describe(FfmpegExit exit) =>
+        exit is { ExitCode: 0, LastError: null or "" } ? "the camera stream ended (exit code 0)" : exit.Describe();
 }

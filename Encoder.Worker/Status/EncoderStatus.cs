@@ -12,8 +12,8 @@ public enum OutputState
 }
 
 /// <summary>
-/// The live state of the class, written by the supervisors and the uploader and read by the status writer and by
-/// the egress watchdogs (an egress is not at fault for silence while the recorder itself is down).
+/// The live state of the class, written by the supervisors, the router and the uploader, and read by the status
+/// writer. It records; it decides nothing (advanced and stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
 /// </summary>
 public sealed class EncoderStatus(TimeProvider time)
 {
@@ -41,13 +41,6 @@ public sealed class EncoderStatus(TimeProvider time)
     }
 
     public int SegmentsStored { get; private set; }
-
-    /// <summary>True when the recorder's output advanced within <paramref name="window"/>.</summary>
-    public bool RecorderAdvancedWithin(TimeSpan window)
-    {
-        lock (_lock)
-            return _recorder.LastAdvanceAt is { } at && time.GetUtcNow() - at < window;
-    }
 
     public void RecorderStarting() => Update(null, s => s with { State = OutputState.Connecting });
 
@@ -116,10 +109,7 @@ public sealed class EncoderStatus(TimeProvider time)
 
     private void Progress(IngestSlot? slot, FfmpegProgress progress) =>
         Update(slot, s =>
-        {
-            var advanced = progress.Frame > s.Frames || progress.OutTime.TotalSeconds > s.OutTimeSeconds;
-            var now = time.GetUtcNow();
-            return s with
+            s with
             {
                 State = progress.Frame > 0 ? OutputState.Streaming : s.State,
                 EverStreamed = s.EverStreamed || progress.Frame > 0,
@@ -127,10 +117,8 @@ public sealed class EncoderStatus(TimeProvider time)
                 Bytes = progress.TotalSize ?? s.Bytes,
                 Speed = progress.Speed,
                 OutTimeSeconds = progress.OutTime.TotalSeconds,
-                LastProgressAt = now,
-                LastAdvanceAt = advanced ? now : s.LastAdvanceAt,
-            };
-        });
+                LastProgressAt = time.GetUtcNow(),
+            });
 
     private void Update(IngestSlot? slot, Func<OutputStatus, OutputStatus> change)
     {
@@ -151,7 +139,6 @@ public sealed class EncoderStatus(TimeProvider time)
         public double? Speed { get; init; }
         public double OutTimeSeconds { get; init; }
         public DateTimeOffset? LastProgressAt { get; init; }
-        public DateTimeOffset? LastAdvanceAt { get; init; }
         public string? LastError { get; init; }
         public int Failures { get; init; }
         public int Restarts { get; init; }

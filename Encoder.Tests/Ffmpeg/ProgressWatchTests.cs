@@ -1,0 +1,82 @@
+using Encoder.Ffmpeg;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Encoder.Tests.Ffmpeg;
+
+public sealed class ProgressWatchTests
+{
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(5);
+    private readonly FakeTimeProvider _time = new();
+
+    [TestCase(null, null, 0, 0.0, true)]
+    [TestCase(10L, 1.0, 11, 1.0, true)]
+    [TestCase(10L, 1.0, 10, 1.2, true)]
+    [TestCase(10L, 1.0, 10, 1.0, false)]
+    [TestCase(10L, 1.0, 9, 0.5, false)]
+    public void Advanced_means_more_frames_or_more_media_time_than_the_last_line(long? lastFrames, double? lastSeconds, long frames, double seconds, bool advanced)
+    {
+        var last = lastFrames is { } f ? Progress(f, lastSeconds!.Value) : null;
+        Assert.That(ProgressWatch.Advanced(last, Progress(frames, seconds)), Is.EqualTo(advanced));
+    }
+
+    [Test]
+    public async Task A_recorder_that_stops_advancing_for_the_stall_timeout_is_stalled()
+    {
+        var watch = new ProgressWatch(_time);
+        var stalled = 0;
+        await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => stalled++);
+        recorder.Progress(Progress(1, 0.1));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        recorder.Progress(Progress(2, 0.2));
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.That(stalled, Is.Zero, "it advanced 4.9 s ago");
+        recorder.Progress(Progress(2, 0.2));
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.That(stalled, Is.EqualTo(1), "a line that did not advance does not count");
+    }
+
+    [Test]
+    public async Task A_run_without_any_progress_is_not_watched_yet()
+    {
+        var stalled = 0;
+        await using var run = new ProgressWatch(_time).Watch(FfmpegRole.Recorder, Stall, () => stalled++);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.That(stalled, Is.Zero);
+    }
+
+    [Test]
+    public async Task An_egress_is_not_blamed_while_the_recorder_is_down_and_is_once_it_is_up()
+    {
+        var watch = new ProgressWatch(_time);
+        var stalled = 0;
+        await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => { });
+        await using var egress = watch.Watch(FfmpegRole.Egress, Stall, () => stalled++);
+        recorder.Progress(Progress(1, 0.1));
+        egress.Progress(Progress(1, 0.1));
+        _time.Advance(TimeSpan.FromSeconds(6));
+        Assert.That((watch.RecorderIsUp, stalled), Is.EqualTo((false, 0)), "the recorder is down: the egress waits for the relay");
+
+        for (var frame = 2; frame < 14; frame++)
+        {
+            recorder.Progress(Progress(frame, frame * 0.1));
+            _time.Advance(TimeSpan.FromSeconds(0.5));
+        }
+
+        Assert.That((watch.RecorderIsUp, stalled), Is.EqualTo((true, 1)), "the recorder advances, the egress does not: it is stalled");
+    }
+
+    [Test]
+    public async Task The_recorder_is_up_only_while_it_advances_with_frames()
+    {
+        var watch = new ProgressWatch(_time);
+        await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => { });
+        recorder.Progress(Progress(0, 0.5));
+        Assert.That(watch.RecorderIsUp, Is.False, "no frame yet");
+        recorder.Progress(Progress(1, 0.6));
+        Assert.That(watch.RecorderIsUp, Is.True);
+        _time.Advance(ProgressWatch.RecorderHealthWindow);
+        Assert.That(watch.RecorderIsUp, Is.False);
+    }
+
+    private static FfmpegProgress Progress(long frames, double seconds) => new(frames, TimeSpan.FromSeconds(seconds), 1.0, IsEnd: false);
+}
