@@ -67,18 +67,18 @@ public sealed partial class IngestFaultTests
     {
         var (settings, work, status) = Class("failover");
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
         Assert.That(_secondary.RecordingsFor(_key + "-s"), Is.Empty, "failover mode pushes to one slot at a time");
 
         await _primary.KillAsync();
-        var failover = await daemon.WaitForLineAsync("Failed over: the secondary ingest is streaming", Soon);
-        var seconds = double.Parse(FailoverSeconds().Match(failover).Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.That(seconds, Is.LessThan(2.0), "the secondary should be live within 2 s of the primary's failure");
-        await StatusFile.WaitUntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, Soon, "the secondary receives video");
+        await Poll.UntilAsync(() => status.LastFailoverSeconds() is not null, Soon, "the secondary streams after the failover");
+        Assert.That(status.LastFailoverSeconds(), Is.LessThan(2.0), "the secondary should be live within 2 s of the primary's failure");
+        Assert.That((status.Number("failovers"), status.ActiveSlot()), Is.EqualTo((1, "secondary")));
+        await Poll.UntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, Soon, "the secondary receives video");
 
         await _primary.RestartAsync();
-        await daemon.WaitForLineAsync("Back on the primary ingest", TimeSpan.FromSeconds(30));
-        await StatusFile.WaitUntilAsync(() => status.ActiveSlot() == "primary" && status.IngestState("secondary") == "idle", Soon, "the secondary is released");
+        await Poll.UntilAsync(() => status.Number("returns") == 1, TimeSpan.FromSeconds(30), "the stream is back on the primary");
+        await Poll.UntilAsync(() => status.ActiveSlot() == "primary" && status.IngestState("secondary") == "idle", Soon, "the secondary is released");
         Assert.That((status.Number("failovers"), status.Number("returns")), Is.EqualTo((1, 1)));
 
         daemon.Signal(Signals.SigTerm);
@@ -91,7 +91,7 @@ public sealed partial class IngestFaultTests
     {
         var (settings, work, status) = Class("both-down");
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
 
         await _primary.KillAsync();
         await _secondary.KillAsync();
@@ -100,7 +100,7 @@ public sealed partial class IngestFaultTests
         Assert.That(status.Number("segmentsRecorded"), Is.GreaterThanOrEqualTo(recordedBefore + 2), "recording must go on with no ingest");
 
         await _secondary.RestartAsync();
-        await StatusFile.WaitUntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, TimeSpan.FromSeconds(30), "pushing resumes to the secondary");
+        await Poll.UntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, TimeSpan.FromSeconds(30), "pushing resumes to the secondary");
 
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
@@ -115,11 +115,12 @@ public sealed partial class IngestFaultTests
         await using var camera = await TestCamera.StartAsync(bitrateKbps: 6000);
         var (settings, work, status) = Class("frozen-ingest", camera);
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
 
         _primary.Freeze();
-        await daemon.WaitForLineAsync("Egress to the primary ingest stalled", TimeSpan.FromSeconds(45));
-        await StatusFile.WaitUntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, Soon, "the secondary receives video");
+        await Poll.UntilAsync(() => status.LastError("primary")?.Contains("stalled", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(45),
+            "the primary's egress is found stalled", () => daemon.Output);
+        await Poll.UntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, Soon, "the secondary receives video");
         _primary.Thaw();
 
         daemon.Signal(Signals.SigTerm);
@@ -133,14 +134,14 @@ public sealed partial class IngestFaultTests
         await using var camera = await TestCamera.StartAsync();
         var (settings, _, status) = Class("frozen-camera", camera);
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
 
         camera.Freeze();
-        await daemon.WaitForLineAsync("Recorder run 1 stalled", Soon);
+        await Poll.UntilAsync(() => status.LastError()?.Contains("stalled", StringComparison.Ordinal) == true, Soon, "the recorder is found stalled", () => daemon.Output);
         camera.Thaw();
-        await daemon.WaitForLineAsync("Camera back: recording again", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => status.RecorderRestarts() >= 1 && status.RecorderState() == "streaming", TimeSpan.FromSeconds(30), "the camera is back and recorded");
         var bytes = _primary.BytesRecordedFor(_key + "-p");
-        await StatusFile.WaitUntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytes, Soon, "the primary receives video again");
+        await Poll.UntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytes, Soon, "the primary receives video again");
         Assert.That(status.Number("failovers"), Is.Zero, "a camera outage is not the ingest's fault");
 
         daemon.Signal(Signals.SigTerm);
@@ -153,7 +154,7 @@ public sealed partial class IngestFaultTests
         var (settings, work, status) = Class("redundant");
         settings["Ingest:Mode"] = "redundant";
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => status.IngestState("primary") == "streaming" && status.IngestState("secondary") == "streaming", Soon, "both slots stream");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming" && status.IngestState("secondary") == "streaming", Soon, "both slots stream");
 
         await _primary.KillAsync();
         var secondaryBytes = _secondary.BytesRecordedFor(_key + "-s");
@@ -161,7 +162,7 @@ public sealed partial class IngestFaultTests
         Assert.That(_secondary.BytesRecordedFor(_key + "-s"), Is.GreaterThan(secondaryBytes), "the secondary goes on");
 
         await _primary.RestartAsync();
-        await StatusFile.WaitUntilAsync(() => _primary.RecordingsFor(_key + "-p").Count >= 2, Soon, "the primary is published to again");
+        await Poll.UntilAsync(() => _primary.RecordingsFor(_key + "-p").Count >= 2, Soon, "the primary is published to again");
         Assert.That(status.Number("failovers"), Is.Zero);
 
         daemon.Signal(Signals.SigTerm);
@@ -179,9 +180,6 @@ public sealed partial class IngestFaultTests
         var recorded = double.Parse(RecordedSeconds().Match(log).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.That(playlist.TotalDuration.TotalSeconds, Is.EqualTo(recorded).Within(2.0));
     }
-
-    [GeneratedRegex(@"streaming, ([0-9.]+)s after the primary failed")]
-    private static partial Regex FailoverSeconds();
 
     [GeneratedRegex(@"([0-9]+\.[0-9])s recorded in all runs")]
     private static partial Regex RecordedSeconds();

@@ -47,15 +47,9 @@ public sealed class S3UploadTests : LiveClassFixture
     private async Task<List<string>> StoredKeysAsync(string sessionId) =>
         (await Moto.ListAsync(Bucket, $"{Prefix}{sessionId}/")).Select(o => o.Key).ToList();
 
-    private async Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout, ChildProcess? daemon = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while ((await StoredKeysAsync(sessionId)).Count(k => k.EndsWith(".ts", StringComparison.Ordinal)) < count)
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"fewer than {count} segments reached S3 in {timeout}. The daemon's log ends:\n{LastLines(daemon)}");
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitForStoredSegmentsAsync(string sessionId, int count, TimeSpan timeout, ChildProcess? daemon = null) =>
+        Poll.UntilAsync(async () => (await StoredKeysAsync(sessionId)).Count(k => k.EndsWith(".ts", StringComparison.Ordinal)) >= count,
+            timeout, $"{count} segments reached S3", () => $"The daemon's log ends:\n{LastLines(daemon)}");
 
     private static string LastLines(ChildProcess? daemon) => daemon is null ? "" : string.Join('\n', daemon.Output.Split('\n').TakeLast(15));
 
@@ -117,7 +111,7 @@ public sealed class S3UploadTests : LiveClassFixture
         settings["Session:MaxDuration"] = "00:00:14";
 
         await using var daemon = Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-1", 2, TimeSpan.FromSeconds(20));
         Assert.That(daemon.HasExited, Is.False, "segments go up during the class, not only at its end");
         var livePlaylist = System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(Bucket, $"{Prefix}s3-class-1/index.m3u8"));
@@ -167,7 +161,7 @@ public sealed class S3UploadTests : LiveClassFixture
         var settings = Settings("s3-class-2", work);
 
         await using var daemon = Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-2", 1, TimeSpan.FromSeconds(20));
         Moto.Freeze();
         await Task.Delay(TimeSpan.FromSeconds(10));
@@ -197,7 +191,7 @@ public sealed class S3UploadTests : LiveClassFixture
 
         await using (var first = Start(settings))
         {
-            await first.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+            await EncoderDaemon.UntilRecordingAsync(first, settings, TimeSpan.FromSeconds(30));
             await WaitForStoredSegmentsAsync("s3-class-3", 3, TimeSpan.FromSeconds(30));
             // S3 stops answering, so the next segment's PUT is begun (journaled) and never confirmed: the daemon dies during it.
             Moto.Freeze();
@@ -216,7 +210,7 @@ public sealed class S3UploadTests : LiveClassFixture
         var beforeRestart = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-3", "index.m3u8"))).Segments.Count;
         await using var second = Start(settings);
         await second.WaitForLineAsync("Resuming the upload of session s3-class-3", TimeSpan.FromSeconds(30));
-        await second.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(second, settings, TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-3", beforeRestart + 2, TimeSpan.FromSeconds(40), second);
         second.Signal(Signals.SigTerm);
         Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, second.Output);
@@ -247,15 +241,9 @@ public sealed class S3UploadTests : LiveClassFixture
     /// <summary>Waits until the journal shows a segment upload begun and not confirmed; returns the segment's file name.</summary>
     private static async Task<string> SegmentInFlightAsync(string work, string sessionId, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var segment = Journal(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal));
-            if (segment is not null)
-                return segment[(segment.LastIndexOf('/') + 1)..];
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"no segment upload began within {timeout}");
-            await Task.Delay(50);
-        }
+        var segment = await Poll.ForAsync(() => Journal(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
+            timeout, "a segment upload has begun and is not confirmed");
+        return segment[(segment.LastIndexOf('/') + 1)..];
     }
 
     [Test]
@@ -269,7 +257,7 @@ public sealed class S3UploadTests : LiveClassFixture
         var user = await Moto.CreateUserAsync("encoder-instance-no-bucket", IamPolicies.Instance("no-such-studio-bucket", Prefix));
 
         await using var daemon = Start(settings, user);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         var error = await daemon.WaitForLineAsync("does not exist", TimeSpan.FromSeconds(30));
         daemon.Signal(Signals.SigTerm);
         var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));

@@ -20,7 +20,7 @@ public sealed partial class StreamingTests : LiveClassFixture
         settings["Session:MaxDuration"] = "00:00:15";
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var log = daemon.Output;
 
@@ -75,7 +75,7 @@ public sealed partial class StreamingTests : LiveClassFixture
         settings["Video:BitrateKbps"] = "800";
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(7));
+        await StreamThenStopWithSigtermAsync(daemon, settings, TimeSpan.FromSeconds(7));
 
         var received = Ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
@@ -99,7 +99,7 @@ public sealed partial class StreamingTests : LiveClassFixture
         var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, Ingest.UrlFor(key), work);
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await StreamThenStopWithSigtermAsync(daemon, TimeSpan.FromSeconds(5));
+        await StreamThenStopWithSigtermAsync(daemon, settings, TimeSpan.FromSeconds(5));
 
         var received = Ingest.RecordingsFor(key);
         Assert.That(received, Is.Not.Empty);
@@ -119,15 +119,16 @@ public sealed partial class StreamingTests : LiveClassFixture
         var recording = Path.Combine(work, "recordings", "class-7");
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(5));
         var before = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(recording, "index.m3u8")));
         var firstSegment = await File.ReadAllBytesAsync(Path.Combine(recording, before.Segments[0].Uri));
 
+        var status = EncoderDaemon.Status(settings);
         await camera.StopAsync();
-        await daemon.WaitForLineAsync("Recorder stopped after", TimeSpan.FromSeconds(15));
+        await Poll.UntilAsync(() => status.RecorderRestarts() >= 1, TimeSpan.FromSeconds(15), "the recorder noticed the camera is gone");
         await camera.RestartAsync();
-        await daemon.WaitForLineAsync("Camera back: recording again after an outage", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => status.RecorderState() == "streaming", TimeSpan.FromSeconds(30), "the camera is back and recorded");
         await Task.Delay(TimeSpan.FromSeconds(5));
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
@@ -151,17 +152,13 @@ public sealed partial class StreamingTests : LiveClassFixture
         var settings = EncoderDaemon.Settings("class-3", Camera.Url, Ingest.UrlFor(key), Path.Combine(Work, "killed"));
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         var ffmpeg = ProcessTable.Children(daemon.Pid, "ffmpeg");
         Assert.That(ffmpeg, Has.Count.EqualTo(2), "the recorder and the egress should be the daemon's direct children (setpriv and setsid exec in place)");
 
         daemon.Signal(Signals.SigKill);
         await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (ffmpeg.Any(Signals.IsAlive) && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-
-        Assert.That(ffmpeg.Where(Signals.IsAlive), Is.Empty, "an FFmpeg survived its SIGKILLed parent");
+        await Poll.UntilAsync(() => !ffmpeg.Any(Signals.IsAlive), TimeSpan.FromSeconds(5), "every FFmpeg died with its SIGKILLed parent");
         Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
     }
 
@@ -206,9 +203,9 @@ public sealed partial class StreamingTests : LiveClassFixture
     }
 
     /// <summary>Waits until FFmpeg streams, lets it stream for <paramref name="streaming"/>, then stops the daemon as systemd would.</summary>
-    private static async Task StreamThenStopWithSigtermAsync(ChildProcess daemon, TimeSpan streaming)
+    private static async Task StreamThenStopWithSigtermAsync(ChildProcess daemon, Dictionary<string, string> settings, TimeSpan streaming)
     {
-        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         await Task.Delay(streaming);
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);

@@ -19,6 +19,22 @@ internal static class EncoderDaemon
         return ChildProcess.Start("dotnet", arguments, env);
     }
 
+    /// <summary>The status file a daemon started with these settings writes (<c>Status:Path</c>, else its default in the session folder).</summary>
+    public static StatusFile Status(IDictionary<string, string> settings) =>
+        new(settings.TryGetValue("Status:Path", out var path) ? path : Path.Combine(settings["Recording:Directory"], settings["SessionId"], "status.json"));
+
+    /// <summary>Waits until the daemon's status file says the recorder streams; fails at once if the daemon exits first.</summary>
+    public static Task UntilRecordingAsync(ChildProcess daemon, IDictionary<string, string> settings, TimeSpan timeout)
+    {
+        var status = Status(settings);
+        return Poll.UntilAsync(() =>
+        {
+            if (daemon.HasExited)
+                Assert.Fail($"The daemon exited ({daemon.ExitCode}) before recording:\n{daemon.Output}");
+            return status.RecorderState() == "streaming";
+        }, timeout, "the recorder streams", () => daemon.Output);
+    }
+
     /// <summary>Settings for a class against the given camera and ingest, recording under <paramref name="workDirectory"/>.</summary>
     public static Dictionary<string, string> Settings(string sessionId, string cameraUrl, string ingestUrl, string workDirectory) => new()
     {

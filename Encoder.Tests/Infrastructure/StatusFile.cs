@@ -25,14 +25,18 @@ internal sealed class StatusFile(string path)
 
     public int Number(string property) => Read() is { } root ? root.GetProperty(property).GetInt32() : -1;
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out after {timeout} waiting until {what}");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>The last failover's duration (primary failed → secondary's first frame), once there was one.</summary>
+    public double? LastFailoverSeconds() =>
+        Read() is { } root && root.TryGetProperty("lastFailoverSeconds", out var s) ? s.GetDouble() : null;
+
+    public string? RecorderState() => Read() is { } root ? root.GetProperty("recorder").GetProperty("state").GetString() : null;
+
+    public int RecorderRestarts() => Read() is { } root ? root.GetProperty("recorder").GetProperty("restarts").GetInt32() : -1;
+
+    /// <summary>The last error of the recorder (slot null) or of one ingest slot's egress.</summary>
+    public string? LastError(string? slot = null) =>
+        Read() is { } root && (slot is null ? root.GetProperty("recorder") : root.GetProperty("ingest").TryGetProperty(slot, out var s) ? s : default) is
+            { ValueKind: JsonValueKind.Object } output && output.TryGetProperty("lastError", out var error)
+            ? error.GetString()
+            : null;
 }

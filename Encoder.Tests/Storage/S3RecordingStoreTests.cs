@@ -92,9 +92,8 @@ public sealed class S3RecordingStoreTests
         var store = Store();
         var earlier = _moto.Requests().Count; // the log is the server's whole life
         var upload = store.PutFileAsync("yoga/logs/big.log", path, ObjectHeaders.Log, stop.Token);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!_moto.Requests().Skip(earlier).Any(r => r.Path.Contains("partNumber=1", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-            await Task.Delay(5);
+        await Poll.UntilAsync(() => _moto.Requests().Skip(earlier).Any(r => r.Path.Contains("partNumber=1", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "the first part is on its way");
         await stop.CancelAsync();
 
         Assert.That(async () => await upload, Throws.InstanceOf<OperationCanceledException>());

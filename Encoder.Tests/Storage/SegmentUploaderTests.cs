@@ -3,6 +3,7 @@ using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;
 using Encoder.Storage;
+using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
@@ -60,15 +61,7 @@ public sealed class SegmentUploaderTests
         File.WriteAllText(_layout.PlaylistPath, playlist + (ended ? "#EXT-X-ENDLIST\n" : ""));
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "timed out");
-            await Task.Delay(25);
-        }
-    }
+    private static Task Eventually(Func<bool> condition, string what) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), what);
 
     [Test]
     public async Task Stores_segments_as_they_complete_and_drains_the_final_playlist_logs_and_manifest_on_stop()
@@ -80,7 +73,7 @@ public sealed class SegmentUploaderTests
         await File.WriteAllTextAsync(Path.Combine(_layout.LogDirectory, "ffmpeg-run001.log"), "ffmpeg said things");
 
         await uploader.StartAsync(CancellationToken.None);
-        await Eventually(() => File.Exists(Path.Combine(stored, "index.m3u8")));
+        await Eventually(() => File.Exists(Path.Combine(stored, "index.m3u8")), "the uploader gets there");
         Assert.That(File.Exists(Path.Combine(stored, "seg_00001.ts")), Is.True);
 
         Record(segments: 3, ended: true);
@@ -124,7 +117,7 @@ public sealed class SegmentUploaderTests
         Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
-        await Eventually(() => calls.Any(c => c.Contains("index.m3u8", StringComparison.Ordinal)));
+        await Eventually(() => calls.Any(c => c.Contains("index.m3u8", StringComparison.Ordinal)), "the uploader gets there");
         await uploader.StopAsync(CancellationToken.None);
 
         Assert.That(calls, Is.EqualTo(new[]
@@ -148,7 +141,7 @@ public sealed class SegmentUploaderTests
         var journal = new UploadJournal(_layout, TimeProvider.System);
         var first = Uploader(store, journal: journal);
         await first.StartAsync(CancellationToken.None);
-        await Eventually(() => store.Puts.Contains("class-9/index.m3u8"));
+        await Eventually(() => store.Puts.Contains("class-9/index.m3u8"), "the uploader gets there");
         first.Dispose(); // killed: no drain; the journal stays as it was
         await first.ExecuteTask!;
         journal.Dispose();
