@@ -57,7 +57,8 @@ public static partial class EncoderOptionsValidator
             Fail("Storage:Directory", "is required when Encoder:Storage:Kind is local");
 
         if (options.Session.EndsAt is { } endsAt && endsAt <= now && !(NamesASessionFolder(options) && sessionRecorded?.Invoke(options) == true))
-            Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O}) and this machine holds no recording of session {options.SessionId} to finish");
+            Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})"
+                + (sessionRecorded is null ? "" : $" and this machine holds no recording of session {options.SessionId} to finish"));
         if (options.Session is { StartsAt: { } startsAt, EndsAt: { } classEnd } && startsAt >= classEnd)
             Fail("Session:StartsAt", $"must be before Encoder:Session:EndsAt ({startsAt:O} is not before {classEnd:O})");
         if (options.Session.MaxDuration is { } maxDuration && maxDuration <= TimeSpan.Zero)

@@ -61,7 +61,7 @@ public sealed class StopCause(
             if (reason.EndsTheClass())
                 logger.LogInformation("Stopping: {Reason}. The class is over: the recording is stored, then the instance may be terminated", reason.Describe());
             else
-                logger.LogWarning("Stopping: {Reason}. The instance is not terminated; the class resumes when the service starts again", reason.Describe());
+                logger.LogInformation("Stopping: {Reason}. The instance is not terminated; the class resumes when the service starts again", reason.Describe());
         }
 
         return reason;
