@@ -18,7 +18,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) →
+    /// stop cause (records why the host stops) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) →
     /// session clock → status writer.
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -61,6 +61,8 @@ public static class EncoderServices
             services.AddSingleton<IRecordingStore>(_ => new LocalFolderStore(options.Storage.Directory));
         }
 
+        services.AddSingleton<StopCause>();
+        services.AddHostedService(sp => sp.GetRequiredService<StopCause>());
         services.AddHostedService<SessionAnnouncer>();
         services.AddHostedService<DiskGuard>();
         services.AddSingleton<SessionManifestSource>();

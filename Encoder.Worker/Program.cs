@@ -13,6 +13,11 @@ using Serilog.Events;
 if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create) is { } commandLineExit)
     return commandLineExit;
 
+// `encoder end-class`: the operator's way to end a class early; it reads the daemon's own configuration.
+var endClass = args.Length > 0 && args[0] == EndClassCommand.Verb;
+if (endClass)
+    args = args[1..];
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
@@ -25,8 +30,10 @@ if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
     return ExitCodes.ConfigurationError;
 }
 
-var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow());
-var startErrors = configuration.IsValid ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
+// A past Session:EndsAt with this session's recording on the machine is a late restart: it stores what is left and ends the class.
+var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(),
+    sessionRecorded: o => Directory.Exists(new RecordingLayout(o).SessionDirectory));
+var startErrors = configuration.IsValid && !endClass ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
 if (startErrors.Count > 0)
 {
     foreach (var error in startErrors)
@@ -35,6 +42,9 @@ if (startErrors.Count > 0)
 }
 
 var options = configuration.Options;
+if (endClass)
+    return EndClassCommand.Run(options, Console.Out, Console.Error, TimeProvider.System);
+
 Log.Logger = EncoderLogging.Create(
     Enum.Parse<LogEventLevel>(options.Logging.Level, ignoreCase: true),
     new RecordingLayout(options).LogDirectory,

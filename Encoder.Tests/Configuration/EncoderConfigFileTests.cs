@@ -34,4 +34,27 @@ public sealed class EncoderConfigFileTests
 
         Assert.That(error, Is.EqualTo("ENCODER_CONFIG: the file /nonexistent/encoder.json does not exist"));
     }
+
+    // file content → the error, after "{file}: "
+    [TestCase("{\n  \"Encoder\": {\n    \"SessionId\": \"a\",\n    \"Camera\": { \"Url\": \"rtsp://u:secret@cam/1\" }\n    \"Ingest\": {}\n  }\n}", "line 5, column 5: is not valid JSON")]
+    [TestCase("{ \"Encoder\": { \"SessionId\": \"a\", } ", "line 1, column 36: is not valid JSON")]
+    [TestCase("", "line 1, column 1: is not valid JSON")]
+    [TestCase("{ \"Encoder\": { \"SessionId\": \"a\", \"SessionId\": \"b\" } }", "A duplicate key 'Encoder:SessionId' was found.")]
+    public void A_malformed_file_is_a_configuration_error_naming_the_file_and_the_line_and_never_quoting_it(string content, string expected)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, content);
+
+            var error = EncoderConfigFile.Add(new ConfigurationManager(), file);
+
+            Assert.That(error, Is.EqualTo($"{file}: {expected}"));
+            Assert.That(error, Does.Not.Contain("secret"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -55,6 +55,22 @@ public sealed class EncoderConfigurationTests
         Assert.That(result.Errors, Is.EqualTo(new[] { expected }));
     }
 
+    // recording of the session on this machine → is a past EndsAt an error?
+    [TestCase(false, true)]
+    [TestCase(true, false)]
+    public void A_past_end_is_an_error_only_when_no_recording_of_the_session_is_on_this_machine(bool recorded, bool isError)
+    {
+        var values = Valid();
+        values["Encoder:Session:EndsAt"] = "2026-11-23T17:00:00Z";
+        EncoderOptions? asked = null;
+
+        var errors = EncoderConfiguration.Load(Build(values), Now, sessionRecorded: o => (asked = o) is not null && recorded).Errors;
+
+        Assert.That(errors.Any(e => e.StartsWith("Encoder:Session:EndsAt: is in the past", StringComparison.Ordinal)
+            && e.EndsWith($"and this machine holds no recording of session {values["Encoder:SessionId"]} to finish", StringComparison.Ordinal)), Is.EqualTo(isError), string.Join('\n', errors));
+        Assert.That(asked?.SessionId, Is.EqualTo(values["Encoder:SessionId"]), "the question is about this session");
+    }
+
     [Test]
     public void Error_lines_never_repeat_a_camera_password_or_stream_key()
     {

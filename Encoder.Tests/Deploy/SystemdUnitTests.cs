@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Encoder.Configuration;
 using Encoder.Launch;
+using Encoder.Lifecycle;
 using Encoder.Tests.Infrastructure;
 
 namespace Encoder.Tests.Deploy;
@@ -71,6 +72,17 @@ public sealed class SystemdUnitTests
     public void The_baked_uptime_cap_is_the_one_the_launcher_enforces() =>
         Assert.That(Setting("encoder-hard-stop.timer", "OnBootSec"), Is.EqualTo($"{HardStop.MaxUptime.TotalHours:0}h"));
 
+    [Test]
+    public void The_hard_stop_leaves_its_marker_where_the_daemon_looks_for_it_before_it_powers_off()
+    {
+        var runtimeDirectory = "/run/" + Setting("encoder.service", "RuntimeDirectory");
+        var daemonLooksAt = ClassEndMarkers.HardStopPath(name => name == ClassEndMarkers.RuntimeDirectoryVariable ? runtimeDirectory : null);
+
+        Assert.That(Setting("encoder-hard-stop.service", "ExecStartPre"), Is.EqualTo($"-/usr/bin/touch {daemonLooksAt}"),
+            "best effort ('-'): the poweroff must run even when no daemon is there");
+        Assert.That(Setting("encoder-hard-stop.service", "ExecStart"), Does.EndWith("poweroff"), "the marker first, then the poweroff's SIGTERM");
+    }
+
     private static string Setting(string unit, string key)
     {
         var match = Regex.Match(File.ReadAllText(DeployFiles.CloudInit(unit)), $"^{key}=(.*)$", RegexOptions.Multiline);
@@ -109,6 +121,7 @@ public sealed class SystemdUnitTests
         await File.WriteAllTextAsync(root.File(HardStop.TimerDropInPath.TrimStart('/')), HardStop.TimerDropIn(request.EndsAt, request.HardStopAt));
         Directory.CreateDirectory(root.File("usr/bin"));
         File.Copy("/usr/bin/systemctl", root.File("usr/bin/systemctl"));
+        File.Copy("/usr/bin/touch", root.File("usr/bin/touch"));
         if (withBinary)
         {
             Directory.CreateDirectory(root.File("usr/local/bin"));

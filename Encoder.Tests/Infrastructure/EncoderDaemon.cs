@@ -5,7 +5,8 @@ namespace Encoder.Tests.Infrastructure;
 /// <summary>The real daemon (encoder.dll) as a child process, configured through the command line.</summary>
 internal static class EncoderDaemon
 {
-    public static ChildProcess Start(IDictionary<string, string> settings, IDictionary<string, string>? environment = null)
+    /// <param name="verb">A verb before the settings (<c>end-class</c>), or none for the daemon.</param>
+    public static ChildProcess Start(IDictionary<string, string> settings, IDictionary<string, string>? environment = null, string? verb = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -15,6 +16,8 @@ internal static class EncoderDaemon
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             env[key] = value;
         var arguments = new List<string> { RepoPaths.EncoderDll };
+        if (verb is not null)
+            arguments.Add(verb);
         arguments.AddRange(settings.Select(kv => $"--Encoder:{kv.Key}={kv.Value}"));
         return ChildProcess.Start("dotnet", arguments, env);
     }

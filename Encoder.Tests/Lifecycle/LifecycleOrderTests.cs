@@ -23,7 +23,7 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StopCause), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
             "self-termination acts in StoppedAsync, after every service has stopped");

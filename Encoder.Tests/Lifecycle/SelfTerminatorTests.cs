@@ -30,7 +30,7 @@ public sealed class SelfTerminatorTests
     [OneTimeTearDown]
     public async Task StopMoto() => await _moto.DisposeAsync();
 
-    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null)
+    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null, StopReason why = StopReason.SessionEnded)
     {
         public ListLogger<SelfTerminator> Log { get; } = new();
 
@@ -45,7 +45,9 @@ public sealed class SelfTerminatorTests
             var options = new EncoderOptions { SessionId = "class-1", Recording = { Directory = "/srv/rec" }, SelfTerminate = settings };
             using var metadata = new Imdsv2Client(new Uri(metadataUrl));
             var terminator = new Ec2InstanceTerminator(_ => ec2 ?? moto.Ec2(), Ec2Retry.Pipeline(Log, firstDelay: TimeSpan.FromMilliseconds(50)));
-            var selfTerminator = new SelfTerminator(options, Drain, new RecordingLayout(options), metadata, terminator, Shutdown, Outcome, TimeProvider.System, Log);
+            var layout = new RecordingLayout(options);
+            var cause = StopCauses.Claimed(why, layout, Outcome);
+            var selfTerminator = new SelfTerminator(options, Drain, cause, layout, metadata, terminator, Shutdown, Outcome, TimeProvider.System, Log);
             var watch = Stopwatch.StartNew();
             await selfTerminator.StoppedAsync(CancellationToken.None);
             return watch.Elapsed;
@@ -256,6 +258,23 @@ public sealed class SelfTerminatorTests
         Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(8)), run.Log.Text);
         Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
         Assert.That(run.Log.Text, Does.Contain("out of time (5s for the termination step)"));
+    }
+
+    [TestCase(StopReason.OperatorStop)]
+    [TestCase(StopReason.Failure)]
+    public async Task A_stop_that_does_not_end_the_class_leaves_the_instance_running_and_asks_nothing(StopReason why)
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance);
+        var run = new Run(_moto, imds.Url, Enabled(), why: why);
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(imds.Requests, Is.Empty, run.Log.Text);
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.Log.Text, Does.Contain("Not terminating this instance").And.Contain("Starting the service again resumes the class"));
     }
 
     [Test]

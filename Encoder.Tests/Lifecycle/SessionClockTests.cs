@@ -1,41 +1,116 @@
 using Encoder.Configuration;
 using Encoder.Lifecycle;
-using Microsoft.Extensions.Hosting;
+using Encoder.Recording;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Moq;
 
 namespace Encoder.Tests.Lifecycle;
 
 public sealed class SessionClockTests
 {
-    [Test]
-    public async Task Stops_the_host_when_the_session_end_is_reached_and_not_before()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero));
-        var lifetime = new Mock<IHostApplicationLifetime>();
-        var options = new EncoderOptions { Session = new SessionOptions { MaxDuration = TimeSpan.FromMinutes(45) } };
-        using var clock = new SessionClock(options, lifetime.Object, time, NullLogger<SessionClock>.Instance);
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
+    private string _work = "";
 
-        await clock.StartAsync(CancellationToken.None);
+    [SetUp]
+    public void CreateWork() => _work = Directory.CreateTempSubdirectory("encoder-clock-").FullName;
+
+    [TearDown]
+    public void DeleteWork() => Directory.Delete(_work, recursive: true);
+
+    private sealed class Clock(EncoderOptions options, FakeTimeProvider time, bool started = true) : IDisposable
+    {
+        public ApplicationLifetime Lifetime { get; } = new(NullLogger<ApplicationLifetime>.Instance);
+
+        public RecordingLayout Layout { get; } = new(options);
+
+        public StopCause Cause { get; private set; } = null!;
+
+        public SessionClock Service { get; private set; } = null!;
+
+        public async Task StartAsync()
+        {
+            Directory.CreateDirectory(Layout.SessionDirectory);
+            Cause = StopCauses.Unclaimed(Layout, new DaemonOutcome());
+            Service = new SessionClock(options, Layout, Cause, Lifetime, time, new ListLogger<SessionClock>());
+            await Service.StartAsync(CancellationToken.None);
+            if (started)
+                Lifetime.NotifyStarted();
+        }
+
+        public bool Stopped => Lifetime.ApplicationStopping.IsCancellationRequested;
+
+        public async Task WaitForStopAsync() => await Service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
+
+        public void Dispose() => Service.Dispose();
+    }
+
+    private EncoderOptions Options(SessionOptions session) => new() { SessionId = "class-1", Recording = { Directory = _work }, Session = session };
+
+    [Test]
+    public async Task Stops_the_host_when_the_session_end_is_reached_and_not_before_and_records_why()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var clock = new Clock(Options(new SessionOptions { MaxDuration = TimeSpan.FromMinutes(45) }), time);
+
+        await clock.StartAsync();
         time.Advance(TimeSpan.FromMinutes(44.99));
-        await Task.Delay(20);
-        lifetime.Verify(l => l.StopApplication(), Times.Never);
+        await Task.Delay(50);
+        Assert.That(clock.Stopped, Is.False);
 
         time.Advance(TimeSpan.FromMinutes(0.02));
-        await clock.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
-        lifetime.Verify(l => l.StopApplication(), Times.Once);
+        await clock.WaitForStopAsync();
+        Assert.That(clock.Stopped, Is.True);
+        Assert.That(clock.Cause.Reason, Is.EqualTo(StopReason.SessionEnded));
     }
 
     [Test]
-    public async Task Without_an_end_it_never_stops_the_host()
+    public async Task An_operator_s_end_class_stops_the_host_within_a_second_as_the_class_s_end()
     {
-        var lifetime = new Mock<IHostApplicationLifetime>();
-        using var clock = new SessionClock(new EncoderOptions(), lifetime.Object, new FakeTimeProvider(), NullLogger<SessionClock>.Instance);
+        var time = new FakeTimeProvider(Now);
+        using var clock = new Clock(Options(new SessionOptions { EndsAt = Now.AddHours(1) }), time);
+        await clock.StartAsync();
 
-        await clock.StartAsync(CancellationToken.None);
-        await clock.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
+        ClassEndMarkers.EndClass(clock.Layout, Now);
+        time.Advance(SessionClock.MarkerPollInterval);
 
-        lifetime.Verify(l => l.StopApplication(), Times.Never);
+        await clock.WaitForStopAsync();
+        Assert.That(clock.Stopped, Is.True);
+        Assert.That(clock.Cause.Reason, Is.EqualTo(StopReason.ClassEndedByOperator));
+    }
+
+    [Test]
+    public async Task A_class_already_over_at_start_stops_the_host_once_every_service_has_started()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var clock = new Clock(Options(new SessionOptions { EndsAt = Now.AddMinutes(-5) }), time, started: false);
+        await clock.StartAsync();
+
+        await Task.Delay(50);
+        Assert.That(clock.Stopped, Is.False, "the host is still starting");
+
+        clock.Lifetime.NotifyStarted();
+        await clock.WaitForStopAsync();
+        Assert.That(clock.Stopped, Is.True);
+        Assert.That(clock.Cause.Reason, Is.EqualTo(StopReason.SessionEnded));
+    }
+
+    [Test]
+    public async Task Without_an_end_it_never_stops_the_host_on_its_own()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var clock = new Clock(Options(new SessionOptions()), time);
+        await clock.StartAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(TimeSpan.FromHours(3));
+            await Task.Delay(10);
+        }
+
+        Assert.That(clock.Stopped, Is.False);
+        await clock.Service.StopAsync(CancellationToken.None);
+        Assert.That(clock.Cause.Reason, Is.Null);
     }
 }

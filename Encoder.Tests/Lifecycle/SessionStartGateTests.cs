@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Lifecycle;
+using Encoder.Recording;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,7 +16,7 @@ public sealed class SessionStartGateTests
         var time = new FakeTimeProvider(Boot);
         var log = new ListLogger<SessionStartGate>();
         var options = new EncoderOptions { Session = new SessionOptions { StartsAt = Boot.AddMinutes(10) } };
-        var gate = new SessionStartGate(options, time, log);
+        var gate = new SessionStartGate(options, new RecordingLayout(options), time, log);
 
         var opened = gate.WaitAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(9.99));
@@ -35,7 +36,7 @@ public sealed class SessionStartGateTests
         {
             Session = new SessionOptions { StartsAt = startsAt is null ? null : DateTimeOffset.Parse(startsAt, System.Globalization.CultureInfo.InvariantCulture) },
         };
-        var gate = new SessionStartGate(options, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+        var gate = new SessionStartGate(options, new RecordingLayout(options), new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
 
         Assert.That(gate.WaitAsync(CancellationToken.None).IsCompletedSuccessfully, Is.True);
     }
@@ -44,12 +45,43 @@ public sealed class SessionStartGateTests
     public async Task Stopped_while_waiting_the_gate_stays_shut_and_FFmpeg_never_starts()
     {
         var options = new EncoderOptions { Session = new SessionOptions { StartsAt = Boot.AddHours(1) } };
-        var gate = new SessionStartGate(options, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+        var gate = new SessionStartGate(options, new RecordingLayout(options), new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
         using var stop = new CancellationTokenSource();
 
         var opened = gate.WaitAsync(stop.Token);
         await stop.CancelAsync();
 
         Assert.That(await opened.WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+    }
+
+    [Test]
+    public async Task After_the_class_s_end_the_gate_never_opens_and_says_why()
+    {
+        var log = new ListLogger<SessionStartGate>();
+        var options = new EncoderOptions { SessionId = "late", Session = new SessionOptions { StartsAt = Boot.AddHours(-2), EndsAt = Boot.AddMinutes(-1) } };
+        var gate = new SessionStartGate(options, new RecordingLayout(options), new FakeTimeProvider(Boot), log);
+
+        Assert.That(await gate.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+        Assert.That(log.Text, Does.Contain("The class is over (Encoder:Session:EndsAt 2026-11-23T17:49:00.0000000+00:00 has passed): FFmpeg is not started"));
+    }
+
+    [Test]
+    public async Task A_class_an_operator_ended_never_opens_the_gate_again_even_before_its_end()
+    {
+        var work = Directory.CreateTempSubdirectory("encoder-gate-").FullName;
+        try
+        {
+            var options = new EncoderOptions { SessionId = "ended", Recording = { Directory = work }, Session = new SessionOptions { EndsAt = Boot.AddHours(1) } };
+            var layout = new RecordingLayout(options);
+            Directory.CreateDirectory(layout.SessionDirectory);
+            ClassEndMarkers.EndClass(layout, Boot);
+            var gate = new SessionStartGate(options, layout, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+
+            Assert.That(await gate.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -9,7 +10,10 @@ public static class EncoderConfigFile
     public const string EnvironmentVariable = "ENCODER_CONFIG";
     public const string DefaultPath = "/etc/encoder/encoder.json";
 
-    /// <summary>Adds the file below environment variables and the command line, so those still override it. Returns an error, or null.</summary>
+    /// <summary>
+    /// Adds the file below environment variables and the command line, so those still override it. Returns an error
+    /// naming the file (and, for malformed JSON, the line and column), or null. The file is read here, at once.
+    /// </summary>
     public static string? Add(IConfigurationManager configuration, string? explicitPath = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -40,7 +44,37 @@ public static class EncoderConfigFile
                 lastJson = i;
         }
 
-        sources.Insert(lastJson + 1, source);
+        try
+        {
+            sources.Insert(lastJson + 1, source); // the configuration manager loads the file now
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            sources.Remove(source);
+            return Describe(path, ex);
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// Where the file is wrong. A JSON syntax error is named by line and column only: the parser's message may quote
+    /// part of the file, which holds secrets.
+    /// </summary>
+    private static string Describe(string path, Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case JsonException { LineNumber: { } line } json:
+                    return $"{path}: line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: is not valid JSON";
+                case IOException or UnauthorizedAccessException:
+                    return $"{path}: cannot be read ({inner.Message})";
+            }
+        }
+
+        // The JSON parses but is not a configuration: a duplicate key (named), or not an object at the top.
+        return $"{path}: {(ex is InvalidDataException && ex.InnerException is { } cause ? cause.Message : ex.Message)}";
     }
 }

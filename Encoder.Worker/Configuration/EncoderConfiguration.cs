@@ -11,7 +11,8 @@ public sealed record ConfigurationResult(EncoderOptions Options, IReadOnlyList<s
 /// <summary>Turns configuration into validated <see cref="EncoderOptions"/>: unknown keys, binding and values, all checked before anything starts.</summary>
 public static partial class EncoderConfiguration
 {
-    public static ConfigurationResult Load(IConfiguration configuration, DateTimeOffset now)
+    /// <param name="sessionRecorded">Whether this machine holds a recording of the session (see <see cref="EncoderOptionsValidator.Validate"/>).</param>
+    public static ConfigurationResult Load(IConfiguration configuration, DateTimeOffset now, Func<EncoderOptions, bool>? sessionRecorded = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(EncoderOptions.SectionName);
@@ -28,7 +29,7 @@ public static partial class EncoderConfiguration
             return new ConfigurationResult(new EncoderOptions(), errors);
         }
 
-        errors.AddRange(EncoderOptionsValidator.Validate(options, now));
+        errors.AddRange(EncoderOptionsValidator.Validate(options, now, sessionRecorded));
         return new ConfigurationResult(options, errors);
     }
 

@@ -155,7 +155,7 @@ public sealed record SessionOptions
     [Description("ISO-8601 instant. An instance booted earlier starts every service but waits (logging when it will start) before starting FFmpeg. Must be before `EndsAt`.")]
     public DateTimeOffset? StartsAt { get; set; }
 
-    [Description("ISO-8601 instant. When reached, the daemon stops exactly as on SIGTERM. Must be in the future at start.")]
+    [Description("ISO-8601 instant. When reached, the class ends: the daemon stops as on SIGTERM, and self-terminates if enabled. In the past at start only when this machine holds the session's recording (a late restart: it stores what is left and ends the class); else a configuration error.")]
     public DateTimeOffset? EndsAt { get; set; }
 
     [Description("`hh:mm:ss`, counted from `StartsAt` or the daemon's start, whichever is later. A hard cap, same stop path.")]

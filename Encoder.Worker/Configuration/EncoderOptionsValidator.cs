@@ -14,7 +14,14 @@ public static partial class EncoderOptionsValidator
     private static readonly string[] X264Presets =
         ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"];
 
-    public static IReadOnlyList<string> Validate(EncoderOptions options, DateTimeOffset now)
+    /// <param name="options">The bound options.</param>
+    /// <param name="now">The start's instant.</param>
+    /// <param name="sessionRecorded">
+    /// Whether this machine holds a recording of the session (its folder under <c>Recording:Directory</c>). A past
+    /// <c>Session:EndsAt</c> is then a late restart, which stores what is left and ends the class; without one it is a
+    /// mistake. Null (the launcher) counts as none.
+    /// </param>
+    public static IReadOnlyList<string> Validate(EncoderOptions options, DateTimeOffset now, Func<EncoderOptions, bool>? sessionRecorded = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>(EncoderOptionsRanges.Check(options));
@@ -49,8 +56,9 @@ public static partial class EncoderOptionsValidator
         else if (string.IsNullOrWhiteSpace(options.Storage.Directory))
             Fail("Storage:Directory", "is required when Encoder:Storage:Kind is local");
 
-        if (options.Session.EndsAt is { } endsAt && endsAt <= now)
-            Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})");
+        if (options.Session.EndsAt is { } endsAt && endsAt <= now && !(NamesASessionFolder(options) && sessionRecorded?.Invoke(options) == true))
+            Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})"
+                + (sessionRecorded is null ? "" : $" and this machine holds no recording of session {options.SessionId} to finish"));
         if (options.Session is { StartsAt: { } startsAt, EndsAt: { } classEnd } && startsAt >= classEnd)
             Fail("Session:StartsAt", $"must be before Encoder:Session:EndsAt ({startsAt:O} is not before {classEnd:O})");
         if (options.Session.MaxDuration is { } maxDuration && maxDuration <= TimeSpan.Zero)
@@ -79,6 +87,9 @@ public static partial class EncoderOptionsValidator
 
         return errors;
     }
+
+    private static bool NamesASessionFolder(EncoderOptions options) =>
+        !string.IsNullOrWhiteSpace(options.Recording.Directory) && options.SessionId is { } id && SessionIdPattern().IsMatch(id) && id.Trim('.').Length > 0;
 
     private static void ValidateS3(StorageOptions storage, Action<string, string> fail)
     {

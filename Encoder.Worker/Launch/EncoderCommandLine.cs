@@ -82,6 +82,9 @@ public static class EncoderCommandLine
         Exit codes: {ExitCodes.Clean} clean stop, everything stored; {ExitCodes.Failure} unexpected failure; {ExitCodes.ConfigurationError} bad configuration, nothing started;
           {ExitCodes.UploadsPending} uploads left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed.
 
+        A SIGTERM (systemctl stop or restart, a reboot) pauses the class: the instance stays, the next start resumes it.
+        To end a class early on purpose: sudo encoder end-class (same settings; the daemon ends it within a second, as at its end).
+
         """;
 
     private static HelpOption HelpWith(string epilogue)

@@ -15,6 +15,7 @@ namespace Encoder.Lifecycle;
 public sealed class SelfTerminator(
     EncoderOptions options,
     UploadDrainReport drain,
+    StopCause cause,
     RecordingLayout layout,
     IInstanceMetadata metadata,
     IInstanceTerminator terminator,
@@ -47,10 +48,17 @@ public sealed class SelfTerminator(
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        var verdict = TerminationDecision.Decide(Settings, drain.Completed, drain.Pending.Count);
+        var why = cause.Reason ?? StopReason.OperatorStop;
+        var verdict = TerminationDecision.Decide(Settings, why, drain.Completed, drain.Pending.Count);
         if (verdict == TerminationVerdict.Disabled)
         {
             logger.LogInformation("Self-termination is disabled; this machine keeps running");
+            return;
+        }
+
+        if (verdict == TerminationVerdict.KeepClassNotOver)
+        {
+            logger.LogInformation("Not terminating this instance: {Reason}. Starting the service again resumes the class", why.Describe());
             return;
         }
 

@@ -1,17 +1,26 @@
 using Encoder.Configuration;
+using Encoder.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Lifecycle;
 
 /// <summary>
 /// Holds FFmpeg back until <c>Session:StartsAt</c>. An instance booted early starts every service (so systemd sees it
-/// ready and a SIGTERM stops it like any other) but streams nothing before the class starts.
+/// ready and a SIGTERM stops it like any other) but streams nothing before the class starts. A daemon started after
+/// the class is over (<c>Session:EndsAt</c> passed, or an operator ran <c>encoder end-class</c>) never opens it: it
+/// only stores what is left, and <see cref="SessionClock"/> stops it at once.
 /// </summary>
-public sealed class SessionStartGate(EncoderOptions options, TimeProvider time, ILogger<SessionStartGate> logger)
+public sealed class SessionStartGate(EncoderOptions options, RecordingLayout layout, TimeProvider time, ILogger<SessionStartGate> logger)
 {
-    /// <summary>Completes at the session's start; false when the daemon was stopped while waiting.</summary>
+    /// <summary>Completes at the session's start; false when the class is already over or the daemon was stopped while waiting.</summary>
     public async Task<bool> WaitAsync(CancellationToken stoppingToken)
     {
+        if (ClassOver(time.GetUtcNow()) is { } over)
+        {
+            logger.LogWarning("The class is over ({Why}): FFmpeg is not started; what the recording folder still holds is stored", over);
+            return false;
+        }
+
         if (options.Session.StartsAt is not { } startsAt)
             return true;
         var wait = startsAt - time.GetUtcNow();
@@ -27,5 +36,12 @@ public sealed class SessionStartGate(EncoderOptions options, TimeProvider time, 
 
         logger.LogInformation("The session starts now ({StartsAt:O})", startsAt);
         return true;
+    }
+
+    private string? ClassOver(DateTimeOffset now)
+    {
+        if (options.Session.EndsAt is { } endsAt && endsAt <= now)
+            return $"Encoder:Session:EndsAt {endsAt:O} has passed";
+        return ClassEndMarkers.ClassEnded(layout) ? $"an operator ended it: {ClassEndMarkers.ClassEndedPath(layout)}" : null;
     }
 }

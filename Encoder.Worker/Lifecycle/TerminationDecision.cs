@@ -7,6 +7,12 @@ public enum TerminationVerdict
     /// <summary><c>SelfTerminate:Enabled</c> is false: the machine keeps running, as on a laptop.</summary>
     Disabled,
 
+    /// <summary>
+    /// The class is not over (an operator's stop, a restart, a reboot, a failure): exit without terminating, so the
+    /// class resumes when the service starts again.
+    /// </summary>
+    KeepClassNotOver,
+
     /// <summary>The drain left uploads behind: this machine holds the only copy, so it stays for an operator.</summary>
     KeepUploadsPending,
 
@@ -23,14 +29,20 @@ public enum TerminationVerdict
     TerminateDespitePendingUploads,
 }
 
-/// <summary>Whether the class's instance may be terminated, from the options and what the upload drain achieved.</summary>
+/// <summary>
+/// Whether the class's instance may be terminated, from the options, why the daemon stopped and what the upload drain
+/// achieved. Only a stop that ends the class (the session's end, an operator's <c>encoder end-class</c>, the hard stop)
+/// may terminate; a SIGTERM alone (stop, restart, reboot) or a failure never does.
+/// </summary>
 public static class TerminationDecision
 {
-    public static TerminationVerdict Decide(SelfTerminateOptions options, bool drainCompleted, int pendingUploads)
+    public static TerminationVerdict Decide(SelfTerminateOptions options, StopReason why, bool drainCompleted, int pendingUploads)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!options.Enabled)
             return TerminationVerdict.Disabled;
+        if (!why.EndsTheClass())
+            return TerminationVerdict.KeepClassNotOver;
 
         var uploadsAtRisk = !drainCompleted || pendingUploads > 0;
         if (uploadsAtRisk && !options.WithPendingUploads)
