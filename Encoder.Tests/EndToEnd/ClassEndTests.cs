@@ -62,7 +62,7 @@ public sealed partial class SelfTerminationTests
         string firstLog;
         await using (var first = EncoderDaemon.Start(run.Settings, run.Environment))
         {
-            await StatusFile.WaitUntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 2, TimeSpan.FromSeconds(30), "two segments were recorded");
+            await Poll.UntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 2, TimeSpan.FromSeconds(30), "two segments were recorded");
             first.Signal(Signals.SigTerm);
             firstExit = await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             firstLog = first.Output;
@@ -124,7 +124,7 @@ public sealed partial class SelfTerminationTests
         await using var imds = MetadataServer.Start(instance);
         var run = await NewClassAsync("class-ended", DateTimeOffset.UtcNow.AddHours(1), imds, instance);
         await using var daemon = EncoderDaemon.Start(run.Settings, run.Environment);
-        await StatusFile.WaitUntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 1, TimeSpan.FromSeconds(30), "a segment was recorded");
+        await Poll.UntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 1, TimeSpan.FromSeconds(30), "a segment was recorded");
 
         await using var endClass = EncoderDaemon.Start(run.Settings, verb: EndClassCommand.Verb);
         Assert.That(await endClass.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(ExitCodes.Clean), endClass.Output);
@@ -144,7 +144,7 @@ public sealed partial class SelfTerminationTests
         var runtime = Directory.CreateDirectory(Path.Combine(Work, "class-hardstop", "run")).FullName;
         run.Environment[ClassEndMarkers.RuntimeDirectoryVariable] = runtime; // as systemd sets it for RuntimeDirectory=encoder
         await using var daemon = EncoderDaemon.Start(run.Settings, run.Environment);
-        await StatusFile.WaitUntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 1, TimeSpan.FromSeconds(30), "a segment was recorded");
+        await Poll.UntilAsync(() => PlaylistSegments(run.SessionDirectory) >= 1, TimeSpan.FromSeconds(30), "a segment was recorded");
 
         // What encoder-hard-stop.service does: the marker, then the poweroff's SIGTERM.
         File.WriteAllText(Path.Combine(runtime, ClassEndMarkers.HardStopFileName), "");
