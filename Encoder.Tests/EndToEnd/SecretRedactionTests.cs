@@ -25,8 +25,9 @@ public sealed class SecretRedactionTests : LiveClassFixture
         var settings = Settings("secrets-1", $"{Camera.Url}?user={TestCamera.User}&password={QueryPassword}", key, work);
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await daemon.WaitForLineAsync("is streaming", Soon);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, Soon);
+        var status = EncoderDaemon.Status(settings);
+        await Poll.UntilAsync(() => status.Number("segmentsRecorded") >= 1, Soon, "a segment is recorded", () => daemon.Output);
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(Soon), Is.Zero, daemon.Output);
 
@@ -46,12 +47,11 @@ public sealed class SecretRedactionTests : LiveClassFixture
         var work = Path.Combine(Work, "unreachable");
         var port = FreePort.Next(); // nothing listens: FFmpeg's last error line is the camera URL and "Connection refused"
         var settings = Settings("secrets-2", $"rtsp://{TestCamera.User}:{TestCamera.Password}@127.0.0.1:{port}/camera?user={TestCamera.User}&password={QueryPassword}", key, work);
-        var status = new StatusFile(settings["Status:Path"]);
+        var status = EncoderDaemon.Status(settings);
 
         await using var daemon = EncoderDaemon.Start(settings);
-        await StatusFile.WaitUntilAsync(() => RecorderError(status)?.Contains("Connection refused", StringComparison.Ordinal) == true, Soon,
+        var error = await Poll.ForAsync(() => status.LastError() is { } e && e.Contains("Connection refused", StringComparison.Ordinal) ? e : null, Soon,
             "the recorder reports FFmpeg's connection error");
-        var error = RecorderError(status);
         daemon.Signal(Signals.SigTerm);
         await daemon.WaitForExitAsync(Soon);
 
@@ -66,9 +66,6 @@ public sealed class SecretRedactionTests : LiveClassFixture
         settings["Status:Path"] = Path.Combine(work, "status.json");
         return settings;
     }
-
-    private static string? RecorderError(StatusFile status) =>
-        status.Read() is { } root && root.GetProperty("recorder").TryGetProperty("lastError", out var error) ? error.GetString() : null;
 
     private static void AssertNoSecretsIn(string directory, string daemonOutput, string streamKey, string[] expectedFiles)
     {
