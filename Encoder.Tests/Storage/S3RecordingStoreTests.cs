@@ -71,6 +71,27 @@ public sealed class S3RecordingStoreTests
         Assert.That(await Store().StoredMd5Async("yoga/seg_00099.ts", CancellationToken.None), Is.Null);
     }
 
+    [TestCase("yoga/logs/encoder.log", 1000, TestName = "A small log is stored private in one PUT")]
+    [TestCase("yoga/logs/ffmpeg-recorder-run001.log", MinimumPart + 1, TestName = "A large log is stored private in parts")]
+    public async Task A_log_is_stored_private_however_it_goes_up(string key, int size)
+    {
+        var path = LocalFile(Path.GetFileName(key), size);
+
+        await Store().PutFileAsync(key, path, ObjectHeaders.Log, CancellationToken.None);
+
+        var metadata = await _s3.GetObjectMetadataAsync(_bucket, "recordings/" + key);
+        Assert.That((metadata.Headers.ContentType, metadata.Headers.CacheControl), Is.EqualTo(("text/plain; charset=utf-8", "no-cache, private")));
+    }
+
+    [Test]
+    public async Task The_session_manifest_is_stored_private()
+    {
+        await Store().PutBytesAsync("yoga/session.json", "{}"u8.ToArray(), ObjectHeaders.Manifest, CancellationToken.None);
+
+        var metadata = await _s3.GetObjectMetadataAsync(_bucket, "recordings/yoga/session.json");
+        Assert.That((metadata.Headers.ContentType, metadata.Headers.CacheControl), Is.EqualTo(("application/json", "no-cache, private")));
+    }
+
     [Test]
     public async Task A_large_file_goes_up_in_verified_parts_and_leaves_no_unfinished_upload()
     {

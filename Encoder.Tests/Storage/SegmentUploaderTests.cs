@@ -129,7 +129,7 @@ public sealed class SegmentUploaderTests
             "class-9/index.m3u8 [application/vnd.apple.mpegurl; no-cache]",
             // The drain: the playlist again, now the final VOD, then the manifest.
             "class-9/index.m3u8 [application/vnd.apple.mpegurl; public, max-age=300]",
-            "class-9/session.json [application/json; no-cache]",
+            "class-9/session.json [application/json; no-cache, private]",
         }));
     }
 

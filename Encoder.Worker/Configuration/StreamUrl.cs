@@ -64,6 +64,21 @@ public static class StreamUrl
         }
     }
 
+    /// <summary>The <c>name=value</c> pairs of the URL's query, as written (possibly percent-encoded); a bare name has an empty value.</summary>
+    public static IEnumerable<(string Name, string Value)> QueryParameters(string? url)
+    {
+        var start = url?.IndexOf('?', StringComparison.Ordinal) ?? -1;
+        if (start < 0)
+            yield break;
+        var query = url![(start + 1)..];
+        var fragment = query.IndexOf('#', StringComparison.Ordinal);
+        foreach (var pair in (fragment < 0 ? query : query[..fragment]).Split(['&', ';'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            yield return equals < 0 ? (pair, "") : (pair[..equals], pair[(equals + 1)..]);
+        }
+    }
+
     private static string? UserInfo(string? url)
     {
         if (url is null)

@@ -72,7 +72,7 @@ public sealed partial class FfmpegProcess(
 #pragma warning restore CA1031
         {
             logger.LogDebug(ex, "{Name} could not run", invocation.Name);
-            return new FfmpegExit(null, time.GetUtcNow() - startedAt, null, $"FFmpeg could not run: {ex.Message}", stopToken.IsCancellationRequested, false);
+            return new FfmpegExit(null, time.GetUtcNow() - startedAt, null, redactor.Redact($"FFmpeg could not run: {ex.Message}"), stopToken.IsCancellationRequested, false);
         }
     }
 

@@ -2,10 +2,17 @@ namespace Encoder.Storage;
 
 /// <summary>
 /// The HTTP headers an object is stored with, chosen once here for every kind of object a class leaves: what a player
-/// and a CDN in front of the bucket expect.
+/// and a CDN in front of the bucket expect. Only the media is public: the logs and <c>session.json</c> describe the
+/// camera, the ingest and the instance, so no shared cache may keep them (<see cref="PrivateCacheControl"/>).
 /// </summary>
 public sealed record ObjectHeaders(string ContentType, string? CacheControl)
 {
+    /// <summary>
+    /// For what only the class's owner reads: a CDN or proxy must not store it (<c>private</c>), and a browser must revalidate
+    /// it (<c>no-cache</c>). Written in the order the SDK's HTTP client sends (and S3 stores) the directives.
+    /// </summary>
+    public const string PrivateCacheControl = "no-cache, private";
+
     /// <summary>A segment never changes once written: cache it for a year.</summary>
     public static readonly ObjectHeaders Segment = new("video/mp2t", "public, max-age=31536000, immutable");
 
@@ -15,7 +22,9 @@ public sealed record ObjectHeaders(string ContentType, string? CacheControl)
     /// <summary>The final VOD playlist (with <c>#EXT-X-ENDLIST</c>); short caching, in case a re-drain replaces it.</summary>
     public static readonly ObjectHeaders FinalPlaylist = new("application/vnd.apple.mpegurl", "public, max-age=300");
 
-    public static readonly ObjectHeaders Log = new("text/plain; charset=utf-8", "no-cache");
+    /// <summary>The daemon's and FFmpeg's logs (redacted, but still the class's private record).</summary>
+    public static readonly ObjectHeaders Log = new("text/plain; charset=utf-8", PrivateCacheControl);
 
-    public static readonly ObjectHeaders Manifest = new("application/json", "no-cache");
+    /// <summary><c>session.json</c>.</summary>
+    public static readonly ObjectHeaders Manifest = new("application/json", PrivateCacheControl);
 }
