@@ -60,6 +60,7 @@ public static class EncoderServices
         }
 
         services.AddHostedService<SessionAnnouncer>();
+        services.AddSingleton<IRecordingDisk, RecordingDisk>();
         services.AddHostedService<DiskGuard>();
         services.AddSingleton<SessionManifestSource>();
         services.AddSingleton<RecordingReader>();

@@ -140,8 +140,12 @@ public sealed record StorageOptions
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
-    [Description("Delete each local segment once its upload is verified and journaled. Playlist, logs and journal stay.")]
-    public bool DeleteLocalAfterUpload { get; set; }
+    [Description("Delete each local segment once its upload is verified and journaled. Playlist, logs and journal stay. Unset, it follows `Kind`: on for `s3` (the bucket holds the class; the instance's disk need not), off for `local` (the recording folder keeps its whole copy).")]
+    [DocumentedDefault("`true` for s3, `false` for local")]
+    public bool? DeleteLocalAfterUpload { get; set; }
+
+    /// <summary><see cref="DeleteLocalAfterUpload"/> as set, else its default for <see cref="Kind"/>: on for S3 only. A method, not a setting.</summary>
+    public bool DeletesLocalAfterUpload() => DeleteLocalAfterUpload ?? Kind == StorageKind.S3;
 }
 
 public enum ChecksumCalculation
