@@ -177,7 +177,7 @@ public sealed record SelfTerminateOptions
     [Description("Terminate even when the drain left uploads on this machine (they are lost). By default the instance is kept and an alert names what is left.")]
     public bool WithPendingUploads { get; set; }
 
-    [Description("If TerminateInstances fails, run `shutdown -h now`, which terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops). Only on a confirmed EC2 instance; needs root (or a polkit/sudo rule).")]
+    [Description("If TerminateInstances fails on a confirmed EC2 instance, exit with code 5, which `encoder.service` turns into a poweroff; EC2 then terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops). Never with uploads pending, unless `WithPendingUploads`. Outside the unit, only the exit code.")]
     public bool ShutdownFallback { get; set; }
 
     [Description("The whole termination step's budget (metadata, TerminateInstances with retries, fallback): the last slice of `ShutdownTimeout` when enabled.")]
