@@ -82,7 +82,7 @@ public sealed record RecordingOptions
     [Range(1, 60)]
     public int SegmentSeconds { get; set; } = 6;
 
-    [Description("The disk guard warns when the recording disk has less than this share free, and logs errors below half of it, each minute, with the minutes left at the current rate.")]
+    [Description("Below this share free, the disk guard deletes local segments storage already holds (oldest first) until it is met again; what it cannot free it warns about, and below half of it raises an ALERT naming the segments only this machine holds and the minutes left at the current rate, each minute.")]
     [Range(1.0, 90.0)]
     public double LowDiskWarningPercent { get; set; } = 15;
 }
