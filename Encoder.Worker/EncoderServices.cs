@@ -45,7 +45,7 @@ public static class EncoderServices
             new Imdsv2Client(Imdsv2Client.ResolveEndpoint(options.SelfTerminate.MetadataEndpoint, Environment.GetEnvironmentVariable)));
         services.TryAddSingleton<IInstanceTerminator>(sp => new Ec2InstanceTerminator(
             Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)))));
-        services.TryAddSingleton<IShutdownCommand, HaltCommand>();
+        services.TryAddSingleton<IShutdownCommand, SystemdPowerOff>();
         services.AddSingleton<SessionOutages>();
         services.AddSingleton<UploadJournal>();
         if (options.Storage.Kind == StorageKind.S3)
@@ -64,6 +64,7 @@ public static class EncoderServices
         services.AddSingleton<StopCause>();
         services.AddHostedService(sp => sp.GetRequiredService<StopCause>());
         services.AddHostedService<SessionAnnouncer>();
+        services.AddSingleton<IRecordingDisk, RecordingDisk>();
         services.AddHostedService<DiskGuard>();
         services.AddSingleton<SessionManifestSource>();
         services.AddSingleton<RecordingReader>();

@@ -17,4 +17,10 @@ public static class ExitCodes
 
     /// <summary>Self-termination was due but failed.</summary>
     public const int TerminationFailed = 4;
+
+    /// <summary>
+    /// Self-termination failed on a confirmed EC2 instance and <c>SelfTerminate:ShutdownFallback</c> is on: encoder.service
+    /// powers the instance off (as root, after the daemon exited), and EC2 terminates it. Never for pending uploads.
+    /// </summary>
+    public const int PowerOffRequested = 5;
 }

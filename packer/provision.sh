@@ -8,8 +8,9 @@ dir=${1:?usage: provision.sh DIR}
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get update -qq
-# util-linux: setpriv and setsid, through which the daemon starts FFmpeg. cloud-init: Debian's cloud images have it.
-apt-get install -y -qq --no-install-recommends ffmpeg util-linux cloud-init
+# util-linux: setpriv and setsid, through which the daemon starts FFmpeg, and mount/findmnt/blkid for the recordings'
+# disk (e2fsprogs: mkfs.ext4). cloud-init: Debian's cloud images have it.
+apt-get install -y -qq --no-install-recommends ffmpeg util-linux e2fsprogs cloud-init
 
 if ! id encoder >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/encoder --no-create-home --shell /usr/sbin/nologin encoder
@@ -19,13 +20,18 @@ install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder
 install -d -m 0750 -o encoder -g encoder /var/lib/encoder
 install -D -m 0644 "$dir/README.md" /usr/share/doc/encoder/README.md
-for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service; do
+for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"
+done
+for script in encoder-recording-disk encoder-poweroff-on-request; do
+    install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done
 
 systemctl daemon-reload
 # The hard stop is armed on every boot of this image (its 12 h uptime cap); the class's user-data adds the deadline.
 systemctl enable encoder-hard-stop.timer
+# The recordings' disk is set up on every boot: the instance store (if any) is blank after each stop and start.
+systemctl enable encoder-recording-disk.service
 # encoder.service stays disabled here: the class's user-data enables and starts it once its configuration is written.
 
 # The binary runs on this image.

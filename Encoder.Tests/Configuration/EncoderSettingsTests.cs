@@ -44,7 +44,7 @@ public sealed class EncoderSettingsTests
     [TestCase("Storage:RequestChecksumCalculation", "`WhenSupported`")]
     [TestCase("ShutdownTimeout", "`00:02:00`")]
     [TestCase("Ffmpeg:RestartDelaySeconds", "`0.5`")]
-    [TestCase("Storage:DeleteLocalAfterUpload", "`false`")]
+    [TestCase("Storage:DeleteLocalAfterUpload", "`true` for s3, `false` for local")]
     [TestCase("Ingest:Secondary", "none")]
     [TestCase("SessionId", "*required*")]
     [TestCase("Logging:Directory", "`{Recording}/{SessionId}/logs`")]
@@ -98,6 +98,7 @@ public sealed class EncoderSettingsTests
             {
                 null when setting.Key.EndsWith("At", StringComparison.Ordinal) => "2026-11-23T19:00:00Z",
                 null when setting.Key == "Session:MaxDuration" => "01:00:00",
+                null when setting.Key == "Storage:DeleteLocalAfterUpload" => "true",
                 null => "x",
                 TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
                 IFormattable v => v.ToString(null, CultureInfo.InvariantCulture),

@@ -18,8 +18,26 @@ public sealed class StorageConfigurationTests
 
         Assert.That(result.Errors, Is.Empty);
         var storage = result.Options.Storage;
-        Assert.That(new object?[] { storage.Kind, storage.Bucket, storage.Prefix, storage.Region, storage.ServiceUrl, storage.RequestChecksumCalculation, storage.RequestTimeoutSeconds, storage.DeleteLocalAfterUpload, result.Options.Recording.LowDiskWarningPercent },
-            Is.EqualTo(new object?[] { StorageKind.S3, "studio-recordings", "recordings/", null, null, ChecksumCalculation.WhenSupported, 30, false, 15.0 }));
+        Assert.That(new object?[] { storage.Kind, storage.Bucket, storage.Prefix, storage.Region, storage.ServiceUrl, storage.RequestChecksumCalculation, storage.RequestTimeoutSeconds, storage.DeletesLocalAfterUpload(), result.Options.Recording.LowDiskWarningPercent },
+            Is.EqualTo(new object?[] { StorageKind.S3, "studio-recordings", "recordings/", null, null, ChecksumCalculation.WhenSupported, 30, true, 15.0 }));
+    }
+
+    // Kind, DeleteLocalAfterUpload as set (null: not set) → whether a stored segment's local copy is deleted
+    [TestCase("s3", null, true)]
+    [TestCase("local", null, false)]
+    [TestCase("s3", "false", false)]
+    [TestCase("local", "true", true)]
+    public void Stored_segments_leave_the_disk_by_default_with_s3_only(string kind, string? set, bool deletes)
+    {
+        var values = S3();
+        values["Encoder:Storage:Kind"] = kind;
+        if (set is not null)
+            values["Encoder:Storage:DeleteLocalAfterUpload"] = set;
+
+        var result = EncoderConfiguration.Load(Build(values), Now);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Options.Storage.DeletesLocalAfterUpload(), Is.EqualTo(deletes));
     }
 
     [Test]

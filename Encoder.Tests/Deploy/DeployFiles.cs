@@ -12,7 +12,12 @@ internal static class DeployFiles
 
     public static string Iam(string name) => Path.Combine(RepoPaths.Root, "iam", name);
 
-    public static readonly string[] Units = ["encoder.service", "encoder-hard-stop.timer", "encoder-hard-stop.service"];
+    public static readonly string[] Units = ["encoder.service", "encoder-hard-stop.timer", "encoder-hard-stop.service", "encoder-recording-disk.service"];
+
+    /// <summary>The scripts the units run, installed by packer/provision.sh in <see cref="ScriptFolder"/>.</summary>
+    public static readonly string[] Scripts = ["encoder-recording-disk", "encoder-poweroff-on-request"];
+
+    public const string ScriptFolder = "/usr/local/lib/encoder";
 
     /// <summary>A class whose secrets need escaping in JSON (quote, backslash) and in YAML (colon, hash).</summary>
     public static LaunchRequest SampleClass()

@@ -60,5 +60,30 @@ public sealed class LauncherAgainstMotoTests
         var userData = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.UserData });
         Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
         Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData)).TrimEnd('\n'), Is.EqualTo(dryRun.Output));
+        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.2xlarge: the root volume stays the AMI's");
+    }
+
+    [Test]
+    public async Task Without_instance_store_the_launch_asks_for_a_root_volume_that_holds_the_class()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        await using var moto = await MotoServer.StartEnforcingIamAsync();
+        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var endsAt = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        var launch = await Tool.RunAsync(binary,
+        [
+            "launch", "--session-id", "yoga-moto", "--camera-url", "rtsp://10.0.0.5/stream1", "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key",
+            "--ends-at", endsAt, "--bucket", "studio-recordings", "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class", "--instance-type", "c5.2xlarge",
+        ], moto.EnvironmentFor(launcher));
+
+        // 2 h 30 min from launch to hard stop at 8 Mbit/s: 8 + ceil(1.25 × 8e6 / 8 × 9000 / 2^30) = 8 + 11 (a few seconds less: still 11)
+        Assert.That(launch.ExitCode, Is.Zero, launch.Output);
+        Assert.That(launch.Output, Does.Contain("root volume 19 GiB for the recording"));
+        var instanceId = Regex.Match(launch.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
+        using var ec2 = moto.Ec2();
+        var volumes = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = [new Filter("attachment.instance-id", [instanceId])] });
+        Assert.That(volumes.Volumes.Select(v => (v.Size, v.Attachments.Single().Device)), Does.Contain((19, "/dev/xvda")));
     }
 }

@@ -57,7 +57,7 @@ public sealed class SystemdUnitTests
     }
 
     [Test]
-    public void Only_crashes_restart_not_a_bad_configuration_pending_uploads_or_a_failed_termination()
+    public void Only_crashes_restart_not_a_bad_configuration_pending_uploads_a_failed_termination_or_a_poweroff_request()
     {
         Assert.That(Setting("encoder.service", "Restart"), Is.EqualTo("on-failure"));
         Assert.That(Setting("encoder.service", "RestartPreventExitStatus").Split(' '), Is.EquivalentTo(new[]
@@ -65,7 +65,17 @@ public sealed class SystemdUnitTests
             ExitCodes.ConfigurationError.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ExitCodes.UploadsPending.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ExitCodes.TerminationFailed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ExitCodes.PowerOffRequested.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
+    }
+
+    [Test]
+    public void The_daemon_starts_after_its_recordings_disk_is_set_up_and_its_exit_code_5_is_turned_into_a_poweroff_by_root()
+    {
+        Assert.That(Setting("encoder.service", "After").Split(' '), Does.Contain("encoder-recording-disk.service"));
+        Assert.That(Setting("encoder.service", "Wants").Split(' '), Does.Contain("encoder-recording-disk.service"));
+        Assert.That(Setting("encoder-recording-disk.service", "ExecStart"), Does.StartWith($"{DeployFiles.ScriptFolder}/encoder-recording-disk {new EncoderOptions().Recording.Directory} encoder:encoder"));
+        Assert.That(Setting("encoder.service", "ExecStopPost"), Is.EqualTo($"+{DeployFiles.ScriptFolder}/encoder-poweroff-on-request"), "+: as root, outside the sandbox");
     }
 
     [Test]
@@ -119,6 +129,9 @@ public sealed class SystemdUnitTests
             File.Copy(DeployFiles.CloudInit(unit), Path.Combine(etc, unit));
         var request = DeployFiles.SampleClass();
         await File.WriteAllTextAsync(root.File(HardStop.TimerDropInPath.TrimStart('/')), HardStop.TimerDropIn(request.EndsAt, request.HardStopAt));
+        var scripts = Directory.CreateDirectory(root.File(DeployFiles.ScriptFolder.TrimStart('/'))).FullName;
+        foreach (var script in DeployFiles.Scripts)
+            File.Copy(DeployFiles.CloudInit(script), Path.Combine(scripts, script));
         Directory.CreateDirectory(root.File("usr/bin"));
         File.Copy("/usr/bin/systemctl", root.File("usr/bin/systemctl"));
         File.Copy("/usr/bin/touch", root.File("usr/bin/touch"));

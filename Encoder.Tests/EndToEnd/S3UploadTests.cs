@@ -38,6 +38,7 @@ public sealed class S3UploadTests : LiveClassFixture
         settings["Storage:Bucket"] = bucket;
         settings["Storage:ServiceUrl"] = Moto.Url;
         settings["Storage:RequestTimeoutSeconds"] = "2";
+        settings["Storage:DeleteLocalAfterUpload"] = "false"; // s3 deletes stored segments by default; these tests compare S3 with the local copy
         settings["Logging:Level"] = "Debug";
         return settings;
     }

@@ -39,7 +39,7 @@ public sealed class LaunchCommandTests
 
         Assert.That(exit, Is.Zero);
         Assert.That(_stdout.ToString(), Is.EqualTo("i-0123456789abcdef0\n"));
-        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.2xlarge), hard stop at 2026-11-23T19:30:00Z\n"));
+        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.2xlarge, recording on the instance store), hard stop at 2026-11-23T19:30:00Z\n"));
         Assert.That(_launcher.Region, Is.EqualTo("eu-west-1"));
         Assert.That(_launcher.Requests.Single().UserData, Is.Not.Empty);
     }
@@ -107,11 +107,29 @@ public sealed class LaunchCommandTests
         Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: RunInstances failed: No credentials\n"));
     }
 
+    // whether EC2 says the instance type has instance store → the root volume in RunInstances (null: the AMI's)
+    [TestCase(true, null)]
+    [TestCase(false, 15)]
+    [TestCase(null, 15)]
+    public async Task Without_instance_store_the_root_volume_is_sized_for_the_class_from_launch_to_hard_stop(bool? instanceStore, int? rootGiB)
+    {
+        _launcher.InstanceStore = instanceStore;
+
+        var exit = await RunAsync(Args());
+
+        Assert.That(exit, Is.Zero, _stderr.ToString());
+        var mappings = _launcher.Requests.Single().BlockDeviceMappings;
+        Assert.That(mappings?.Single().Ebs.VolumeSize, Is.EqualTo(rootGiB));
+    }
+
     private sealed class FakeLauncher : IInstanceLauncher
     {
         public List<RunInstancesRequest> Requests { get; } = [];
         public Exception? Failure { get; set; }
         public string? Region { get; set; }
+        public bool? InstanceStore { get; set; } = true;
+
+        public Task<bool?> HasInstanceStoreAsync(string instanceType, CancellationToken cancellationToken) => Task.FromResult(InstanceStore);
 
         public Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)
         {

@@ -82,7 +82,7 @@ public sealed record RecordingOptions
     [Range(1, 60)]
     public int SegmentSeconds { get; set; } = 6;
 
-    [Description("The disk guard warns when the recording disk has less than this share free, and logs errors below half of it, each minute, with the minutes left at the current rate.")]
+    [Description("Below this share free, the disk guard deletes local segments storage already holds (oldest first) until it is met again; what it cannot free it warns about, and below half of it raises an ALERT naming the segments only this machine holds and the minutes left at the current rate, each minute.")]
     [Range(1.0, 90.0)]
     public double LowDiskWarningPercent { get; set; } = 15;
 }
@@ -140,8 +140,12 @@ public sealed record StorageOptions
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
-    [Description("Delete each local segment once its upload is verified and journaled. Playlist, logs and journal stay.")]
-    public bool DeleteLocalAfterUpload { get; set; }
+    [Description("Delete each local segment once its upload is verified and journaled. Playlist, logs and journal stay. Unset, it follows `Kind`: on for `s3` (the bucket holds the class; the instance's disk need not), off for `local` (the recording folder keeps its whole copy).")]
+    [DocumentedDefault("`true` for s3, `false` for local")]
+    public bool? DeleteLocalAfterUpload { get; set; }
+
+    /// <summary><see cref="DeleteLocalAfterUpload"/> as set, else its default for <see cref="Kind"/>: on for S3 only. A method, not a setting.</summary>
+    public bool DeletesLocalAfterUpload() => DeleteLocalAfterUpload ?? Kind == StorageKind.S3;
 }
 
 public enum ChecksumCalculation
@@ -173,7 +177,7 @@ public sealed record SelfTerminateOptions
     [Description("Terminate even when the drain left uploads on this machine (they are lost). By default the instance is kept and an alert names what is left.")]
     public bool WithPendingUploads { get; set; }
 
-    [Description("If TerminateInstances fails, run `shutdown -h now`, which terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops). Only on a confirmed EC2 instance; needs root (or a polkit/sudo rule).")]
+    [Description("If TerminateInstances fails on a confirmed EC2 instance, exit with code 5, which `encoder.service` turns into a poweroff; EC2 then terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops). Never with uploads pending, unless `WithPendingUploads`. Outside the unit, only the exit code.")]
     public bool ShutdownFallback { get; set; }
 
     [Description("The whole termination step's budget (metadata, TerminateInstances with retries, fallback): the last slice of `ShutdownTimeout` when enabled.")]

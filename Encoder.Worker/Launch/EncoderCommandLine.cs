@@ -80,7 +80,8 @@ public static class EncoderCommandLine
           /usr/share/doc/encoder/README.md). A bad, missing or unknown key stops the start with one line naming it.
 
         Exit codes: {ExitCodes.Clean} clean stop, everything stored; {ExitCodes.Failure} unexpected failure; {ExitCodes.ConfigurationError} bad configuration, nothing started;
-          {ExitCodes.UploadsPending} uploads left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed.
+          {ExitCodes.UploadsPending} uploads left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed;
+          {ExitCodes.PowerOffRequested} self-termination failed and the fallback asks encoder.service to power off.
 
         A SIGTERM (systemctl stop or restart, a reboot) pauses the class: the instance stays, the next start resumes it.
         To end a class early on purpose: sudo encoder end-class (same settings; the daemon ends it within a second, as at its end).

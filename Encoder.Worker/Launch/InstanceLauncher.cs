@@ -4,9 +4,12 @@ using Amazon.EC2.Model;
 
 namespace Encoder.Launch;
 
-/// <summary>The one side effect of <c>encoder launch</c>: starting the instance.</summary>
+/// <summary>The side effects of <c>encoder launch</c>: asking EC2 about the instance type, and starting the instance.</summary>
 public interface IInstanceLauncher
 {
+    /// <summary>Whether the instance type carries instance store (its recordings' disk); null when EC2 would not say.</summary>
+    Task<bool?> HasInstanceStoreAsync(string instanceType, CancellationToken cancellationToken);
+
     /// <summary>Runs the instance and returns its id.</summary>
     Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken);
 }
@@ -16,6 +19,19 @@ public sealed class Ec2InstanceLauncher(IAmazonEC2 ec2) : IInstanceLauncher
 {
     public static Ec2InstanceLauncher Create(string? region) =>
         new(region is null ? new AmazonEC2Client() : new AmazonEC2Client(RegionEndpoint.GetBySystemName(region)));
+
+    public async Task<bool?> HasInstanceStoreAsync(string instanceType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await ec2.DescribeInstanceTypesAsync(new DescribeInstanceTypesRequest { InstanceTypes = [instanceType] }, cancellationToken).ConfigureAwait(false);
+            return response.InstanceTypes?.FirstOrDefault()?.InstanceStorageSupported;
+        }
+        catch (AmazonEC2Exception)
+        {
+            return null; // e.g. not allowed: the root volume is then sized for the class, which is always safe
+        }
+    }
 
     public async Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)
     {

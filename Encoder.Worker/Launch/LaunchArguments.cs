@@ -102,7 +102,7 @@ public static partial class LaunchArguments
 
         if (errors.Count > 0 || endsAt is null)
             return new LaunchParse(null, errors);
-        var request = new LaunchRequest(settings, configuration.Options.SessionId, endsAt.Value, endsAt.Value + hardLimit, instance, dryRun);
+        var request = new LaunchRequest(settings, configuration.Options.SessionId, endsAt.Value, endsAt.Value + hardLimit, instance, dryRun, RootVolume.Mbps(configuration.Options));
         return new LaunchParse(request, []);
     }
 

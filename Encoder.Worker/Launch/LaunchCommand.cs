@@ -42,10 +42,15 @@ public static class LaunchCommand
 
         try
         {
-            var instanceId = await launcherFor(request.Instance.Region)
-                .LaunchAsync(RunInstancesRequests.Create(request, userData), cancellationToken).ConfigureAwait(false);
+            var launcher = launcherFor(request.Instance.Region);
+            // The recordings go to the instance store when there is one (encoder-recording-disk.service); else the root
+            // volume must hold the whole class.
+            var instanceStore = await launcher.HasInstanceStoreAsync(request.Instance.InstanceType, cancellationToken).ConfigureAwait(false);
+            int? rootGiB = instanceStore == true ? null : RootVolume.SizeGiB(request.HardStopAt - time.GetUtcNow(), request.RecordingMbps);
+            var instanceId = await launcher.LaunchAsync(RunInstancesRequests.Create(request, userData, rootGiB), cancellationToken).ConfigureAwait(false);
+            var disk = rootGiB is { } gib ? $"root volume {gib} GiB for the recording" : "recording on the instance store";
             await stderr.WriteLineAsync(
-                $"encoder launch: class {request.SessionId} on {instanceId} ({request.Instance.InstanceType}), hard stop at {HardStop.Iso(request.HardStopAt)}").ConfigureAwait(false);
+                $"encoder launch: class {request.SessionId} on {instanceId} ({request.Instance.InstanceType}, {disk}), hard stop at {HardStop.Iso(request.HardStopAt)}").ConfigureAwait(false);
             await stdout.WriteLineAsync(instanceId).ConfigureAwait(false);
             return ExitCodes.Clean;
         }

@@ -10,7 +10,8 @@ public static class RunInstancesRequests
     public const string SessionTag = "encoder:session-id";
     public const string HardStopTag = "encoder:hard-stop-at";
 
-    public static RunInstancesRequest Create(LaunchRequest request, string userData)
+    /// <param name="rootVolumeGiB">The root volume's size when the recording lives on it (no instance store); null keeps the AMI's.</param>
+    public static RunInstancesRequest Create(LaunchRequest request, string userData, int? rootVolumeGiB = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var spec = request.Instance;
@@ -35,6 +36,7 @@ public static class RunInstancesRequests
             SubnetId = spec.SubnetId,
             SecurityGroupIds = spec.SecurityGroupIds.Count > 0 ? [.. spec.SecurityGroupIds] : null,
             KeyName = spec.KeyName,
+            BlockDeviceMappings = rootVolumeGiB is { } size ? [RootVolume.Mapping(size)] : null,
             TagSpecifications =
             [
                 new TagSpecification { ResourceType = ResourceType.Instance, Tags = tags },

@@ -164,8 +164,8 @@ public sealed class SelfTerminator(
 
         if (problem is null)
         {
-            logger.LogWarning("Fallback: ran {Command} on instance {InstanceId}; EC2 terminates it if it was launched with InstanceInitiatedShutdownBehavior=terminate",
-                shutdown.Description, instance.InstanceId);
+            logger.LogWarning("Fallback for instance {InstanceId}: {Command}; EC2 terminates it if it was launched with InstanceInitiatedShutdownBehavior=terminate",
+                instance.InstanceId, shutdown.Description);
             return true;
         }
 

@@ -1,39 +1,32 @@
-using CliWrap;
-using CliWrap.Buffered;
-
 namespace Encoder.Lifecycle;
 
 /// <summary>Halts this machine: the fallback when TerminateInstances fails.</summary>
 public interface IShutdownCommand
 {
-    /// <summary>What runs, for log lines.</summary>
+    /// <summary>What it does, for log lines.</summary>
     string Description { get; }
 
-    /// <summary>Null when the command was accepted, else why not. Bounded by <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Null when the halt was asked for, else why not. Bounded by <paramref name="cancellationToken"/>.</summary>
     Task<string?> RunAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// <c>shutdown -h now</c>. An instance launched with InstanceInitiatedShutdownBehavior=terminate is then terminated by
-/// EC2; any other instance only stops (and keeps its volumes). Needs root or a polkit/sudo rule for the service user.
+/// Asks systemd to power the instance off by ending with <see cref="ExitCodes.PowerOffRequested"/>. The daemon itself
+/// can't: it runs as the unprivileged <c>encoder</c> user under <c>NoNewPrivileges</c> with no capabilities.
+/// encoder.service's <c>ExecStopPost=+</c> (root, after the daemon has exited) powers off on that exit code alone; EC2
+/// then terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops).
+/// Outside that unit (a laptop, a test) the exit code is all that happens.
 /// </summary>
-public sealed class HaltCommand : IShutdownCommand
+public sealed class SystemdPowerOff(DaemonOutcome outcome) : IShutdownCommand
 {
-    private static readonly string[] Arguments = ["-h", "now"];
+    public string Description => $"exit code {ExitCodes.PowerOffRequested}, which encoder.service turns into a poweroff";
 
-    public string Description => $"shutdown {string.Join(' ', Arguments)}";
-
-    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    public Task<string?> RunAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            var result = await Cli.Wrap("shutdown").WithArguments(Arguments).WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
-            return result.ExitCode == 0 ? null : $"exit code {result.ExitCode}: {result.StandardError.Trim()}";
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return ex.Message;
-        }
+        ArgumentNullException.ThrowIfNull(outcome);
+        outcome.Report(ExitCodes.PowerOffRequested);
+        return Task.FromResult(outcome.ExitCode == ExitCodes.PowerOffRequested
+            ? null
+            : $"exit code {outcome.ExitCode} was reported first, and it wins");
     }
 }

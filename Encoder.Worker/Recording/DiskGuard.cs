@@ -5,41 +5,32 @@ using Microsoft.Extensions.Logging;
 namespace Encoder.Recording;
 
 /// <summary>
-/// Watches the recording disk every <see cref="Interval"/> and warns well before it fills: a warning when free space
-/// falls below <c>Recording:LowDiskWarningPercent</c>, errors below half of it, repeated every minute with the time
-/// left at the current rate (segments waiting for storage pile up here during an outage).
+/// Keeps the recording disk from filling. Every <see cref="Interval"/>: below <c>Recording:LowDiskWarningPercent</c>
+/// free it deletes segments storage already holds (oldest first, per the upload journal) until the threshold is
+/// met again; what it can't free is said loudly, each minute: a warning below the threshold, an ALERT naming the
+/// segments that exist only on this machine and the minutes left at the current rate below half of it. The decision
+/// is <see cref="DiskSpace.Plan"/>'s; the disk is behind <see cref="IRecordingDisk"/>.
 /// </summary>
-public sealed class DiskGuard(EncoderOptions options, RecordingLayout layout, TimeProvider time, ILogger<DiskGuard> logger) : BackgroundService
+public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Reminder = TimeSpan.FromMinutes(1);
 
+    private DiskSpaceLevel _level = DiskSpaceLevel.Ok;
+    private DateTimeOffset _lastSaid = DateTimeOffset.MinValue;
+    private (long Free, DateTimeOffset At)? _previous;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var level = DiskSpaceLevel.Ok;
-        var lastSaid = DateTimeOffset.MinValue;
-        (long Free, DateTimeOffset At)? previous = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var drive = new DriveInfo(layout.SessionDirectory);
-                var now = time.GetUtcNow();
-                var free = drive.AvailableFreeSpace;
-                var current = DiskSpace.Assess(free, drive.TotalSize, options.Recording.LowDiskWarningPercent);
-                var minutes = previous is { } p ? DiskSpace.MinutesLeft(p.Free, free, now - p.At) : null;
-                previous = (free, now);
-                if (current != level || (current != DiskSpaceLevel.Ok && now - lastSaid >= Reminder))
-                {
-                    lastSaid = now;
-                    Say(current, level, free, drive.TotalSize, minutes);
-                }
-
-                level = current;
+                Check();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                logger.LogDebug(ex, "Could not read the recording disk's free space");
+                logger.LogDebug(ex, "Could not check the recording disk");
             }
 
             try
@@ -53,25 +44,78 @@ public sealed class DiskGuard(EncoderOptions options, RecordingLayout layout, Ti
         }
     }
 
-    private void Say(DiskSpaceLevel level, DiskSpaceLevel before, long free, long total, double? minutesLeft)
+    /// <summary>One look at the disk: act on the plan, then say what is left to say. Returns the plan it acted on.</summary>
+    public DiskPlan Check()
     {
-        var freeMb = free / (1024 * 1024);
-        var percent = 100.0 * free / total;
-        var left = minutesLeft is { } m ? $"about {m:0} minutes of recording left at the current rate" : "not filling right now";
-        switch (level)
+        var now = time.GetUtcNow();
+        var (free, total) = disk.Space();
+        var percent = options.Recording.LowDiskWarningPercent;
+        var segments = DiskSpace.Assess(free, total, percent) == DiskSpaceLevel.Ok ? [] : disk.Segments();
+        var plan = DiskSpace.Plan(free, total, percent, segments);
+        if (plan.Drop.Count > 0)
+            Drop(plan, free, total);
+
+        var minutes = _previous is { } p ? DiskSpace.MinutesLeft(p.Free, plan.FreeAfter, now - p.At) : null;
+        _previous = (plan.FreeAfter, now);
+        if (plan.After != _level || (plan.After != DiskSpaceLevel.Ok && now - _lastSaid >= Reminder))
+        {
+            _lastSaid = now;
+            Say(plan, total, minutes);
+        }
+
+        _level = plan.After;
+        return plan;
+    }
+
+    private void Drop(DiskPlan plan, long free, long total)
+    {
+        var dropped = 0;
+        long bytes = 0;
+        foreach (var segment in plan.Drop)
+        {
+            try
+            {
+                disk.Delete(segment);
+                dropped++;
+                bytes += segment.Bytes;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogError(ex, "Could not delete {Segment} (already stored) to free the recording disk", segment.Name);
+            }
+        }
+
+        logger.LogWarning(
+            "Recording disk low ({FreeMb} MB free, {Percent:0.0}%): deleted {Count} local segments already stored ({First} to {Last}, {DroppedMb} MB) from {Directory}",
+            Mb(free), 100.0 * free / total, dropped, plan.Drop[0].Name, plan.Drop[^1].Name, Mb(bytes), disk.Directory);
+    }
+
+    private void Say(DiskPlan plan, long total, double? minutesLeft)
+    {
+        var freeMb = Mb(plan.FreeAfter);
+        var percent = 100.0 * plan.FreeAfter / total;
+        var left = minutesLeft is { } m ? $"the disk is full in about {m:0} minutes at the current rate" : "not filling right now";
+        var onlyHere = plan.OnlyHere.Count == 0 ? "none"
+            : $"{plan.OnlyHere.Count} ({plan.OnlyHere[0].Name} to {plan.OnlyHere[^1].Name}, {Mb(plan.OnlyHereBytes)} MB)";
+        switch (plan.After)
         {
             case DiskSpaceLevel.Critical:
-                logger.LogError("RECORDING DISK NEARLY FULL: {FreeMb} MB free ({Percent:0.0}%) on {Directory}; {Left}. Free space or restore storage now",
-                    freeMb, percent, layout.SessionDirectory, left);
+                logger.LogCritical(
+                    "ALERT: RECORDING DISK NEARLY FULL: {FreeMb} MB free ({Percent:0.0}%) on {Directory} and no stored segment left to delete; segments only on this machine, waiting for storage: {OnlyHere}; {Left}. " +
+                    "Once it is full FFmpeg cannot write: the recording from then on CANNOT BE KEPT. Restore storage or free space now",
+                    freeMb, percent, disk.Directory, onlyHere, left);
                 break;
             case DiskSpaceLevel.Low:
-                logger.LogWarning("Recording disk low: {FreeMb} MB free ({Percent:0.0}%, warning below {Threshold}%) on {Directory}; {Left}",
-                    freeMb, percent, options.Recording.LowDiskWarningPercent, layout.SessionDirectory, left);
+                logger.LogWarning(
+                    "Recording disk low: {FreeMb} MB free ({Percent:0.0}%, warning below {Threshold}%) on {Directory}, nothing stored left to delete; segments only on this machine: {OnlyHere}; {Left}",
+                    freeMb, percent, options.Recording.LowDiskWarningPercent, disk.Directory, onlyHere, left);
                 break;
             default:
-                if (before != DiskSpaceLevel.Ok)
+                if (_level != DiskSpaceLevel.Ok)
                     logger.LogInformation("Recording disk has room again: {FreeMb} MB free ({Percent:0.0}%)", freeMb, percent);
                 break;
         }
     }
+
+    private static long Mb(long bytes) => bytes / (1024 * 1024);
 }

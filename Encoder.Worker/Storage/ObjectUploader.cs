@@ -74,7 +74,7 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
     {
         var lag = time.GetUtcNow() - File.GetLastWriteTimeUtc(path);
         logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes in {UploadSeconds:0.000}s)", segment, lag.TotalSeconds, new FileInfo(path).Length, upload.TotalSeconds);
-        if (options.Storage.DeleteLocalAfterUpload)
+        if (options.Storage.DeletesLocalAfterUpload())
             File.Delete(path);
     }
 }
