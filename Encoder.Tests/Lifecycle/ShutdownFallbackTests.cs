@@ -67,7 +67,9 @@ public sealed class ShutdownFallbackTests
         using var metadata = new Imdsv2Client(new Uri(metadataUrl));
         var terminator = new Ec2InstanceTerminator(_ => _moto.Ec2(), Ec2Retry.Pipeline(log, firstDelay: TimeSpan.FromMilliseconds(50)));
 
-        await new SelfTerminator(options, drain, new RecordingLayout(options), metadata, terminator, new SystemdPowerOff(outcome), outcome, TimeProvider.System, log)
+        var layout = new RecordingLayout(options);
+        var classOver = StopCauses.Claimed(StopReason.SessionEnded, layout, outcome); // the fallback is only for a class that is over
+        await new SelfTerminator(options, drain, classOver, layout, metadata, terminator, new SystemdPowerOff(outcome), outcome, TimeProvider.System, log)
             .StoppedAsync(CancellationToken.None);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(exitCode), log.Text);
