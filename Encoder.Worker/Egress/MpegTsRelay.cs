@@ -11,17 +11,14 @@ namespace Encoder.Egress;
 /// waits for anyone); each egress connects over TCP and first gets the <see cref="GopCache"/> — PAT, PMT and the
 /// last GOPs — so its FFmpeg finds the codec headers at once instead of waiting for the next keyframe: that is what
 /// makes a failover sub-second. An egress that falls behind is dropped, never waited for.
-/// Nothing on the socket can stop it: the UDP socket is connected to the recorder's source port (FFmpeg is told to
-/// send from <see cref="RecorderPort"/>), so the kernel drops every other sender's datagrams before they take buffer
-/// space; what the recorder sends that is not whole MPEG-TS packets is dropped and counted; at most
-/// slots + 2 egresses are served, further connections are closed at once and counted.
+/// Nothing on its socket can stop it: only the recorder's datagrams arrive (<see cref="RelayInput"/>), what is not
+/// whole TS packets is dropped and counted, and at most slots + 2 egresses are served (the rest closed, counted).
 /// </summary>
 public sealed class MpegTsRelay : IAsyncDisposable
 {
     /// <summary>The recorder's datagrams: 7 TS packets (FFmpeg's <c>pkt_size</c>); larger ones are dropped.</summary>
     public const int DatagramBytes = 7 * GopCache.PacketSize;
     private const int ClientQueueDatagrams = 8192; // ~10 MB of 1316-byte datagrams: seconds of even a fast stream
-    private const int RequestedReceiveBuffer = 8 * 1024 * 1024;
     private readonly Lock _lock = new();
     private readonly GopCache _cache = new();
     private readonly List<Channel<ReadOnlyMemory<byte>>> _clients = [];
@@ -43,15 +40,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
         _logger = logger;
         _counters = counters;
         _maxClients = maxClients;
-        RecorderPort = FreeUdpPort();
-        _input = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        _input.Client.ReceiveBufferSize = RequestedReceiveBuffer;
-        // Linux reports twice what it granted (the kernel's bookkeeping share); net.core.rmem_max caps the grant.
-        var granted = _input.Client.ReceiveBufferSize / (OperatingSystem.IsLinux() ? 2 : 1);
-        if (granted < RequestedReceiveBuffer)
-            _logger.LogWarning("The relay asked for a {Requested} byte UDP receive buffer and got {Granted}: a burst can overflow it (raise net.core.rmem_max)",
-                RequestedReceiveBuffer, granted);
-        _input.Client.Connect(new IPEndPoint(IPAddress.Loopback, RecorderPort));
+        (_input, RecorderPort) = RelayInput.Open(_logger);
         _output = new TcpListener(IPAddress.Loopback, 0);
         _output.Start();
         _counters.InputPort = InputPort;
@@ -223,13 +212,5 @@ public sealed class MpegTsRelay : IAsyncDisposable
         _output.Stop();
         await _loops.ConfigureAwait(false);
         _stop.Dispose();
-    }
-
-    /// <summary>A loopback UDP port free right now, for the recorder to send from.</summary>
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }
