@@ -20,8 +20,8 @@ internal static class RelayInput
         input.Client.ReceiveBufferSize = RequestedReceiveBuffer;
         // Linux reports twice what it granted (the kernel's bookkeeping share); net.core.rmem_max caps the grant.
         var granted = input.Client.ReceiveBufferSize / (OperatingSystem.IsLinux() ? 2 : 1);
-        if (granted < RequestedReceiveBuffer)
-            logger.LogWarning("The relay asked for a {Requested} byte UDP receive buffer and got {Granted}: a burst can overflow it (raise net.core.rmem_max)",
+        if (granted < RequestedReceiveBuffer) // once, at start: a fact of the machine (the AMI raises the cap), not a fault
+            logger.LogInformation("The relay asked for a {Requested} byte UDP receive buffer and got {Granted}: a burst can overflow it (raise net.core.rmem_max)",
                 RequestedReceiveBuffer, granted);
         input.Client.Connect(new IPEndPoint(IPAddress.Loopback, recorderPort));
         return (input, recorderPort);
