@@ -32,6 +32,7 @@ public static class EncoderServices
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
         services.AddSingleton<FfmpegProcess>();
+        services.AddSingleton<RelayCounters>();
         services.AddSingleton<EncoderStatus>();
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();

@@ -1,5 +1,10 @@
 namespace Encoder.Egress;
 
+/// <summary>What the cache made of one datagram.</summary>
+/// <param name="Accepted">False when the datagram was not whole, synced MPEG-TS packets: it was dropped.</param>
+/// <param name="ContinuityErrors">Packets that did not follow their PID's previous one (loss upstream or on the socket).</param>
+public readonly record struct DatagramVerdict(bool Accepted, int ContinuityErrors);
+
 /// <summary>
 /// Remembers what a viewer joining an MPEG-TS stream needs to start at once: the latest PAT and PMT, and every packet
 /// since the start of the previous keyframe's GOP (so at least one whole GOP). A keyframe is a packet on the video
@@ -7,10 +12,11 @@ namespace Encoder.Egress;
 /// </summary>
 public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
 {
-    public const int PacketSize = 188;
+    public const int PacketSize = TsPacket.Size;
     public const int DefaultMaxBytes = 32 * 1024 * 1024;
-    private const byte SyncByte = 0x47;
-    private static readonly byte[] VideoStreamTypes = [0x1B, 0x24, 0x02]; // H.264, HEVC, MPEG-2
+    private const byte NoCounter = 0xFF;
+    private static ReadOnlySpan<byte> VideoStreamTypes => [0x1B, 0x24, 0x02]; // H.264, HEVC, MPEG-2
+    private readonly byte[] _continuity = NewContinuity();
 
     private byte[]? _pat;
     private byte[]? _pmt;
@@ -22,11 +28,30 @@ public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
 
     public int VideoPid => _videoPid;
 
-    /// <summary>Takes one datagram (whole 188-byte packets; anything else is ignored).</summary>
-    public void Add(ReadOnlySpan<byte> datagram)
+    /// <summary>
+    /// Takes one datagram: whole 188-byte packets, each starting with the sync byte, at most
+    /// <paramref name="maxPackets"/> of them. Anything else is rejected whole (and should not be relayed either);
+    /// a packet whose PAT or PMT does not parse is ignored. Never throws, whatever the bytes.
+    /// </summary>
+    public DatagramVerdict Add(ReadOnlySpan<byte> datagram, int maxPackets = int.MaxValue)
     {
-        for (var offset = 0; offset + PacketSize <= datagram.Length; offset += PacketSize)
-            AddPacket(datagram.Slice(offset, PacketSize));
+        if (datagram.Length == 0 || datagram.Length % PacketSize != 0 || datagram.Length / PacketSize > maxPackets)
+            return new DatagramVerdict(false, 0);
+        for (var offset = 0; offset < datagram.Length; offset += PacketSize)
+        {
+            if (datagram[offset] != TsPacket.SyncByte)
+                return new DatagramVerdict(false, 0);
+        }
+
+        var continuityErrors = 0;
+        for (var offset = 0; offset < datagram.Length; offset += PacketSize)
+        {
+            var packet = datagram.Slice(offset, PacketSize);
+            continuityErrors += BreaksContinuity(packet) ? 1 : 0;
+            AddPacket(packet);
+        }
+
+        return new DatagramVerdict(true, continuityErrors);
     }
 
     /// <summary>What a new viewer gets first: PAT, PMT, then the cached GOPs; empty until a keyframe has been seen.</summary>
@@ -56,36 +81,51 @@ public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
         _previousGop = [];
         _currentGop = [];
         _bytes = 0;
+        Array.Fill(_continuity, NoCounter);
+    }
+
+    private static byte[] NewContinuity()
+    {
+        var counters = new byte[TsPacket.NullPid + 1];
+        Array.Fill(counters, NoCounter);
+        return counters;
     }
 
     private void AddPacket(ReadOnlySpan<byte> packet)
     {
-        if (packet[0] != SyncByte)
-            return;
-        var pid = ((packet[1] & 0x1F) << 8) | packet[2];
-        var payloadStart = (packet[1] & 0x40) != 0;
+        var pid = TsPacket.Pid(packet);
+        var payloadStart = TsPacket.StartsPayload(packet);
         if (pid == 0 && payloadStart)
         {
-            _pat = packet.ToArray();
-            _pmtPid = ProgramMapPid(packet);
+            if (TsPacket.ProgramMapPid(packet) is var pmtPid and >= 0)
+            {
+                _pat = packet.ToArray();
+                _pmtPid = pmtPid;
+            }
+
             return;
         }
 
         if (pid == _pmtPid && payloadStart)
         {
-            _pmt = packet.ToArray();
-            _videoPid = VideoPidOf(packet);
+            if (TsPacket.VideoPid(packet, VideoStreamTypes) is var videoPid and >= 0)
+            {
+                _pmt = packet.ToArray();
+                _videoPid = videoPid;
+            }
+
             return;
         }
 
-        if (pid == _videoPid && payloadStart && IsRandomAccess(packet))
+        var keyframe = pid == _videoPid && payloadStart && TsPacket.IsRandomAccess(packet);
+        if (keyframe)
         {
             _bytes -= _previousGop.Count * PacketSize;
             _previousGop = _currentGop;
             _currentGop = [];
         }
 
-        if (_currentGop.Count == 0 && !(pid == _videoPid && payloadStart && IsRandomAccess(packet)))
+        if (_currentGop.Count == 0 && !keyframe)
             return; // nothing useful before the first keyframe
 
         _currentGop.Add(packet.ToArray());
@@ -99,52 +139,17 @@ public sealed class GopCache(int maxBytes = GopCache.DefaultMaxBytes)
         }
     }
 
-    private static bool IsRandomAccess(ReadOnlySpan<byte> packet)
+    /// <summary>True when a packet with payload does not follow its PID's previous one (a lost or reordered packet).</summary>
+    private bool BreaksContinuity(ReadOnlySpan<byte> packet)
     {
-        var adaptation = (packet[3] & 0x20) != 0;
-        return adaptation && packet[4] > 0 && (packet[5] & 0x40) != 0;
-    }
-
-    /// <summary>
-    /// Where a PSI section starts (after the header, the adaptation field and the pointer field) and where its entries
-    /// end (before the CRC, or at the packet's end for a section longer than one packet).
-    /// </summary>
-    private static (int Start, int End) Section(ReadOnlySpan<byte> packet)
-    {
-        var at = 4;
-        if ((packet[3] & 0x20) != 0)
-            at += 1 + packet[4];
-        var start = at + 1 + packet[at];
-        var length = ((packet[start + 1] & 0x0F) << 8) | packet[start + 2];
-        return (start, Math.Min(start + 3 + length - 4, PacketSize));
-    }
-
-    private static int ProgramMapPid(ReadOnlySpan<byte> packet)
-    {
-        var (section, end) = Section(packet);
-        for (var at = section + 8; at + 4 <= end; at += 4)
-        {
-            var program = (packet[at] << 8) | packet[at + 1];
-            if (program != 0)
-                return ((packet[at + 2] & 0x1F) << 8) | packet[at + 3];
-        }
-
-        return -1;
-    }
-
-    private static int VideoPidOf(ReadOnlySpan<byte> packet)
-    {
-        var (section, end) = Section(packet);
-        var programInfoLength = ((packet[section + 10] & 0x0F) << 8) | packet[section + 11];
-        for (var at = section + 12 + programInfoLength; at + 5 <= end;)
-        {
-            var streamType = packet[at];
-            var elementaryPid = ((packet[at + 1] & 0x1F) << 8) | packet[at + 2];
-            if (VideoStreamTypes.Contains(streamType))
-                return elementaryPid;
-            at += 5 + (((packet[at + 3] & 0x0F) << 8) | packet[at + 4]);
-        }
-
-        return -1;
+        var pid = TsPacket.Pid(packet);
+        if (pid == TsPacket.NullPid || !TsPacket.HasPayload(packet))
+            return false;
+        var counter = TsPacket.ContinuityCounter(packet);
+        var previous = _continuity[pid];
+        _continuity[pid] = (byte)counter;
+        if (previous == NoCounter || TsPacket.IsDiscontinuity(packet))
+            return false;
+        return counter != ((previous + 1) & 0x0F) && counter != previous; // one duplicate is allowed
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Encoder.Configuration;
+using Encoder.Egress;
 using Encoder.Recording;
 
 namespace Encoder.Ffmpeg;
@@ -16,15 +17,19 @@ public static class FfmpegArguments
     public const int AudioSampleRate = 48_000;
     public const string AudioBitrate = "128k";
 
+    /// <summary>Info and up, each line tagged with its level. FFmpeg collapses repeated lines ("Last message repeated N times"): a camera spewing one error cannot flood the log.</summary>
+    private const string LogLevel = "level+info";
+
     /// <param name="options">The validated options.</param>
     /// <param name="continuesRecording">True when a playlist from an earlier run exists: numbering continues and the gap is marked.</param>
     /// <param name="relayPort">The daemon's loopback UDP relay input.</param>
-    public static IReadOnlyList<string> Recorder(EncoderOptions options, bool continuesRecording, int relayPort)
+    /// <param name="sourcePort">The port the recorder sends from: the only one the relay accepts datagrams from.</param>
+    public static IReadOnlyList<string> Recorder(EncoderOptions options, bool continuesRecording, int relayPort, int sourcePort)
     {
         ArgumentNullException.ThrowIfNull(options);
         var args = new List<string>
         {
-            "-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
+            "-hide_banner", "-nostats", "-loglevel", LogLevel,
             "-progress", "pipe:1", "-stats_period", "0.5",
             "-rtsp_transport", "tcp",
             "-timeout", Microseconds(options.Camera.TimeoutSeconds),
@@ -34,7 +39,7 @@ public static class FfmpegArguments
 
         args.AddRange(VideoCodec(options));
         args.AddRange(["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
-        args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort)}"]);
+        args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort, sourcePort)}"]);
         return args;
     }
 
@@ -47,7 +52,7 @@ public static class FfmpegArguments
         ArgumentNullException.ThrowIfNull(ingestUrl);
         return
         [
-            "-hide_banner", "-nostats", "-loglevel", "repeat+level+info",
+            "-hide_banner", "-nostats", "-loglevel", LogLevel,
             "-progress", "pipe:1", "-stats_period", "0.5",
             "-analyzeduration", "1000000",
             "-f", "mpegts",
@@ -91,7 +96,8 @@ public static class FfmpegArguments
                RecordingLayout.PlaylistFileName;
     }
 
-    private static string RelayOutput(int port) => $"[f=mpegts:onfail=ignore]udp://127.0.0.1:{Invariant(port)}?pkt_size=1316";
+    private static string RelayOutput(int port, int sourcePort) =>
+        $"[f=mpegts:onfail=ignore]udp://127.0.0.1:{Invariant(port)}?pkt_size={Invariant(MpegTsRelay.DatagramBytes)}&localaddr=127.0.0.1&localport={Invariant(sourcePort)}";
 
     private static string Microseconds(int seconds) => Invariant(seconds * 1_000_000L);
 

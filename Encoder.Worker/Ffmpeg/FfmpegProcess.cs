@@ -81,9 +81,10 @@ public sealed partial class FfmpegProcess(
         Directory.CreateDirectory(invocation.WorkingDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(invocation.LogPath)!);
 
-        await using var log = new StreamWriter(invocation.LogPath, append: true) { AutoFlush = true };
-        await log.WriteLineAsync(redactor.Redact(string.Create(CultureInfo.InvariantCulture,
-            $"# encoder {invocation.Name} at {startedAt:O}: {options.Ffmpeg.Path} {string.Join(' ', invocation.Arguments)}"))).ConfigureAwait(false);
+        await using var logFile = new StreamWriter(invocation.LogPath, append: true) { AutoFlush = true };
+        var log = new CappedLog(logFile);
+        log.WriteLine(redactor.Redact(string.Create(CultureInfo.InvariantCulture,
+            $"# encoder {invocation.Name} at {startedAt:O}: {options.Ffmpeg.Path} {string.Join(' ', invocation.Arguments)}")));
 
         var parser = new FfmpegProgressParser();
         FfmpegProgress? lastProgress = null;
@@ -162,8 +163,8 @@ public sealed partial class FfmpegProcess(
         }
 
         var duration = time.GetUtcNow() - startedAt;
-        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"# encoder {invocation.Name} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}{(stalled ? ", stalled" : "")}")).ConfigureAwait(false);
+        log.WriteFooter(string.Create(CultureInfo.InvariantCulture,
+            $"# encoder {invocation.Name} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}{(stalled ? ", stalled" : "")}"));
         return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: no progress for {invocation.StallTimeout.TotalSeconds:0.#}s" : lastError,
             stopToken.IsCancellationRequested, stalled);
     }

@@ -84,7 +84,7 @@ public sealed class FfmpegSupervisor(
         var startedAt = time.GetUtcNow();
         var invocation = new FfmpegInvocation(
             $"Recorder run {run}",
-            FfmpegArguments.Recorder(options, continues, relay.InputPort),
+            FfmpegArguments.Recorder(options, continues, relay.InputPort, relay.RecorderPort),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),

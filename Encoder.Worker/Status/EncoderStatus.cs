@@ -15,7 +15,7 @@ public enum OutputState
 /// The live state of the class, written by the supervisors, the router and the uploader, and read by the status
 /// writer. It records; it decides nothing (advanced and stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
 /// </summary>
-public sealed class EncoderStatus(TimeProvider time)
+public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
@@ -103,7 +103,8 @@ public sealed class EncoderStatus(TimeProvider time)
                 SegmentsRecorded,
                 SegmentsStored,
                 _recorder.ToSnapshot(now),
-                _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)));
+                _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
+                relay?.ToSnapshot());
         }
     }
 

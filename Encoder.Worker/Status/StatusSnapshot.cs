@@ -15,6 +15,17 @@ public sealed record OutputSnapshot(
     int Failures,
     int Restarts);
 
+/// <summary>The relay: its ports, and what it took, dropped (not whole MPEG-TS packets) and refused.</summary>
+/// <param name="ContinuityErrors">TS packets that did not follow their PID's previous one: loss between the recorder and the relay.</param>
+/// <param name="ClientsRejected">TCP connections closed at once because every egress place was taken.</param>
+public sealed record RelaySnapshot(
+    int InputPort,
+    int RecorderPort,
+    long DatagramsReceived,
+    long DatagramsDropped,
+    long ContinuityErrors,
+    long ClientsRejected);
+
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 public sealed record StatusSnapshot(
     string SessionId,
@@ -27,7 +38,8 @@ public sealed record StatusSnapshot(
     int SegmentsRecorded,
     int SegmentsStored,
     OutputSnapshot Recorder,
-    IReadOnlyDictionary<string, OutputSnapshot> Ingest);
+    IReadOnlyDictionary<string, OutputSnapshot> Ingest,
+    RelaySnapshot? Relay = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]

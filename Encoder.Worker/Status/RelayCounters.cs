@@ -1,0 +1,36 @@
+namespace Encoder.Status;
+
+/// <summary>What the relay saw (<c>relay</c> in the status file); incremented lock-free from its receive loop.</summary>
+public sealed class RelayCounters
+{
+    private long _datagramsReceived;
+    private long _datagramsDropped;
+    private long _continuityErrors;
+    private long _clientsRejected;
+
+    /// <summary>The relay's loopback UDP input, where the recorder sends.</summary>
+    public int InputPort { get; set; }
+
+    /// <summary>The only source port the relay takes datagrams from: the recorder's.</summary>
+    public int RecorderPort { get; set; }
+
+    public void Received() => Interlocked.Increment(ref _datagramsReceived);
+
+    public void Dropped() => Interlocked.Increment(ref _datagramsDropped);
+
+    public void ContinuityErrors(int count)
+    {
+        if (count > 0)
+            Interlocked.Add(ref _continuityErrors, count);
+    }
+
+    public void ClientRejected() => Interlocked.Increment(ref _clientsRejected);
+
+    public RelaySnapshot ToSnapshot() => new(
+        InputPort,
+        RecorderPort,
+        Interlocked.Read(ref _datagramsReceived),
+        Interlocked.Read(ref _datagramsDropped),
+        Interlocked.Read(ref _continuityErrors),
+        Interlocked.Read(ref _clientsRejected));
+}
