@@ -39,7 +39,7 @@ public sealed class SegmentUploaderTests
         journal ??= new UploadJournal(_layout, time);
         var reader = new RecordingReader(_layout, new SessionManifestSource(_options, journal, outages, status, time));
         var pass = new UploadPass(_options, store, reader, new ObjectUploader(_options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
-            NullLogger<UploadPass>.Instance);
+            time, NullLogger<UploadPass>.Instance);
         return new SegmentUploader(_options, _layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
             report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance);
     }
@@ -94,9 +94,9 @@ public sealed class SegmentUploaderTests
     }
 
     [Test]
-    public async Task A_failed_store_keeps_order_and_the_playlist_waits_until_every_segment_it_names_is_stored()
+    public async Task A_segment_that_fails_once_goes_up_after_the_next_ones_and_a_stored_playlist_names_only_stored_segments()
     {
-        // A storage fault there is no runnable stand-in for yet: the first attempt at seg_00001 fails.
+        // A storage fault there is no runnable stand-in for yet: the first attempt at seg_00001 fails (its own failure: seg_00002 then goes up).
         var calls = new List<string>();
         var store = new Mock<IRecordingStore>();
         var failedOnce = false;
@@ -117,25 +117,31 @@ public sealed class SegmentUploaderTests
         store.Setup(s => s.PutBytesAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<ObjectHeaders>(), It.IsAny<CancellationToken>()))
             .Returns((string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken _) =>
             {
-                calls.Add($"{key} [{headers.ContentType}; {headers.CacheControl}]");
+                var named = key.EndsWith(".m3u8", StringComparison.Ordinal)
+                    ? " naming " + string.Join(",", HlsPlaylist.Parse(System.Text.Encoding.UTF8.GetString(content.Span)).Segments.Select(s => s.Uri[4..^3]))
+                    : "";
+                calls.Add($"{key} [{headers.ContentType}; {headers.CacheControl}]{named}");
                 return Task.FromResult(ContentMd5.Hex(content.Span));
             });
         using var uploader = Uploader(store.Object);
         Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
-        await Eventually(() => calls.Any(c => c.Contains("index.m3u8", StringComparison.Ordinal)));
+        await Eventually(() => calls.Count(c => c.Contains("index.m3u8", StringComparison.Ordinal)) == 2);
         await uploader.StopAsync(CancellationToken.None);
 
         Assert.That(calls, Is.EqualTo(new[]
         {
             "class-9/seg_00000.ts",
             "class-9/seg_00001.ts (failed)",
-            "class-9/seg_00001.ts",
             "class-9/seg_00002.ts",
-            "class-9/index.m3u8 [application/vnd.apple.mpegurl; no-cache]",
+            // The live playlist, cut after the last segment before the one that failed.
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl; no-cache] naming 00000",
+            // The failed segment's own retry (after 0.5 s), then the whole playlist.
+            "class-9/seg_00001.ts",
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl; no-cache] naming 00000,00001,00002",
             // The drain: the playlist again, now the final VOD, then the manifest.
-            "class-9/index.m3u8 [application/vnd.apple.mpegurl; public, max-age=300]",
+            "class-9/index.m3u8 [application/vnd.apple.mpegurl; public, max-age=300] naming 00000,00001,00002",
             "class-9/session.json [application/json; no-cache]",
         }));
     }
@@ -218,27 +224,76 @@ public sealed class SegmentUploaderTests
     }
 
     [Test]
-    public async Task A_drain_that_cannot_store_everything_reports_what_is_left_and_exits_with_uploads_pending()
+    public async Task A_segment_that_keeps_failing_does_not_hold_back_the_next_ones_and_the_drain_reports_it_and_the_playlist_waiting_for_it()
     {
-        var store = new Mock<IRecordingStore>();
-        store.Setup(s => s.Describe(It.IsAny<string>())).Returns((string key) => "mock://" + key);
-        store.Setup(s => s.PutFileAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ObjectHeaders>(), It.IsAny<CancellationToken>()))
-            .Returns((string key, string _, ObjectHeaders _, CancellationToken _) => key.EndsWith("seg_00001.ts", StringComparison.Ordinal)
-                ? throw new IOException("storage unavailable")
-                : Task.FromResult(Md5Of(key)));
+        var store = new CountingStore(new RejectingStore(new LocalFolderStore(_options.Storage.Directory), "class-9/seg_00001.ts"));
+        var stored = Path.Combine(_options.Storage.Directory, "class-9");
         var report = new UploadDrainReport();
         var outcome = new DaemonOutcome();
         _options.ShutdownTimeout = TimeSpan.FromSeconds(5); // the drain retries until its budget is spent
-        using var uploader = Uploader(store.Object, report, outcome);
-        Record(segments: 3, ended: true);
+        using var uploader = Uploader(store, report, outcome);
+        Record(segments: 3);
 
         await uploader.StartAsync(CancellationToken.None);
+        await Eventually(() => File.Exists(Path.Combine(stored, "seg_00002.ts")));
+        Record(segments: 5, ended: true);
         await uploader.StopAsync(CancellationToken.None);
 
+        Assert.That(Directory.GetFiles(stored, "seg_*.ts").Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "seg_00000.ts", "seg_00002.ts", "seg_00003.ts", "seg_00004.ts" }), "every segment but the rejected one went up");
+        Assert.That(HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(stored, "index.m3u8"))).Segments.Select(s => s.Uri), Is.EqualTo(new[] { "seg_00000.ts" }),
+            "the stored playlist names only the stored prefix, and is no VOD");
+        Assert.That(File.Exists(Path.Combine(stored, "session.json")), Is.True);
+        Assert.That(store.Puts.Count(k => k == "class-9/seg_00001.ts"), Is.InRange(3, 12), "retried on its own backoff, not hammered");
         Assert.That(report.Completed, Is.True);
-        Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/seg_00002.ts", "class-9/index.m3u8", "class-9/session.json" }));
+        Assert.That(report.Pending, Is.EqualTo(new[] { "class-9/seg_00001.ts", "class-9/index.m3u8" }), "the VOD waits for the segment it names");
         Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
     }
+
+    [Test]
+    public async Task A_storage_outage_is_one_backoff_probed_with_the_first_objects_not_a_retry_loop_per_object()
+    {
+        var store = new CountingStore(new RejectingStore(new LocalFolderStore(_options.Storage.Directory), key => true, transient: true));
+        Record(segments: 10);
+        using var uploader = Uploader(store);
+
+        await uploader.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        uploader.Dispose();
+        await uploader.ExecuteTask!;
+
+        // Passes at 0, 0.5, 1.5 s (the outage's backoff doubles), each trying one object and the next to tell S3 from the object.
+        Assert.That(store.Puts.Distinct(), Is.EqualTo(new[] { "class-9/seg_00000.ts", "class-9/seg_00001.ts" }));
+        Assert.That(store.Puts, Has.Count.InRange(4, 6));
+    }
+}
+
+/// <summary>
+/// The real local store, where storage refuses some keys as S3 does under a policy that denies them (403 AccessDenied),
+/// or (<paramref name="transient"/>) answers 503 for them.
+/// </summary>
+internal sealed class RejectingStore(IRecordingStore inner, Func<string, bool> rejects, bool transient = false) : IRecordingStore
+{
+    public RejectingStore(IRecordingStore inner, string rejected)
+        : this(inner, key => key == rejected)
+    {
+    }
+
+    public string Describe(string key) => inner.Describe(key);
+
+    public Task<string> PutFileAsync(string key, string localPath, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        rejects(key) ? throw Rejected(key) : inner.PutFileAsync(key, localPath, headers, cancellationToken);
+
+    public Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken) =>
+        rejects(key) ? throw Rejected(key) : inner.PutBytesAsync(key, content, headers, cancellationToken);
+
+    public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
+
+    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
+
+    private StorageUnavailableException Rejected(string key) => transient
+        ? new($"S3 bucket 'studio' answered 503 SlowDown for {key}", transient: true)
+        : new($"access to the S3 bucket 'studio' was denied for {key}", transient: false, denied: true);
 }
 
 /// <summary>The real local store, counting what reaches it.</summary>
