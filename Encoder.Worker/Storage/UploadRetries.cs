@@ -24,7 +24,7 @@ public enum StorageState
     /// <summary>The storage is away (or nothing showed otherwise): one outage, one backoff.</summary>
     Down,
 
-    /// <summary>Only objects already known to fail on their own were tried: nothing learned.</summary>
+    /// <summary>Nothing went up and nothing showed an outage (a lone failure, or only objects known to fail on their own): nothing learned.</summary>
     Unknown,
 }
 
@@ -42,7 +42,9 @@ public sealed record StuckObject(string Key, string Reason, int Failures, DateTi
 /// <item><term>other, the object never failed on its own, no suspect yet in this pass</term><description><see cref="FailureVerdict.Suspect"/></description></item>
 /// <item><term>other, the object never failed on its own, a suspect already in this pass</term><description><see cref="FailureVerdict.StorageDown"/>: two in a row; neither is blamed</description></item>
 /// <item><term>the next object is stored</term><description>the suspect is blamed (<see cref="FailureVerdict.ObjectFails"/>)</description></item>
-/// <item><term>the pass ends with a suspect</term><description>blamed if the pass stored anything; else the storage is down</description></item>
+/// <item><term>the pass ends with a suspect</term><description>blamed if the pass stored anything; else nothing is known
+/// (<see cref="StorageState.Unknown"/>): it is tried again on the next pass, and blamed once another object goes up or taken
+/// for an outage once another fails</description></item>
 /// </list>
 /// A blamed object waits <see cref="UploadBackoff"/>'s delay for its failure count (0.5 s doubling to 15 s) and is then
 /// tried again in its place; once stored it is forgotten.
@@ -100,8 +102,8 @@ public sealed class UploadRetries
 
     public StorageState EndPass(DateTimeOffset now, bool triedAny)
     {
-        if (_suspect is not null && !_storedInPass)
-            Down();
+        if (!_storedInPass)
+            _suspect = null; // a lone failure tells nothing: tried again on the next pass, nobody blamed
         BlameSuspect(now);
         return _down ? StorageState.Down : _storedInPass || !triedAny ? StorageState.Works : StorageState.Unknown;
     }
