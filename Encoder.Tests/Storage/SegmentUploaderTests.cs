@@ -188,10 +188,11 @@ public sealed class SegmentUploaderTests
         Assert.That(store.Puts, Does.Contain("class-9/index.m3u8"));
     }
 
-    [Test]
-    public async Task A_put_only_role_still_stores_everything_and_resumes_by_putting_the_unjournaled_upload_again()
+    [TestCase(true, TestName = "A put-only role (HEAD denied: a bodiless 403) still stores everything and resumes by putting the unjournaled upload again")]
+    [TestCase(false, TestName = "A HEAD that S3 refuses for that one object does not block it: the unjournaled upload is put again")]
+    public async Task The_check_of_an_unjournaled_upload_can_only_save_a_put_never_block_one(bool denied)
     {
-        var store = new CountingStore(new PutOnlyStore(new LocalFolderStore(_options.Storage.Directory)));
+        var store = new CountingStore(new PutOnlyStore(new LocalFolderStore(_options.Storage.Directory), denied));
         Record(segments: 2, ended: true);
         await File.WriteAllTextAsync(Path.Combine(_layout.SessionDirectory, UploadJournal.FileName),
             JournalState.StartLine(DateTimeOffset.UtcNow) + "\n" + JournalState.BeginLine(DateTimeOffset.UtcNow, store.Describe("class-9/seg_00000.ts")) + "\n");
@@ -301,7 +302,8 @@ internal sealed class RejectingStore(IRecordingStore inner, Func<string, bool> r
 /// Storage as the least-privilege instance role sees S3 (iam/encoder-instance-policy.json): puts are allowed, but
 /// reading objects back and listing unfinished uploads are denied.
 /// </summary>
-internal sealed class PutOnlyStore(IRecordingStore inner) : IRecordingStore
+/// <param name="denied">False: the HEAD is refused another way, for that object only (a 400 S3 answers for it).</param>
+internal sealed class PutOnlyStore(IRecordingStore inner, bool denied = true) : IRecordingStore
 {
     public string Describe(string key) => inner.Describe(key);
 
@@ -312,7 +314,9 @@ internal sealed class PutOnlyStore(IRecordingStore inner) : IRecordingStore
         inner.PutBytesAsync(key, content, headers, cancellationToken);
 
     public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) =>
-        throw new StorageUnavailableException($"access to {key} was denied (HeadObject)", transient: false, denied: true);
+        throw (denied
+            ? new StorageUnavailableException($"access to {key} was denied (HeadObject)", transient: false, denied: true)
+            : new StorageUnavailableException($"S3 answered 400 InvalidRequest for {key} (HeadObject)", transient: false));
 
     public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) =>
         throw new StorageUnavailableException($"access to {keyPrefix} was denied (ListMultipartUploads)", transient: false, denied: true);
