@@ -1,9 +1,6 @@
-using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Recording;
-using Encoder.Status;
 using Encoder.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Encoder.Tests.Storage;
 
