@@ -23,14 +23,14 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
     TimeProvider time, ILogger<UploadPass> logger)
 {
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
-    private readonly UploadRetries _queue = new();
+    private readonly UploadRetries _retries = new();
     private bool _recovered;
 
     /// <summary>The keys of the segments the playlist named that were on neither the disk nor storage.</summary>
     public IEnumerable<string> LostKeys => _lost.Select(segment => StorageKeys.For(options.SessionId, segment));
 
     /// <summary>When the next object that failed on its own is due again; null when none is waiting.</summary>
-    public DateTimeOffset? NextRetry => _queue.NextRetry;
+    public DateTimeOffset? NextRetry => _retries.NextRetry;
 
     public async Task<PassResult> RunAsync(bool final, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                 StorageState.Down);
         }
 
-        _queue.BeginPass();
+        _retries.BeginPass();
         var done = new HashSet<string>(StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var stored = new HashSet<UploadItem>();
@@ -66,19 +66,19 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                 {
                     await uploader.StoreAsync(item, cancellationToken).ConfigureAwait(false);
                     stored.Add(item);
-                    if (_queue.Stored(item.Key, time.GetUtcNow()) is > 0 and var failures)
+                    if (_retries.Stored(item.Key, time.GetUtcNow()) is > 0 and var failures)
                         logger.LogInformation("{Object} is stored after {Failures} failed attempts", store.Describe(item.Key), failures);
                 }
                 catch (Exception ex) when (IsFailure(ex, cancellationToken))
                 {
                     failed.Add(item.Key);
                     failure = ex;
-                    down = _queue.Failed(item.Key, ex.Message, ex is StorageUnavailableException { StorageWide: true }, time.GetUtcNow()) == FailureVerdict.StorageDown;
+                    down = _retries.Failed(item.Key, ex.Message, ex is StorageUnavailableException { StorageWide: true }, time.GetUtcNow()) == FailureVerdict.StorageDown;
                     if (!down)
                         plan = Plan(recording, final, failed);
                 }
 
-                Report(_queue.TakeBlamed());
+                Report(_retries.TakeBlamed());
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -88,12 +88,12 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             // Recovery failed in a way only the operator can fix (no such bucket): the storage is down.
-            _queue.Failed("", ex.Message, storageWide: true, time.GetUtcNow());
+            _retries.Failed("", ex.Message, storageWide: true, time.GetUtcNow());
             failure = ex;
         }
 
-        var state = _queue.EndPass(time.GetUtcNow(), done.Count > 0);
-        Report(_queue.TakeBlamed());
+        var state = _retries.EndPass(time.GetUtcNow(), done.Count > 0);
+        Report(_retries.TakeBlamed());
         var left = Left(recording, final, stored, failed);
         return new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
     }
@@ -103,7 +103,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
 
     private UploadPlan Plan(RecordingSnapshot recording, bool final, IReadOnlySet<string> failed)
     {
-        var held = _queue.Held(time.GetUtcNow());
+        var held = _retries.Held(time.GetUtcNow());
         held.UnionWith(failed);
         return UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held);
     }
