@@ -10,7 +10,8 @@ namespace Encoder.Tests.EndToEnd;
 /// The real daemon recording from the real test camera and uploading to a real S3 API (moto_server on loopback,
 /// enforcing IAM): during the class, through a frozen S3, across a SIGKILL in the middle of a PUT, and into a bucket
 /// that does not exist. The daemon runs as a user holding only <c>iam/encoder-instance-policy.json</c> (put-only);
-/// the test reads what was stored as moto's admin.
+/// the test reads what was stored as moto's admin. One object that S3 keeps refusing (IAM denies its key) is retried on its
+/// own while the rest go up.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -245,6 +246,55 @@ public sealed class S3UploadTests : LiveClassFixture
         var segment = await Poll.ForAsync(() => Journal(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
             timeout, "a segment upload has begun and is not confirmed");
         return segment[(segment.LastIndexOf('/') + 1)..];
+    }
+
+    [Test]
+    public async Task A_segment_S3_keeps_refusing_does_not_hold_back_the_later_ones_and_is_left_pending_with_exit_code_3()
+    {
+        var work = Path.Combine(Work, "refused");
+        var settings = Settings("s3-class-5", work);
+        settings["Session:MaxDuration"] = "00:00:12";
+        settings["Ffmpeg:StopTimeoutSeconds"] = "2";
+        settings["ShutdownTimeout"] = "00:00:15";
+        // The instance policy, and IAM denying PutObject on exactly one key: S3 answers 403 AccessDenied for it, every time.
+        var refused = $"{Prefix}s3-class-5/seg_00001.ts";
+        var user = await Moto.CreateUserAsync("encoder-instance-refused", DenyingPut(IamPolicies.Instance(Bucket, Prefix), $"arn:aws:s3:::{Bucket}/{refused}"));
+
+        await using var daemon = Start(settings, user);
+        await daemon.WaitForLineAsync("is streaming", TimeSpan.FromSeconds(30));
+        await WaitForStoredSegmentsAsync("s3-class-5", 3, TimeSpan.FromSeconds(30), daemon);
+        Assert.That(daemon.HasExited, Is.False, "the segments after the refused one go up during the class");
+        var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UploadsPending), daemon.Output);
+        var local = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-5", "index.m3u8")));
+        var keys = await StoredKeysAsync("s3-class-5");
+        Assert.That(keys.Where(k => k.EndsWith(".ts", StringComparison.Ordinal)).Select(Path.GetFileName),
+            Is.EqualTo(local.Segments.Select(s => s.Uri).Where(u => u != "seg_00001.ts")), "every segment but the refused one is stored");
+        Assert.That(local.Segments, Has.Count.GreaterThanOrEqualTo(4));
+        var stored = HlsPlaylist.Parse(System.Text.Encoding.UTF8.GetString(await Moto.GetAsync(Bucket, $"{Prefix}s3-class-5/index.m3u8")));
+        Assert.That((stored.Segments.Select(s => s.Uri), stored.HasEndList), Is.EqualTo((new[] { "seg_00000.ts" }, false)),
+            "the stored playlist names only the stored prefix, and is no VOD");
+        Assert.That(keys, Does.Contain($"{Prefix}s3-class-5/session.json").And.Contain($"{Prefix}s3-class-5/logs/encoder.log"));
+        var drain = await daemon.WaitForLineAsync("Upload drain incomplete", TimeSpan.FromSeconds(1));
+        Assert.That(drain, Does.Contain("2 objects").And.Contain("s3-class-5/seg_00001.ts").And.Contain("s3-class-5/index.m3u8"));
+        var warnings = daemon.Output.Split('\n').Where(l => l.Contains("[WRN]", StringComparison.Ordinal) && l.Contains($"s3://{Bucket}/{refused}", StringComparison.Ordinal)).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1), "said once (a reminder only after a minute), with the reason");
+        Assert.That(warnings[0], Does.Contain($"Storing s3://{Bucket}/{refused} failed").And.Contain("denied"));
+        Assert.That(daemon.Output, Does.Not.Contain("Storing the recording failed"), "one refused object is no storage outage");
+    }
+
+    /// <summary><paramref name="policy"/> with one more statement denying <c>s3:PutObject</c> on <paramref name="resource"/>.</summary>
+    private static string DenyingPut(string policy, string resource)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(policy)!;
+        document["Statement"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+        {
+            ["Effect"] = "Deny",
+            ["Action"] = "s3:PutObject",
+            ["Resource"] = resource,
+        });
+        return document.ToJsonString();
     }
 
     [Test]

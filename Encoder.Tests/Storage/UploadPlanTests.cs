@@ -56,6 +56,35 @@ public sealed class UploadPlanTests
         Assert.That(plan.Lost, Is.EqualTo(Words(lost)));
     }
 
+    /// <summary>
+    /// <paramref name="held"/>: what waits for its own retry (<see cref="UploadRetries"/>). A playlist is written with the
+    /// number of segments it names; <c>=cut</c> in the journal is the playlist cut after seg_00000.ts.
+    /// </summary>
+    [TestCase(false, "", "seg_00001.ts", "seg_00000.ts seg_00002.ts index.m3u8(live 1)", "seg_00000.ts seg_00001.ts seg_00002.ts index.m3u8",
+        TestName = "A held segment holds only the playlist, which goes up cut after the segment before it")]
+    [TestCase(false, "", "seg_00000.ts", "seg_00001.ts seg_00002.ts", "seg_00000.ts seg_00001.ts seg_00002.ts",
+        TestName = "With the first segment held no playlist goes up")]
+    [TestCase(false, "seg_00000.ts seg_00002.ts index.m3u8=cut", "seg_00001.ts", "", "seg_00001.ts",
+        TestName = "The cut playlist already stored is not sent again while the segment is held")]
+    [TestCase(false, "seg_00000.ts", "seg_00001.ts seg_00002.ts", "index.m3u8(live 1)", "seg_00001.ts seg_00002.ts index.m3u8",
+        TestName = "The playlist is cut at the first held segment, whatever is held after it")]
+    [TestCase(true, "seg_00000.ts seg_00002.ts index.m3u8=cut", "seg_00001.ts",
+        "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json", "seg_00001.ts index.m3u8 logs/encoder.log logs/ffmpeg-recorder-run001.log session.json",
+        TestName = "At the drain the VOD waits for a held segment and stays pending, while the logs and session.json go up")]
+    [TestCase(false, "", "index.m3u8", "seg_00000.ts seg_00001.ts seg_00002.ts", "seg_00000.ts seg_00001.ts seg_00002.ts index.m3u8",
+        TestName = "A held playlist is pending, not planned")]
+    [TestCase(true, "seg_00000.ts seg_00001.ts seg_00002.ts index.m3u8=final", "logs/encoder.log", "logs/ffmpeg-recorder-run001.log session.json",
+        "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json",
+        TestName = "A held log does not hold back the logs after it or session.json")]
+    public void Holds_what_waits_for_its_own_retry_and_nothing_after_it_but_the_playlist(bool final, string stored, string held, string expected, string pending)
+    {
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.Append(StorageKeys.PlaylistName).ToHashSet(), Logs, Manifest), Journal(stored),
+            final, Destination, Words(held).Select(name => "yoga/" + name).ToHashSet());
+
+        Assert.That(string.Join(' ', plan.Items.Select(Counted)), Is.EqualTo(expected));
+        Assert.That(string.Join(' ', plan.Pending.Select(key => key["yoga/".Length..])), Is.EqualTo(pending));
+    }
+
     [TestCase(false, "")]
     [TestCase(true, "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json")]
     public void Before_FFmpeg_writes_a_playlist_only_the_drain_has_something_to_store(bool final, string expected)
@@ -102,6 +131,10 @@ public sealed class UploadPlanTests
         return item.Headers == ObjectHeaders.LivePlaylist ? name + "(live)" : item.Headers == ObjectHeaders.FinalPlaylist ? name + "(final)" : name;
     }
 
+    private static string Counted(UploadItem item) => item.Content is { } content && item.Key.EndsWith(".m3u8", StringComparison.Ordinal)
+        ? $"{Describe(item)[..^1]} {HlsPlaylist.Parse(Encoding.UTF8.GetString(content)).Segments.Count})"
+        : Describe(item);
+
     private static JournalState Journal(string stored)
     {
         var at = new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
@@ -116,6 +149,7 @@ public sealed class UploadPlanTests
     {
         "live" => ContentMd5.Hex(Encoding.UTF8.GetBytes(Live)),
         "final" => ContentMd5.Hex(Encoding.UTF8.GetBytes(HlsPlaylist.AsFinal(Live))),
+        "cut" => ContentMd5.Hex(Encoding.UTF8.GetBytes("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:6.0,\nseg_00000.ts\n")),
         "same" => Logs.Single(l => "logs/" + l.Name == name).Md5,
         _ => new string('0', 32),
     };

@@ -30,6 +30,23 @@ public sealed class UploadRulesTests
     public void Only_a_refusal_of_this_request_counts_as_access_denied(string code, HttpStatusCode status, bool denied) =>
         Assert.That(S3Failures.IsAccessDenied(S3Error(code, status)), Is.EqualTo(denied));
 
+    [TestCase("NoSuchBucket", HttpStatusCode.NotFound, true)]
+    [TestCase("InvalidAccessKeyId", HttpStatusCode.Forbidden, true)]
+    [TestCase("PermanentRedirect", HttpStatusCode.MovedPermanently, true)]
+    [TestCase("", HttpStatusCode.MovedPermanently, true)]
+    [TestCase("AccessDenied", HttpStatusCode.Forbidden, false)] // may be a policy that denies this one key
+    [TestCase("Forbidden", HttpStatusCode.Forbidden, false)]
+    [TestCase("InternalError", HttpStatusCode.InternalServerError, false)]
+    [TestCase("SlowDown", HttpStatusCode.ServiceUnavailable, false)]
+    [TestCase("KeyTooLongError", HttpStatusCode.BadRequest, false)]
+    public void An_answer_from_S3_is_storage_wide_only_when_it_is_about_the_bucket_or_the_credentials(string code, HttpStatusCode status, bool storageWide) =>
+        Assert.That(S3Failures.IsStorageWide(S3Error(code, status)), Is.EqualTo(storageWide));
+
+    [Test]
+    public void No_answer_from_S3_is_storage_wide() =>
+        Assert.That(new Exception[] { new TimeoutRejectedException(), new HttpRequestException("connection refused"), new IOException("reset"), new TaskCanceledException() }
+            .Select(S3Failures.IsStorageWide), Is.All.True);
+
     [Test]
     public void A_session_lays_out_segments_playlist_logs_and_manifest_in_its_folder() =>
         Assert.That(new[]

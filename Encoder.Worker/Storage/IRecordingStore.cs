@@ -22,11 +22,15 @@ public interface IRecordingStore
 }
 
 /// <summary>Storage failed for now; the local copy stays and is tried again. The message names the destination and the cause.</summary>
-public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null, bool denied = false) : IOException(message, inner)
+public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null, bool denied = false, bool storageWide = false)
+    : IOException(message, inner)
 {
     /// <summary>False when retrying at once is pointless (no such bucket, access denied): only a change by the operator helps.</summary>
     public bool Transient { get; } = transient;
 
     /// <summary>True when the credentials may not do this particular thing (e.g. a put-only role reading back).</summary>
     public bool Denied { get; } = denied;
+
+    /// <summary>True when it is about the storage as a whole (unreachable, no such bucket, rejected credentials), not one object (<see cref="S3Failures.IsStorageWide"/>).</summary>
+    public bool StorageWide { get; } = storageWide;
 }

@@ -38,8 +38,9 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
 
     /// <summary>
     /// A killed daemon may have finished this upload without journaling it: if storage holds exactly this content,
-    /// record it instead of sending it twice. Storage that may not be read (a put-only role) counts as "not known":
-    /// the identical content is simply put again.
+    /// record it instead of sending it twice. The check can only save a PUT, never block one: storage that may not be
+    /// read (a put-only role's HEAD gets a bodiless 403) or that refuses the HEAD of this one object counts as "not
+    /// known", and the identical content is simply put again (idempotent). Only storage that is away as a whole fails the item.
     /// </summary>
     private async Task<bool> AlreadyStoredAsync(UploadItem item, string path, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
         {
             stored = await store.StoredMd5Async(item.Key, cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageUnavailableException ex) when (ex.Denied)
+        catch (StorageUnavailableException ex) when (!ex.StorageWide)
         {
             logger.LogDebug("Cannot check whether {Object} is already stored ({Error}); uploading it again", store.Describe(item.Key), ex.Message);
             return false;

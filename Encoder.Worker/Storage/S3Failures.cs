@@ -30,6 +30,28 @@ public static class S3Failures
         _ => false,
     };
 
+    private static readonly HashSet<string> StorageWideCodes = new(StringComparer.Ordinal)
+    {
+        "NoSuchBucket", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken",
+        "AuthorizationHeaderMalformed", "PermanentRedirect", "InvalidBucketName", "AccountProblem",
+    };
+
+    /// <summary>
+    /// True when the failure is about the storage as a whole, whatever the object: S3 cannot be reached or did not answer
+    /// (each request carries at most one 8 MB part, so a timeout says the network or S3, not the object), the bucket does
+    /// not exist or is in another region, the credentials are rejected. Anything else (a 4xx or 5xx for this request)
+    /// may be this object's alone; <see cref="UploadRetries"/> decides from what the next object does.
+    /// </summary>
+    public static bool IsStorageWide(Exception exception) => exception switch
+    {
+        AmazonServiceException service when service.ErrorCode is { } code && StorageWideCodes.Contains(code) => true,
+        AmazonServiceException { StatusCode: HttpStatusCode.MovedPermanently } => true,
+        AmazonServiceException => false,
+        StorageUnavailableException storage => storage.StorageWide,
+        TimeoutRejectedException or HttpRequestException or IOException or AmazonClientException or OperationCanceledException => true,
+        _ => false,
+    };
+
     /// <summary>True when the credentials are not allowed this request (403 / AccessDenied), as opposed to the bucket being wrong or S3 failing.</summary>
     /// <remarks>
     /// A HEAD's 403 has no body to carry a code: the .NET SDK then reports <c>ErrorCode = "Forbidden"</c> (measured

@@ -189,7 +189,8 @@ public sealed class S3RecordingStore(
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            throw new StorageUnavailableException(S3Failures.Describe(ex, bucket, ObjectKey(key)), S3Failures.IsTransient(ex), ex, S3Failures.IsAccessDenied(ex));
+            throw new StorageUnavailableException(S3Failures.Describe(ex, bucket, ObjectKey(key)), S3Failures.IsTransient(ex), ex, S3Failures.IsAccessDenied(ex),
+                S3Failures.IsStorageWide(ex));
         }
     }
 }

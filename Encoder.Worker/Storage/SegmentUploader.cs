@@ -48,7 +48,7 @@ public sealed class SegmentUploader(
         while (!stoppingToken.IsCancellationRequested)
         {
             var result = await PassAsync(final: false, stoppingToken).ConfigureAwait(false);
-            if (!await WaitAsync(result.Stored ? ScanInterval : outage.Backoff, stoppingToken).ConfigureAwait(false))
+            if (!await WaitAsync(result.Storage == StorageState.Down ? outage.Backoff : ScanInterval, stoppingToken).ConfigureAwait(false))
                 break;
         }
     }
@@ -63,7 +63,7 @@ public sealed class SegmentUploader(
         PassResult result;
         do
             result = await PassAsync(final: true, drain.Token).ConfigureAwait(false);
-        while (!result.Stored && await WaitAsync(outage.Backoff, drain.Token).ConfigureAwait(false));
+        while (!result.Stored && await WaitAsync(NextTry(result), drain.Token).ConfigureAwait(false));
 
         var pending = result.Left.Concat(pass.LostKeys).ToList();
         drainReport.Complete(pending);
@@ -91,17 +91,25 @@ public sealed class SegmentUploader(
     private async Task<PassResult> PassAsync(bool final, CancellationToken cancellationToken)
     {
         var result = await pass.RunAsync(final, cancellationToken).ConfigureAwait(false);
-        if (result.Stored)
-        {
-            status.Segments(result.Playlist.Segments.Count, SegmentsStored);
-            outage.Succeeded();
-        }
-        else if (result.Failure is { } failure)
+        if (result.Storage == StorageState.Down && result.Failure is { } failure)
         {
             outage.Failed(failure, result.Left.Count);
+            return result;
         }
 
+        status.Segments(result.Playlist.Segments.Count, SegmentsStored);
+        if (result.Storage == StorageState.Works)
+            outage.Succeeded();
         return result;
+    }
+
+    /// <summary>The drain's wait before its next pass: the outage's backoff, or until the next object that failed on its own is due.</summary>
+    private TimeSpan NextTry(PassResult result)
+    {
+        if (result.Storage == StorageState.Down)
+            return outage.Backoff;
+        var due = (pass.NextRetry ?? time.GetUtcNow()) - time.GetUtcNow();
+        return due > ScanInterval ? due : ScanInterval;
     }
 
     /// <summary>Waits; false when the wait was cancelled.</summary>

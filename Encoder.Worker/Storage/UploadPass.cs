@@ -1,61 +1,135 @@
 using Encoder.Configuration;
 using Encoder.Recording;
+using Encoder.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Storage;
 
 /// <summary>What one pass achieved.</summary>
-/// <param name="Stored">True when every planned item was stored.</param>
+/// <param name="Stored">True when nothing is left to store: every planned item was stored and none is held.</param>
 /// <param name="Playlist">The playlist the pass planned from (empty when reading the recording failed).</param>
-/// <param name="Left">The keys the pass did not store, in order.</param>
-/// <param name="Failure">Why storing failed; null when it succeeded or was cancelled.</param>
-public sealed record PassResult(bool Stored, HlsPlaylist Playlist, IReadOnlyList<string> Left, Exception? Failure);
+/// <param name="Left">The keys not stored yet, in order (held ones included).</param>
+/// <param name="Failure">Why the storage is taken to be down; null when it is not, or the pass was cancelled.</param>
+/// <param name="Storage">What the pass showed about the storage.</param>
+public sealed record PassResult(bool Stored, HlsPlaylist Playlist, IReadOnlyList<string> Left, Exception? Failure, StorageState Storage = StorageState.Works);
 
 /// <summary>
-/// One pass over the recording: read it, plan (<see cref="UploadPlan"/>), then store the items in order until one
-/// fails. The first pass also cleans up what a killed earlier run left in storage.
+/// One pass over the recording: read it, plan (<see cref="UploadPlan"/>), then store the items in order. When one fails,
+/// <see cref="UploadRetries"/> says whose failure it is: the object's (it is held for its own retry, the plan is made again
+/// without it and the pass goes on) or the storage's (the pass stops). The first pass also cleans up what a killed
+/// earlier run left in storage.
 /// </summary>
-public sealed class UploadPass(EncoderOptions options, IRecordingStore store, RecordingReader reader, ObjectUploader uploader, UploadJournal journal, ILogger<UploadPass> logger)
+public sealed class UploadPass(EncoderOptions options, IRecordingStore store, RecordingReader reader, ObjectUploader uploader, UploadJournal journal,
+    TimeProvider time, ILogger<UploadPass> logger)
 {
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
+    private readonly UploadRetries _retries = new();
     private bool _recovered;
 
     /// <summary>The keys of the segments the playlist named that were on neither the disk nor storage.</summary>
     public IEnumerable<string> LostKeys => _lost.Select(segment => StorageKeys.For(options.SessionId, segment));
 
+    /// <summary>When the next object that failed on its own is due again; null when none is waiting.</summary>
+    public DateTimeOffset? NextRetry => _retries.NextRetry;
+
     public async Task<PassResult> RunAsync(bool final, CancellationToken cancellationToken)
     {
-        UploadPlan? plan = null;
-        var done = 0;
+        RecordingSnapshot recording;
         try
         {
-            plan = UploadPlan.For(options.SessionId, await reader.ReadAsync(final, cancellationToken).ConfigureAwait(false), journal.State, final, store.Describe);
-            foreach (var segment in plan.Lost.Where(_lost.Add))
-                logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
+            recording = await reader.ReadAsync(final, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsFailure(ex, cancellationToken) || ex is OperationCanceledException)
+        {
+            // Before it knew what there is, the whole session folder counts as left.
+            return new PassResult(false, HlsPlaylist.Empty, [StorageKeys.SessionFolder(options.SessionId)], IsFailure(ex, cancellationToken) ? ex : null,
+                StorageState.Down);
+        }
+
+        _retries.BeginPass();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new HashSet<UploadItem>();
+        var plan = Plan(recording, final, failed);
+        foreach (var segment in plan.Lost.Where(_lost.Add))
+            logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
+        Exception? failure = null;
+        var down = false;
+        try
+        {
             if (!_recovered)
                 _recovered = await TryRecoverAsync(cancellationToken).ConfigureAwait(false);
-
-            foreach (var item in plan.Items)
+            while (!down && plan.Items.FirstOrDefault(i => !done.Contains(i.Key)) is { } item)
             {
-                await uploader.StoreAsync(item, cancellationToken).ConfigureAwait(false);
-                done++;
-            }
+                done.Add(item.Key);
+                try
+                {
+                    await uploader.StoreAsync(item, cancellationToken).ConfigureAwait(false);
+                    stored.Add(item);
+                    if (_retries.Stored(item.Key, time.GetUtcNow()) is > 0 and var failures)
+                        logger.LogInformation("{Object} is stored after {Failures} failed attempts", store.Describe(item.Key), failures);
+                }
+                catch (Exception ex) when (IsFailure(ex, cancellationToken))
+                {
+                    failed.Add(item.Key);
+                    failure = ex;
+                    down = _retries.Failed(item.Key, ex.Message, ex is StorageUnavailableException { StorageWide: true }, time.GetUtcNow()) == FailureVerdict.StorageDown;
+                    if (!down)
+                        plan = Plan(recording, final, failed);
+                }
 
-            return new PassResult(true, plan.Playlist, [], null);
+                Report(_retries.TakeBlamed());
+            }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new PassResult(false, plan?.Playlist ?? HlsPlaylist.Empty, Left(plan, done), ex);
+            return new PassResult(false, plan.Playlist, Left(recording, final, stored, failed), null, StorageState.Unknown);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
-            return new PassResult(false, plan?.Playlist ?? HlsPlaylist.Empty, Left(plan, done), null);
+            // Recovery failed in a way only the operator can fix (no such bucket): the storage is down.
+            _retries.Failed("", ex.Message, storageWide: true, time.GetUtcNow());
+            failure = ex;
         }
+
+        var state = _retries.EndPass(time.GetUtcNow(), done.Count > 0);
+        Report(_retries.TakeBlamed());
+        var left = Left(recording, final, stored, failed);
+        return new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
     }
 
-    /// <summary>What a failed pass left; when it failed before it knew (reading the recording failed), the whole session folder counts as left.</summary>
-    private List<string> Left(UploadPlan? plan, int done) =>
-        plan is null ? [StorageKeys.SessionFolder(options.SessionId)] : plan.Items.Skip(done).Select(i => i.Key).ToList();
+    private static bool IsFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is IOException or UnauthorizedAccessException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private UploadPlan Plan(RecordingSnapshot recording, bool final, IReadOnlySet<string> failed)
+    {
+        var held = _retries.Held(time.GetUtcNow());
+        held.UnionWith(failed);
+        return UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held);
+    }
+
+    /// <summary>What is not stored: the plan made now, less what this pass stored that the journal does not track (<c>session.json</c>).</summary>
+    private List<string> Left(RecordingSnapshot recording, bool final, HashSet<UploadItem> stored, HashSet<string> failed)
+    {
+        var plan = Plan(recording, final, failed);
+        return plan.Pending.Where(key => !plan.Items.Any(item => item.Key == key && stored.Contains(item))).ToList();
+    }
+
+    /// <summary>An object that fails on its own: a warning the first time, with the reason, then a reminder once a minute.</summary>
+    private void Report(IReadOnlyList<StuckObject> blamed)
+    {
+        foreach (var stuck in blamed)
+        {
+            if (stuck.Report == FailureReport.OutageStarted)
+                logger.LogWarning("Storing {Object} failed: {Error}. The objects after it go on; it is retried on its own (reminders once a minute)",
+                    store.Describe(stuck.Key), stuck.Reason);
+            else if (stuck.Report == FailureReport.StillFailing)
+                logger.LogWarning("{Object} still cannot be stored after {Failures} attempts since {Since:O}: {Error}",
+                    store.Describe(stuck.Key), stuck.Failures, stuck.Since, stuck.Reason);
+            else
+                logger.LogDebug("Storing {Object} failed again: {Error}", store.Describe(stuck.Key), stuck.Reason);
+        }
+    }
 
     /// <summary>
     /// Aborts the unfinished multipart uploads an earlier, killed run left. Best effort: the least-privilege role

@@ -29,40 +29,47 @@ public sealed record RecordingSnapshot(string Directory, string? PlaylistText, I
 /// <item>A segment the playlist names that is neither on disk nor stored is <b>lost</b>: reported in <see cref="Lost"/>, never
 /// planned, and it does not hold the playlist back (nothing could ever store it).</item>
 /// <item><b>Next</b> is the first item: the new segments in playlist order, then the playlist (the live form, or on the final
-/// pass the VOD form), so a stored playlist never names a segment that is not stored; a pass stops at the first failure.</item>
+/// pass the VOD form), so a stored playlist never names a segment that is not stored.</item>
+/// <item>An object that <b>failed on its own</b> and waits for its retry (<see cref="UploadRetries"/>) is <b>held</b>: not planned,
+/// but still pending, and the objects after it go on. A held segment holds only the playlist: until it is stored the live
+/// playlist goes up cut after the last segment before it (the stored prefix, which only ever grows, as a live HLS playlist
+/// must); with no segment before it, no playlist goes up. On the final pass the VOD waits too: the cut live form is stored
+/// and the playlist stays pending.</item>
 /// <item>On the final pass the logs follow, by name, then <c>session.json</c>.</item>
 /// <item>A resume skips what the journal says is stored: a segment by its key, the playlist and a log only with the same MD5.</item>
 /// </list>
 /// </summary>
-public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist)
+/// <param name="Pending">Every key not stored yet, planned or held, in order.</param>
+public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist, IReadOnlyList<string> Pending)
 {
     /// <param name="destinationOf">Where a key ends up, as the journal names it (<see cref="IRecordingStore.Describe"/>).</param>
-    public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, bool final, Func<string, string> destinationOf)
+    /// <param name="held">The keys not to try now (<see cref="UploadRetries.Held"/>).</param>
+    public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, bool final, Func<string, string> destinationOf,
+        IReadOnlySet<string>? held = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(destinationOf);
+        held ??= new HashSet<string>();
         var playlist = recording.PlaylistText is { } text ? HlsPlaylist.Parse(text) : HlsPlaylist.Empty;
         var items = new List<UploadItem>();
+        var pending = new List<string>();
         var lost = new List<string>();
+        HlsSegment? firstHeld = null;
+        HlsSegment? lastBefore = null;
         foreach (var segment in playlist.Segments)
         {
             var key = StorageKeys.For(sessionId, segment.Uri);
-            if (journal.IsStored(destinationOf(key)))
-                continue;
-            if (recording.Files.Contains(segment.Uri))
-                items.Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri));
-            else
+            if (!journal.IsStored(destinationOf(key)) && !recording.Files.Contains(segment.Uri))
                 lost.Add(segment.Uri);
+            else if (!journal.IsStored(destinationOf(key)) && !Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri)))
+                firstHeld ??= segment;
+            if (firstHeld is null)
+                lastBefore = segment;
         }
 
         if (recording.PlaylistText is not null)
-        {
-            var content = Encoding.UTF8.GetBytes(final ? HlsPlaylist.AsFinal(recording.PlaylistText) : recording.PlaylistText);
-            var key = StorageKeys.For(sessionId, StorageKeys.PlaylistName);
-            if (!journal.IsStored(destinationOf(key), ContentMd5.Hex(content)))
-                items.Add(new UploadItem(key, final ? ObjectHeaders.FinalPlaylist : ObjectHeaders.LivePlaylist, Content: content));
-        }
+            AddPlaylist(recording.PlaylistText);
 
         if (final)
         {
@@ -70,13 +77,43 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
             {
                 var key = StorageKeys.Log(sessionId, log.Name);
                 if (!journal.IsStored(destinationOf(key), log.Md5))
-                    items.Add(new UploadItem(key, ObjectHeaders.Log, log.Path));
+                    Add(new UploadItem(key, ObjectHeaders.Log, log.Path));
             }
 
             if (recording.Manifest is { } manifest)
-                items.Add(new UploadItem(StorageKeys.For(sessionId, StorageKeys.ManifestName), ObjectHeaders.Manifest, Content: manifest));
+                Add(new UploadItem(StorageKeys.For(sessionId, StorageKeys.ManifestName), ObjectHeaders.Manifest, Content: manifest));
         }
 
-        return new UploadPlan(items, lost, playlist);
+        return new UploadPlan(items, lost, playlist, pending);
+
+        // Plans the item unless it is held; either way it is pending. False when held.
+        bool Add(UploadItem item)
+        {
+            pending.Add(item.Key);
+            if (held.Contains(item.Key))
+                return false;
+            items.Add(item);
+            return true;
+        }
+
+        void AddPlaylist(string text)
+        {
+            var key = StorageKeys.For(sessionId, StorageKeys.PlaylistName);
+            var whole = firstHeld is null;
+            var content = whole ? (final ? HlsPlaylist.AsFinal(text) : text) : lastBefore is { } last ? Through(text, last.Uri) : null;
+            var bytes = content is null ? null : Encoding.UTF8.GetBytes(content);
+            if (bytes is not null && !journal.IsStored(destinationOf(key), ContentMd5.Hex(bytes)))
+                Add(new UploadItem(key, final && whole ? ObjectHeaders.FinalPlaylist : ObjectHeaders.LivePlaylist, Content: bytes));
+            else if (final && !whole)
+                pending.Add(key); // the VOD waits for the held segment
+        }
+    }
+
+    /// <summary>The playlist cut after the line naming <paramref name="uri"/>: the header and the segments up to that one.</summary>
+    private static string Through(string text, string uri)
+    {
+        var lines = text.Split('\n');
+        var last = Array.FindIndex(lines, l => l.TrimEnd('\r') == uri);
+        return string.Join('\n', lines.Take(last + 1)) + "\n";
     }
 }

@@ -1,0 +1,66 @@
+using Encoder.Configuration;
+using Encoder.Lifecycle;
+using Encoder.Recording;
+using Encoder.Status;
+using Encoder.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+using Encoder.Tests.Infrastructure;
+
+namespace Encoder.Tests.Storage;
+
+/// <summary>A recording on disk and an uploader over a store stand-in, for the uploader's tests.</summary>
+public abstract class UploaderFixture
+{
+    private string _work = "";
+    protected EncoderOptions Options { get; private set; } = null!;
+    protected RecordingLayout Layout { get; private set; } = null!;
+
+    [SetUp]
+    public void CreateRecording()
+    {
+        _work = Directory.CreateTempSubdirectory("encoder-uploader-").FullName;
+        Options = new EncoderOptions
+        {
+            SessionId = "class-9",
+            Recording = new RecordingOptions { Directory = Path.Combine(_work, "rec") },
+            Storage = new StorageOptions { Directory = Path.Combine(_work, "store") },
+        };
+        Layout = new RecordingLayout(Options);
+        Directory.CreateDirectory(Layout.LogDirectory);
+    }
+
+    [TearDown]
+    public void DeleteRecording() => Directory.Delete(_work, recursive: true);
+
+    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null)
+    {
+        var time = TimeProvider.System;
+        var status = new EncoderStatus(time);
+        var outages = new SessionOutages();
+        journal ??= new UploadJournal(Layout, time);
+        var reader = new RecordingReader(Layout, new SessionManifestSource(Options, journal, outages, status, time));
+        var pass = new UploadPass(Options, store, reader, new ObjectUploader(Options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
+            time, NullLogger<UploadPass>.Instance);
+        return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
+            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance);
+    }
+
+    protected static string Md5Of(string text) => ContentMd5.Hex(System.Text.Encoding.UTF8.GetBytes(text));
+
+    protected void Record(int segments, bool ended = false)
+    {
+        var playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n";
+        for (var i = 0; i < segments; i++)
+        {
+            var name = $"seg_{i:D5}.ts";
+            if (!File.Exists(Path.Combine(Layout.SessionDirectory, name)))
+                File.WriteAllBytes(Path.Combine(Layout.SessionDirectory, name), [(byte)i, 1, 2, 3]);
+            playlist += $"#EXTINF:6.0,\n{name}\n";
+        }
+
+        File.WriteAllText(Layout.PlaylistPath, playlist + (ended ? "#EXT-X-ENDLIST\n" : ""));
+    }
+
+    protected static Task Eventually(Func<bool> condition) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), "the uploader gets there");
+}
