@@ -30,6 +30,7 @@ public sealed partial class SelfTerminationTests
         settings["Storage:Kind"] = "s3";
         settings["Storage:Bucket"] = bucket;
         settings["Storage:ServiceUrl"] = Moto.Url;
+        settings["Storage:DeleteLocalAfterUpload"] = "false"; // s3 deletes stored segments by default; these tests compare the runs' local segments
         var environment = Moto.EnvironmentFor(role);
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url;
         return new ClassRun(instance, bucket, settings, environment, Path.Combine(work, "recordings", sessionId));
