@@ -45,7 +45,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
         var instance = instances[0];
         Assert.That(instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
-        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5d2xlarge));
+        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5dLarge), "copy mode: the smallest c5d");
         Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
         Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
         Assert.That(instance.Tags.ToDictionary(t => t.Key, t => t.Value), Is.EquivalentTo(new Dictionary<string, string>
@@ -60,7 +60,7 @@ public sealed class LauncherAgainstMotoTests
         var userData = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.UserData });
         Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
         Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData)).TrimEnd('\n'), Is.EqualTo(dryRun.Output));
-        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.2xlarge: the root volume stays the AMI's");
+        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.large: the root volume stays the AMI's");
     }
 
     [Test]

@@ -113,4 +113,38 @@ public sealed class SessionClockTests
         await clock.Service.StopAsync(CancellationToken.None);
         Assert.That(clock.Cause.Reason, Is.Null);
     }
+
+    [Test]
+    public async Task MaxDuration_counts_from_the_class_s_first_start_so_a_restart_does_not_lengthen_the_class()
+    {
+        var time = new FakeTimeProvider(Now);
+        var options = Options(new SessionOptions { MaxDuration = TimeSpan.FromMinutes(45) });
+        using (var first = new Clock(options, time))
+        {
+            await first.StartAsync();
+            time.Advance(TimeSpan.FromMinutes(30));
+            await first.Service.StopAsync(CancellationToken.None); // an operator's restart, a reboot, a crash
+        }
+
+        using var second = new Clock(options, time);
+        await second.StartAsync();
+        time.Advance(TimeSpan.FromMinutes(14.99));
+        await Task.Delay(50);
+        Assert.That(second.Stopped, Is.False);
+
+        time.Advance(TimeSpan.FromMinutes(0.02));
+        await second.WaitForStopAsync();
+        Assert.That(second.Cause.Reason, Is.EqualTo(StopReason.SessionEnded), "45 minutes after the class's first start, not the restart's");
+    }
+
+    [TestCase("2026-11-23T17:30:00.0000000+00:00", "2026-11-23T17:30:00.0000000+00:00", TestName = "A recorded start is the class's start")]
+    [TestCase("2026-11-23T17:30:00Z\n", "2026-11-23T17:30:00.0000000+00:00", TestName = "Whitespace around it is ignored")]
+    [TestCase("2026-11-23T18:30:00Z", null, TestName = "A start after now (the clock jumped back) is not trusted")]
+    [TestCase("not a time", null, TestName = "A damaged marker is no start")]
+    [TestCase("", null, TestName = "An empty marker is no start")]
+    public void Reads_the_class_s_first_start_from_its_marker(string text, string? expected)
+    {
+        Assert.That(ClassStart.Parse(text, Now),
+            Is.EqualTo(expected is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+    }
 }

@@ -66,6 +66,19 @@ public sealed class SessionStartGateTests
     }
 
     [Test]
+    public async Task A_restart_after_MaxDuration_from_the_class_s_first_start_never_opens_the_gate()
+    {
+        var work = Directory.CreateTempSubdirectory("encoder-gate-").FullName;
+        using var cleanup = new DeleteOnDispose(work);
+        var options = new EncoderOptions { SessionId = "restarted", Recording = { Directory = work }, Session = new SessionOptions { MaxDuration = TimeSpan.FromHours(1) } };
+        var layout = new RecordingLayout(options);
+        ClassStart.ReadOrRecord(layout, Boot.AddHours(-2)); // the class's first daemon, two hours ago
+        var gate = new SessionStartGate(options, layout, new FakeTimeProvider(Boot), new ListLogger<SessionStartGate>());
+
+        Assert.That(await gate.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)), Is.False);
+    }
+
+    [Test]
     public async Task A_class_an_operator_ended_never_opens_the_gate_again_even_before_its_end()
     {
         var work = Directory.CreateTempSubdirectory("encoder-gate-").FullName;
@@ -83,5 +96,10 @@ public sealed class SessionStartGateTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    private sealed class DeleteOnDispose(string path) : IDisposable
+    {
+        public void Dispose() => Directory.Delete(path, recursive: true);
     }
 }

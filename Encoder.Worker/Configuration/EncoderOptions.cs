@@ -162,7 +162,7 @@ public sealed record SessionOptions
     [Description("ISO-8601 instant. When reached, the class ends: the daemon stops as on SIGTERM, and self-terminates if enabled. In the past at start only when this machine holds the session's recording (a late restart: it stores what is left and ends the class); else a configuration error.")]
     public DateTimeOffset? EndsAt { get; set; }
 
-    [Description("`hh:mm:ss`, counted from `StartsAt` or the daemon's start, whichever is later. A hard cap, same stop path.")]
+    [Description("`hh:mm:ss`, counted from `StartsAt` or the class's first start on this machine (a restart or a reboot does not move it), whichever is later. A hard cap, same stop path.")]
     public TimeSpan? MaxDuration { get; set; }
 }
 

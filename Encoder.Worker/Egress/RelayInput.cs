@@ -11,7 +11,7 @@ namespace Encoder.Egress;
 /// </summary>
 internal static class RelayInput
 {
-    private const int RequestedReceiveBuffer = 8 * 1024 * 1024;
+    internal const int RequestedReceiveBuffer = 8 * 1024 * 1024;
 
     public static (UdpClient Socket, int RecorderPort) Open(ILogger logger)
     {

@@ -93,7 +93,8 @@ public static partial class LaunchArguments
 
         var instance = new InstanceSpec(
             Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun, errors),
-            Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors) ?? LaunchOption.DefaultInstanceType,
+            Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors)
+                ?? InstanceSizing.For(configuration.Options.Video.Mode, endsAt is { } classEnd ? classEnd + hardLimit - now : TimeSpan.Zero, RootVolume.Mbps(configuration.Options)).InstanceType,
             Check(One(LaunchOption.InstanceProfile), LaunchOption.InstanceProfile, InstanceProfile(), "encoder-class or arn:aws:iam::123456789012:instance-profile/encoder-class", required: !dryRun, errors),
             Check(One(LaunchOption.SubnetId), LaunchOption.SubnetId, SubnetId(), "subnet-0123abcd", required: false, errors),
             [.. Many(LaunchOption.SecurityGroupId).Select(sg => Check(sg, LaunchOption.SecurityGroupId, SecurityGroupId(), "sg-0123abcd", required: false, errors)!)],

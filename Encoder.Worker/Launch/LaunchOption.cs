@@ -25,8 +25,6 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public const string Region = "--region";
     public const string DryRun = "--dry-run";
 
-    public const string DefaultInstanceType = "c5d.2xlarge";
-
     public bool IsSwitch => Value is null;
 
     /// <summary>The option as System.CommandLine parses it: a switch, one value per occurrence, or one value.</summary>
@@ -47,7 +45,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
         new(HardLimit, "hh:mm:ss", "how long past the end the instance may live, whatever the daemon does (default 00:30:00)"),
         new(Ami, "ami-ID", "the Encoder AMI built by packer/ (required unless --dry-run)"),
         new(InstanceProfile, "NAME|ARN", "the IAM instance profile with iam/encoder-instance-policy.json (required unless --dry-run)"),
-        new(InstanceType, "TYPE", $"the EC2 instance type (default {DefaultInstanceType})"),
+        new(InstanceType, "TYPE", "the EC2 instance type (default: the smallest c5d with half its CPU to spare for the video mode: c5d.large for copy, c5d.xlarge otherwise)"),
         new(SubnetId, "subnet-ID", "the subnet to launch into (default: the default VPC's)"),
         new(SecurityGroupId, "sg-ID", "a security group (repeatable; default: the VPC's default group)", Repeatable: true),
         new(KeyName, "NAME", "an EC2 key pair for SSH (default: none)"),

@@ -22,12 +22,14 @@ public sealed class SessionClock(
     /// <summary>How often the class-ended marker is looked for.</summary>
     public static readonly TimeSpan MarkerPollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>MaxDuration counts from here: the host builds its services as it starts.</summary>
+    /// <summary>This daemon's start: the host builds its services as it starts.</summary>
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var end = SessionEnd.Compute(options.Session, _startedAt);
+        // MaxDuration counts from the class's first start, which a restart or a reboot must not move.
+        var classStartedAt = ClassStart.ReadOrRecord(layout, _startedAt);
+        var end = SessionEnd.Compute(options.Session, classStartedAt);
         if (end is null)
             logger.LogInformation("No session end is configured; streaming until stopped or until the class is ended (encoder end-class)");
         else if (end.At <= _startedAt)

@@ -7,7 +7,7 @@ namespace Encoder.Lifecycle;
 /// <summary>
 /// Holds FFmpeg back until <c>Session:StartsAt</c>. An instance booted early starts every service (so systemd sees it
 /// ready and a SIGTERM stops it like any other) but streams nothing before the class starts. A daemon started after
-/// the class is over (<c>Session:EndsAt</c> passed, or an operator ran <c>encoder end-class</c>) never opens it: it
+/// the class is over (<c>Session:EndsAt</c> or <c>Session:MaxDuration</c> since the class's first start passed, or an operator ran <c>encoder end-class</c>) never opens it: it
 /// only stores what is left, and <see cref="SessionClock"/> stops it at once.
 /// </summary>
 public sealed class SessionStartGate(EncoderOptions options, RecordingLayout layout, TimeProvider time, ILogger<SessionStartGate> logger)
@@ -40,8 +40,9 @@ public sealed class SessionStartGate(EncoderOptions options, RecordingLayout lay
 
     private string? ClassOver(DateTimeOffset now)
     {
-        if (options.Session.EndsAt is { } endsAt && endsAt <= now)
-            return $"Encoder:Session:EndsAt {endsAt:O} has passed";
+        // The session's end as SessionClock reckons it: MaxDuration counts from the class's first start.
+        if (SessionEnd.Compute(options.Session, ClassStart.Read(layout, now) ?? now) is { } end && end.At <= now)
+            return $"{end.Reason} has passed";
         return ClassEndMarkers.ClassEnded(layout) ? $"an operator ended it: {ClassEndMarkers.ClassEndedPath(layout)}" : null;
     }
 }

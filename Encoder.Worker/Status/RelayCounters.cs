@@ -32,5 +32,6 @@ public sealed class RelayCounters
         Interlocked.Read(ref _datagramsReceived),
         Interlocked.Read(ref _datagramsDropped),
         Interlocked.Read(ref _continuityErrors),
-        Interlocked.Read(ref _clientsRejected));
+        Interlocked.Read(ref _clientsRejected),
+        Egress.UdpSocketDrops.Read(InputPort));
 }

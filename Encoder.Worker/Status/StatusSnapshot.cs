@@ -18,13 +18,15 @@ public sealed record OutputSnapshot(
 /// <summary>The relay: its ports, and what it took, dropped (not whole MPEG-TS packets) and refused.</summary>
 /// <param name="ContinuityErrors">TS packets that did not follow their PID's previous one: loss between the recorder and the relay.</param>
 /// <param name="ClientsRejected">TCP connections closed at once because every egress place was taken.</param>
+/// <param name="SocketDrops">Datagrams the kernel dropped because the relay's receive buffer was full (null off Linux).</param>
 public sealed record RelaySnapshot(
     int InputPort,
     int RecorderPort,
     long DatagramsReceived,
     long DatagramsDropped,
     long ContinuityErrors,
-    long ClientsRejected);
+    long ClientsRejected,
+    long? SocketDrops = null);
 
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 public sealed record StatusSnapshot(
