@@ -101,7 +101,8 @@ public sealed class JournaldAndFormatTests
         Assert.That(text, Does.Not.Contain(StreamKey));
         using var json = JsonDocument.Parse(text);
         Assert.That(json.RootElement.GetProperty("@l").GetString(), Is.EqualTo("Warning"));
-        Assert.That(json.RootElement.GetProperty("@m").GetString(), Is.EqualTo("Ingest \"rtmp://a.example.com/live/***\" failed over"));
+        Assert.That(json.RootElement.GetProperty("@m").GetString(), Is.EqualTo("Ingest rtmp://a.example.com/live/*** failed over"));
+        Assert.That(json.RootElement.GetProperty("Url").GetString(), Is.EqualTo("rtmp://a.example.com/live/***"));
         Assert.That(json.RootElement.GetProperty("SourceContext").GetString(), Is.EqualTo("Encoder.Egress.IngestRouter"));
         Assert.That(json.RootElement.TryGetProperty("@t", out _), Is.True);
     }
@@ -113,7 +114,7 @@ public sealed class JournaldAndFormatTests
 
         EncoderLogging.ConsoleFormatter(LogFormat.Json, ConsoleKind.Journald, Redactor).Format(Event(LogEventLevel.Error), output);
 
-        Assert.That(output.ToString(), Does.StartWith("<3>{\"@t\":"));
+        Assert.That(output.ToString(), Does.StartWith("<3>{\"@t\":\"").And.EndWith("}\n"));
     }
 
     private static (LogLevels Levels, IReadOnlyList<string> Errors) Read(params (string Key, string Value)[] settings) =>
@@ -195,7 +196,7 @@ public sealed class JournaldAndFormatTests
 
         Assert.That(output.ToString().Replace("\u001b[K", "<EL>", StringComparison.Ordinal), Is.EqualTo(
             "\r<EL>on primary | 25.0 fps"
-            + "\r<EL>Ingest \"rtmp://a.example.com/live/sk-live-Secret-42\" failed over\non primary | 25.0 fps"
+            + "\r<EL>Ingest rtmp://a.example.com/live/sk-live-Secret-42 failed over\non primary | 25.0 fps"
             + "\r<EL>on secondary | 24.9 fps | a line far t…"));
     }
 
@@ -210,7 +211,7 @@ public sealed class JournaldAndFormatTests
         terminal.Dispose();
         terminal.Emit(Event(LogEventLevel.Information));
 
-        var line = "Ingest \"rtmp://a.example.com/live/sk-live-Secret-42\" failed over\n";
+        var line = "Ingest rtmp://a.example.com/live/sk-live-Secret-42 failed over\n";
         Assert.That(output.ToString(), Is.EqualTo(line + "\r\u001b[Kx\r\u001b[K" + line));
     }
 }

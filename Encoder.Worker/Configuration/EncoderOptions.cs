@@ -220,7 +220,7 @@ public sealed record LoggingOptions
     [DocumentedDefault("`{Recording}/{SessionId}/logs`")]
     public string? Directory { get; set; }
 
-    [Description("`text`, or `json`: one compact JSON object per line (Serilog's rendered compact format: `@t`, `@m`, `@l`, `@x` and the properties), redacted, on the console and in `encoder.log`, for log shippers. The levels come from the standard `Logging:LogLevel:Default` and `Logging:LogLevel:{Category}`.")]
+    [Description("`text`, or `json`: one compact JSON object per line (`@t`, `@l`, `@m` the rendered message, `@x` the exception, then the properties, as in Serilog's compact format), redacted, on the console and in `encoder.log`, for log shippers. The levels come from the standard `Logging:LogLevel:Default` and `Logging:LogLevel:{Category}`.")]
     public LogFormat Format { get; set; } = LogFormat.Text;
 }
 

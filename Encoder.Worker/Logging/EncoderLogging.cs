@@ -3,7 +3,6 @@ using Encoder.Configuration;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace Encoder.Logging;
@@ -39,18 +38,18 @@ public static class EncoderLogging
     /// <summary>The console's formatter (redacted; prefixed with the priority under journald).</summary>
     public static ITextFormatter ConsoleFormatter(LogFormat format, ConsoleKind console, SecretRedactor redactor)
     {
-        ITextFormatter inner = format == LogFormat.Json
-            ? new RenderedCompactJsonFormatter()
-            : new MessageTemplateTextFormatter(console == ConsoleKind.Journald ? Text : "{Timestamp:HH:mm:ss.fff} " + Text, CultureInfo.InvariantCulture);
-        ITextFormatter redacted = new RedactingFormatter(inner, redactor);
+        ITextFormatter redacted = format == LogFormat.Json
+            ? new RedactedJsonFormatter(redactor)
+            : new RedactingFormatter(
+                new MessageTemplateTextFormatter(console == ConsoleKind.Journald ? Text : "{Timestamp:HH:mm:ss.fff} " + Text, CultureInfo.InvariantCulture), redactor);
         return console == ConsoleKind.Journald ? new JournalPriorityFormatter(redacted) : redacted;
     }
 
     /// <summary>The daemon log file's formatter (redacted).</summary>
     public static ITextFormatter FileFormatter(LogFormat format, SecretRedactor redactor) =>
-        new RedactingFormatter(format == LogFormat.Json
-            ? new RenderedCompactJsonFormatter()
-            : new MessageTemplateTextFormatter("{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} " + Text, CultureInfo.InvariantCulture), redactor);
+        format == LogFormat.Json
+            ? new RedactedJsonFormatter(redactor)
+            : new RedactingFormatter(new MessageTemplateTextFormatter("{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} " + Text, CultureInfo.InvariantCulture), redactor);
 
     /// <param name="terminal">The console's writer when it is a terminal (<see cref="ConsoleKind.Terminal"/>), else null.</param>
     public static Serilog.Core.Logger Create(LogLevels levels, LogFormat format, ConsoleKind console, string? logDirectory, SecretRedactor redactor,
