@@ -36,8 +36,8 @@ public sealed class StatusUploader(
             {
                 if (storage.IsDown)
                     continue;
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                attempt.CancelAfter(interval);
+                using var deadline = new CancellationTokenSource(interval, time);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
                 try
                 {
                     var json = JsonSerializer.SerializeToUtf8Bytes(status.Snapshot(options.SessionId), StatusJsonContext.Default.StatusSnapshot);
