@@ -200,6 +200,18 @@ public sealed class JournaldAndFormatTests
             + "\r<EL>on secondary | 24.9 fps | a line far t…"));
     }
 
+    [TestCase(0, 60, TestName = "A terminal that reports no columns is taken to be 120 wide")]
+    [TestCase(30, 28, TestName = "A narrow terminal cuts the line one short of its width, with an ellipsis")]
+    public void The_status_line_never_wraps(int columns, int shown)
+    {
+        using var output = new StringWriter();
+        using var terminal = new TerminalStatusLine(new MessageTemplateTextFormatter("{Message:lj}{NewLine}", null), output, () => columns);
+
+        terminal.Show(new string('x', 60));
+
+        Assert.That(output.ToString()["\r\u001b[K".Length..], Has.Length.EqualTo(shown + (shown < 60 ? 1 : 0)));
+    }
+
     [Test]
     public void Before_any_status_a_terminal_log_line_is_written_as_it_is_and_at_the_end_the_status_line_is_cleared()
     {

@@ -80,10 +80,12 @@ public sealed class TerminalStatusLine(ITextFormatter formatter, TextWriter outp
         }
     }
 
-    /// <summary>Cut to the terminal's width less one: a line that wraps could not be redrawn with <c>\r</c>.</summary>
+    /// <summary>Cut to the terminal's width less one: a line that wraps could not be redrawn with <c>\r</c>. A terminal that says
+    /// it has no columns (a pseudo-terminal nobody sized) is taken to have 120.</summary>
     private string Fit(string status)
     {
-        var max = Math.Max(10, width() - 1);
+        var columns = width();
+        var max = Math.Max(10, (columns > 0 ? columns : 120) - 1);
         return status.Length <= max ? status : status[..(max - 1)] + "…";
     }
 }
