@@ -10,6 +10,7 @@ using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder;
@@ -19,7 +20,7 @@ public static class EncoderServices
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
     /// stop cause (records why the host stops) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) →
-    /// session clock → status writer.
+    /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
     {
@@ -79,6 +80,10 @@ public static class EncoderServices
         services.AddHostedService<SelfTerminator>();
         services.AddHostedService<SessionClock>();
         services.AddHostedService<StatusWriter>();
+        services.AddHostedService<StatusUploader>();
+        // AddSystemd registers the notifier only when systemd itself started the daemon; NOTIFY_SOCKET from any other supervisor is served too.
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.AddHostedService<LiveStatus>();
         return services;
     }
 }

@@ -24,9 +24,11 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// Under journald, stderr's lines before logging starts carry their priority too (err), as the log's do.
+var errorPrefix = EncoderLogging.DetectConsole(Environment.GetEnvironmentVariable, Console.IsOutputRedirected) == ConsoleKind.Journald ? "<3>" : "";
 if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
 {
-    await Console.Error.WriteLineAsync($"encoder: configuration error: {fileError}");
+    await Console.Error.WriteLineAsync($"{errorPrefix}encoder: configuration error: {fileError}");
     return ExitCodes.ConfigurationError;
 }
 
@@ -34,10 +36,14 @@ if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
 var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(),
     sessionRecorded: o => Directory.Exists(new RecordingLayout(o).SessionDirectory));
 var startErrors = configuration.IsValid && !endClass ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
+var (logLevels, logLevelErrors) = configuration.IsValid
+    ? LogLevels.Read(builder.Configuration, Enum.Parse<LogEventLevel>(configuration.Options.Logging.Level, ignoreCase: true))
+    : (LogLevels.Of(LogEventLevel.Information), (IReadOnlyList<string>)[]);
+startErrors = [.. startErrors, .. logLevelErrors];
 if (startErrors.Count > 0)
 {
     foreach (var error in startErrors)
-        await Console.Error.WriteLineAsync($"encoder: configuration error: {error}");
+        await Console.Error.WriteLineAsync($"{errorPrefix}encoder: configuration error: {error}");
     return ExitCodes.ConfigurationError;
 }
 
@@ -45,12 +51,16 @@ var options = configuration.Options;
 if (endClass)
     return EndClassCommand.Run(options, Console.Out, Console.Error, TimeProvider.System);
 
-Log.Logger = EncoderLogging.Create(
-    Enum.Parse<LogEventLevel>(options.Logging.Level, ignoreCase: true),
-    new RecordingLayout(options).LogDirectory,
-    SecretRedactor.For(options));
+var redactor = SecretRedactor.For(options);
+var console = EncoderLogging.DetectConsole(Environment.GetEnvironmentVariable, Console.IsOutputRedirected);
+using var terminal = console == ConsoleKind.Terminal
+    ? TerminalStatusLine.ForConsole(EncoderLogging.ConsoleFormatter(options.Logging.Format, console, redactor))
+    : null;
+Log.Logger = EncoderLogging.Create(logLevels, options.Logging.Format, console, new RecordingLayout(options).LogDirectory, redactor, terminal);
 try
 {
+    if (terminal is not null)
+        builder.Services.AddSingleton(terminal);
     builder.Services.AddSerilog();
     builder.Services.AddSystemd();
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);

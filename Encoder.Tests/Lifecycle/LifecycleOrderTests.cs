@@ -24,6 +24,7 @@ public sealed class LifecycleOrderTests
         Assert.That(order, Is.EqualTo(new[]
         {
             typeof(StopCause), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StatusUploader), typeof(LiveStatus),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
             "self-termination acts in StoppedAsync, after every service has stopped");

@@ -59,6 +59,7 @@ public static partial class EncoderConfiguration
         "Encoder.Configuration.StorageKind" => ["local", "s3"],
         "Encoder.Configuration.IngestMode" => ["failover", "redundant"],
         "Encoder.Configuration.ChecksumCalculation" => ["WhenSupported", "WhenRequired"],
+        "Encoder.Configuration.LogFormat" => ["text", "json"],
         _ => [type],
     };
 

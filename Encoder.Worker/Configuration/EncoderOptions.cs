@@ -33,6 +33,7 @@ public sealed record EncoderOptions
     [ValidateObjectMembers] public FfmpegOptions Ffmpeg { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
+    public PlaybackOptions Playback { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -218,6 +219,15 @@ public sealed record LoggingOptions
     [Description("The daemon's rolling `encoder.log` and one FFmpeg log per run.")]
     [DocumentedDefault("`{Recording}/{SessionId}/logs`")]
     public string? Directory { get; set; }
+
+    [Description("`text`, or `json`: one compact JSON object per line (`@t`, `@l`, `@m` the rendered message, `@x` the exception, then the properties, as in Serilog's compact format), redacted, on the console and in `encoder.log`, for log shippers. The levels come from the standard `Logging:LogLevel:Default` and `Logging:LogLevel:{Category}`.")]
+    public LogFormat Format { get; set; } = LogFormat.Text;
+}
+
+public enum LogFormat
+{
+    Text,
+    Json,
 }
 
 public sealed record StatusOptions
@@ -229,4 +239,14 @@ public sealed record StatusOptions
     [Description("How often a one-line status summary is logged.")]
     [Range(1.0, 86400.0)]
     public double LogIntervalSeconds { get; set; } = 60;
+
+    [Description("With `Storage:Kind=s3`, how often the status snapshot is also stored as `status.json` in the session's folder (private, `no-cache`), for a CMS to read during the class. Skipped while storage is away, never queued.")]
+    [Range(1.0, 3600.0)]
+    public double UploadIntervalSeconds { get; set; } = 15;
+}
+
+public sealed record PlaybackOptions
+{
+    [Description("Where the stored recording is played from (e.g. `https://d111111abcdef8.cloudfront.net`, a CDN in front of the bucket): `session.json` then names `playbackUrl` = this + `/` + the playlist's key.")]
+    public string? BaseUrl { get; set; }
 }

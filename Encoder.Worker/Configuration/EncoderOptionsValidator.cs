@@ -72,6 +72,11 @@ public static partial class EncoderOptionsValidator
         if (!Enum.TryParse<LogEventLevel>(options.Logging.Level, ignoreCase: true, out _) || int.TryParse(options.Logging.Level, out _))
             Fail("Logging:Level", "must be Verbose, Debug, Information, Warning, Error or Fatal");
 
+        if (options.Playback.BaseUrl is { } playback
+            && (!Uri.TryCreate(playback, UriKind.Absolute, out var playbackUri) || playbackUri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(playbackUri.UserInfo)
+                || !string.IsNullOrEmpty(playbackUri.Query) || !string.IsNullOrEmpty(playbackUri.Fragment)))
+            Fail("Playback:BaseUrl", "must be an https:// (or http://) URL without credentials, query or fragment (e.g. https://d111111abcdef8.cloudfront.net)");
+
         var selfTerminate = options.SelfTerminate;
         if (selfTerminate.MetadataEndpoint is { } metadata
             && (!Uri.TryCreate(metadata, UriKind.Absolute, out var metadataUri) || metadataUri.Scheme != Uri.UriSchemeHttp))

@@ -95,6 +95,7 @@ public static class EncoderSettings
         FfmpegOptions o => Of(prefix, o),
         LoggingOptions o => Of(prefix, o),
         StatusOptions o => Of(prefix, o),
+        PlaybackOptions o => Of(prefix, o),
         _ => throw new InvalidOperationException($"{prefix}: add the section type {defaults.GetType().Name} to EncoderSettings.Section"),
     };
 }

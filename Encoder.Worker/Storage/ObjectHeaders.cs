@@ -25,6 +25,9 @@ public sealed record ObjectHeaders(string ContentType, string? CacheControl)
     /// <summary>The daemon's and FFmpeg's logs (redacted, but still the class's private record).</summary>
     public static readonly ObjectHeaders Log = new("text/plain; charset=utf-8", PrivateCacheControl);
 
+    /// <summary><c>status.json</c> while the class runs: rewritten every few seconds, read by the CMS.</summary>
+    public static readonly ObjectHeaders Status = new("application/json", PrivateCacheControl);
+
     /// <summary><c>session.json</c>.</summary>
     public static readonly ObjectHeaders Manifest = new("application/json", PrivateCacheControl);
 }

@@ -18,6 +18,13 @@ public sealed class RecordingReader(RecordingLayout layout, SessionManifestSourc
         return new RecordingSnapshot(layout.SessionDirectory, text, files, await LogsAsync(cancellationToken).ConfigureAwait(false), manifest.Json(text));
     }
 
+    /// <summary>The snapshot with <c>session.json</c> made again, now that the pass knows what storage will not hold (<see cref="SessionOutcome"/>).</summary>
+    public RecordingSnapshot WithManifest(RecordingSnapshot recording, IEnumerable<string> notStoredKeys)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        return recording.Manifest is null ? recording : recording with { Manifest = manifest.Json(recording.PlaylistText, notStoredKeys) };
+    }
+
     private async Task<List<LogFile>> LogsAsync(CancellationToken cancellationToken)
     {
         var logs = new List<LogFile>();

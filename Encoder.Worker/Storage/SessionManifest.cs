@@ -7,7 +7,28 @@ using Encoder.Status;
 
 namespace Encoder.Storage;
 
-/// <summary>The class at a glance, stored as <c>session.json</c> beside the recording.</summary>
+/// <summary>One fault's time span, in <c>session.json</c>'s <c>faults</c>.</summary>
+public sealed record FaultSpan(DateTimeOffset StartedAt, DateTimeOffset EndedAt, double Seconds);
+
+/// <summary>What went wrong during the class and was ridden out: failovers between ingests, camera, storage and daemon outages.</summary>
+public sealed record SessionFaults(
+    int Failovers,
+    int Returns,
+    double? LastFailoverSeconds,
+    IReadOnlyList<FaultSpan> CameraOutages,
+    IReadOnlyList<FaultSpan> StorageOutages,
+    IReadOnlyList<FaultSpan> DaemonRestarts);
+
+/// <summary>The failover figures of this daemon's run (<see cref="EncoderStatus"/>).</summary>
+public sealed record FailoverCounts(int Failovers, int Returns, double? LastFailoverSeconds)
+{
+    public static readonly FailoverCounts None = new(0, 0, null);
+}
+
+/// <summary>
+/// The class at a glance, stored as <c>session.json</c> beside the recording, last: its arrival tells a CMS the recording
+/// is ready (<see cref="Outcome"/> says whether it is whole).
+/// </summary>
 public sealed record SessionManifest(
     string SessionId,
     DateTimeOffset StartedAt,
@@ -17,40 +38,64 @@ public sealed record SessionManifest(
     string PlaylistKey,
     bool Complete,
     IReadOnlyList<string> IngestSlotsUsed,
-    IReadOnlyList<Outage> Outages)
+    IReadOnlyList<Outage> Outages,
+    string Outcome = SessionOutcome.Complete,
+    MissingParts? Missing = null,
+    SessionFaults? Faults = null,
+    string? PlaybackUrl = null)
 {
     /// <summary>Builds the manifest (pure): daemon restarts from the journal join the outages this daemon saw, in time order.</summary>
+    /// <param name="notStored">Names in the session folder storage does not hold when the manifest goes up.</param>
+    /// <param name="playbackBaseUrl"><c>Playback:BaseUrl</c>: the playback URL is it, <c>/</c>, and the playlist's key.</param>
     public static SessionManifest Build(
         string sessionId, DateTimeOffset startedAt, DateTimeOffset endedAt, HlsPlaylist playlist, string playlistKey,
-        IReadOnlyList<string> ingestSlots, IEnumerable<Outage> outages, IEnumerable<DaemonRestart> restarts)
+        IReadOnlyList<string> ingestSlots, IEnumerable<Outage> outages, IEnumerable<DaemonRestart> restarts,
+        IReadOnlyCollection<string>? notStored = null, FailoverCounts? failovers = null, string? playbackBaseUrl = null)
     {
         ArgumentNullException.ThrowIfNull(playlist);
         var all = outages
             .Concat(restarts.Select(r => new Outage(Outage.Daemon, r.LastSeen, r.Restarted, "the daemon stopped unexpectedly and was restarted")))
             .OrderBy(o => o.StartedAt)
             .ToList();
+        var outcome = SessionOutcome.Decide(playlist.Segments.Count, notStored ?? [], all);
+        failovers ??= FailoverCounts.None;
+        var faults = new SessionFaults(failovers.Failovers, failovers.Returns, failovers.LastFailoverSeconds,
+            Spans(all, Outage.Camera), Spans(all, Outage.Storage), Spans(all, Outage.Daemon));
         return new SessionManifest(sessionId, startedAt, endedAt, Math.Round(playlist.TotalDuration.TotalSeconds, 3), playlist.Segments.Count,
-            playlistKey, playlist.HasEndList, ingestSlots, all);
+            playlistKey, playlist.HasEndList, ingestSlots, all, outcome.Outcome, outcome.Missing, faults,
+            string.IsNullOrEmpty(playbackBaseUrl) ? null : $"{playbackBaseUrl.TrimEnd('/')}/{playlistKey}");
     }
+
+    private static List<FaultSpan> Spans(IEnumerable<Outage> outages, string kind) =>
+        outages.Where(o => o.Kind == kind).Select(o => new FaultSpan(o.StartedAt, o.EndedAt, o.Seconds)).ToList();
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.SessionManifest);
 }
 
-/// <summary>Gathers what <c>session.json</c> says at the drain: the journal's first start and restarts, this daemon's outages, the ingest slots that carried the stream.</summary>
+/// <summary>Gathers what <c>session.json</c> says at the drain: the journal's first start and restarts, this daemon's outages and failovers, the ingest slots that carried the stream.</summary>
 public sealed class SessionManifestSource(EncoderOptions options, UploadJournal journal, SessionOutages outages, EncoderStatus status, TimeProvider time)
 {
     /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
-    public byte[] Json(string? playlistText)
+    /// <param name="notStoredKeys">The store keys (<c>{SessionId}/…</c>) storage does not hold as the manifest goes up.</param>
+    public byte[] Json(string? playlistText, IEnumerable<string>? notStoredKeys = null)
     {
         var now = time.GetUtcNow();
         var playlistKey = StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null,
             StorageKeys.For(options.SessionId, StorageKeys.PlaylistName));
+        var folder = StorageKeys.SessionFolder(options.SessionId);
+        var notStored = (notStoredKeys ?? [])
+            .Select(k => k.StartsWith(folder, StringComparison.Ordinal) ? k[folder.Length..] : k)
+            .Where(n => n.Length > 0 && n != StorageKeys.ManifestName)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         return SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
             HlsPlaylist.Parse(playlistText is null ? "" : HlsPlaylist.AsFinal(playlistText)), playlistKey,
-            status.SlotsThatStreamed(), outages.All, journal.State.Restarts).ToJson();
+            status.SlotsThatStreamed(), outages.All, journal.State.Restarts, notStored,
+            new FailoverCounts(status.Failovers, status.Returns, status.LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null),
+            options.Playback.BaseUrl).ToJson();
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionManifest))]
 internal sealed partial class ManifestJson : JsonSerializerContext;

@@ -2,12 +2,13 @@ namespace Encoder.Storage;
 
 /// <summary>
 /// How a class is laid out in storage, decided here only: <c>{Prefix}{SessionId}/</c> holds the segments,
-/// <c>index.m3u8</c>, <c>logs/</c> and <c>session.json</c>.
+/// <c>index.m3u8</c>, <c>logs/</c>, <c>session.json</c> and, during the class, <c>status.json</c>.
 /// </summary>
 public static class StorageKeys
 {
     public const string PlaylistName = "index.m3u8";
     public const string ManifestName = "session.json";
+    public const string StatusName = "status.json";
     public const string LogFolder = "logs/";
 
     /// <summary>The store-relative key of a file of the session (e.g. <c>seg_00001.ts</c> → <c>class-9/seg_00001.ts</c>).</summary>

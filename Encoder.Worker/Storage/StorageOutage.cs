@@ -16,6 +16,9 @@ public sealed class StorageOutage(SessionOutages outages, TimeProvider time, ILo
     /// <summary>How long to wait before the next pass after a failed one.</summary>
     public TimeSpan Backoff => UploadBackoff.Delay(_failures.Failures);
 
+    /// <summary>True from the uploader's first failed pass until one succeeds again: others skip their puts meanwhile (<see cref="Status.StatusUploader"/>).</summary>
+    public bool IsDown => _failures.Failures > 0;
+
     public void Failed(Exception failure, int waiting)
     {
         ArgumentNullException.ThrowIfNull(failure);

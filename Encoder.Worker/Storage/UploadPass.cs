@@ -53,6 +53,8 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var plan = Plan(recording, final, failed);
         foreach (var segment in plan.Lost.Where(_lost.Add))
             logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
+        if (final)
+            (recording, plan) = WithManifest(recording, failed);
         Exception? failure = null;
         var down = false;
         try
@@ -74,7 +76,9 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                     failed.Add(item.Key);
                     failure = ex;
                     down = _retries.Failed(item.Key, ex.Message, ex is StorageUnavailableException { StorageWide: true }, time.GetUtcNow()) == FailureVerdict.StorageDown;
-                    if (!down)
+                    if (!down && final)
+                        (recording, plan) = WithManifest(recording, failed);
+                    else if (!down)
                         plan = Plan(recording, final, failed);
                 }
 
@@ -106,6 +110,19 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var held = _retries.Held(time.GetUtcNow());
         held.UnionWith(failed);
         return UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held);
+    }
+
+    /// <summary>
+    /// <c>session.json</c> made again with what this pass will leave unstored (held, failed in it, lost) and the plan with it:
+    /// it goes up last, so its outcome is known; if a later item fails, it is made again before it goes up.
+    /// </summary>
+    private (RecordingSnapshot Recording, UploadPlan Plan) WithManifest(RecordingSnapshot recording, HashSet<string> failed)
+    {
+        var plan = Plan(recording, final: true, failed);
+        var manifestKey = StorageKeys.For(options.SessionId, StorageKeys.ManifestName);
+        var notStored = plan.Pending.Where(key => key != manifestKey && !plan.Items.Any(item => item.Key == key)).Concat(LostKeys);
+        recording = reader.WithManifest(recording, notStored);
+        return (recording, Plan(recording, final: true, failed));
     }
 
     /// <summary>What is not stored: the plan made now, less what this pass stored that the journal does not track (<c>session.json</c>).</summary>
