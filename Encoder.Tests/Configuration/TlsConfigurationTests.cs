@@ -1,4 +1,7 @@
 using Encoder.Configuration;
+using Encoder.Recording;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using static Encoder.Tests.Configuration.TestConfigurations;
 
 namespace Encoder.Tests.Configuration;
@@ -82,5 +85,37 @@ public sealed class TlsConfigurationTests
         };
 
         Assert.That(EnvironmentChecks.Validate(options), Has.Count.EqualTo(1));
+    }
+}
+
+public sealed class TlsAnnouncementTests
+{
+    // Tls:Verify, Tls:CaFile (null: the system's) → the levels the start logs
+    [TestCase(true, null, new[] { LogLevel.Information })]
+    [TestCase(true, "/etc/encoder/cdn-ca.pem", new[] { LogLevel.Information, LogLevel.Information })]
+    [TestCase(false, null, new[] { LogLevel.Information, LogLevel.Warning })]
+    public async Task Turning_verification_off_is_a_warning_at_every_start_and_a_pin_is_stated(bool verify, string? caFile, LogLevel[] levels)
+    {
+        var work = Directory.CreateTempSubdirectory("encoder-tls-announce-").FullName;
+        try
+        {
+            var options = new EncoderOptions
+            {
+                SessionId = "s",
+                Recording = new RecordingOptions { Directory = work },
+                Tls = new TlsOptions { Verify = verify, CaFile = caFile ?? TlsOptions.SystemCaFile },
+            };
+            var logger = new ListLogger<SessionAnnouncer>();
+
+            await new SessionAnnouncer(options, new RecordingLayout(options), logger).StartAsync(CancellationToken.None);
+
+            Assert.That(logger.Lines.Select(l => l.Level), Is.EqualTo(levels), logger.Text);
+            if (!verify)
+                Assert.That(logger.Lines.Last().Message, Does.Contain("Encoder:Tls:Verify=false"), "names the key that did it");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 }
