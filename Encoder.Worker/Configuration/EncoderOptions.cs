@@ -38,7 +38,7 @@ public sealed record EncoderOptions
 
 public sealed record CameraOptions
 {
-    [Description("`rtsp://` or `rtsps://`, may carry `user:password@`. Pulled over TCP.")]
+    [Description("`rtsp://` or `rtsps://` (only with `Tls:Verify=false`: FFmpeg 5.1 cannot verify it), may carry `user:password@`. Pulled over TCP.")]
     [DocumentedDefault("*required*")]
     public string Url { get; set; } = "";
 
