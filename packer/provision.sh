@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs as root on the AMI's build instance (packer/encoder.pkr.hcl), with the folder packer uploaded: the binary,
-# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder user, the binary and the units.
+# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder user, the binary and the units, the
+# IMDS firewall (root and encoder only) and /proc with hidepid=invisible (no other user reads FFmpeg's command line).
 # Usage: provision.sh DIR
 set -euo pipefail
 
@@ -9,8 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 apt-get update -qq
 # util-linux: setpriv and setsid, through which the daemon starts FFmpeg, and mount/findmnt/blkid for the recordings'
-# disk (e2fsprogs: mkfs.ext4). cloud-init: Debian's cloud images have it.
-apt-get install -y -qq --no-install-recommends ffmpeg util-linux e2fsprogs cloud-init
+# disk (e2fsprogs: mkfs.ext4). cloud-init: Debian's cloud images have it. nftables: the IMDS firewall.
+apt-get install -y -qq --no-install-recommends ffmpeg util-linux e2fsprogs cloud-init nftables
 
 if ! id encoder >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/encoder --no-create-home --shell /usr/sbin/nologin encoder
@@ -20,7 +21,7 @@ install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder
 install -d -m 0750 -o encoder -g encoder /var/lib/encoder
 install -D -m 0644 "$dir/README.md" /usr/share/doc/encoder/README.md
-for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service; do
+for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"
 done
 # The relay's receive buffer: without it the kernel grants a 208 KiB buffer, not the 8 MiB the relay asks for.
@@ -29,11 +30,28 @@ for script in encoder-recording-disk encoder-poweroff-on-request; do
     install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done
 
+# IMDS (the role's credentials, the user-data) for root and the encoder user only. The ruleset names the user, which
+# exists by now: check it here, so a ruleset that would not load at boot fails the build instead.
+install -m 0644 -o root -g root "$dir/encoder-imds.nft" /usr/local/lib/encoder/encoder-imds.nft
+nft -c -f /usr/local/lib/encoder/encoder-imds.nft
+
+# /proc with hidepid=invisible: only root and the encoder user see FFmpeg's command line. systemd-remount-fs applies
+# the fstab line at every boot; remounting here checks that this kernel takes the options.
+if ! grep -qE '^[^#]*[[:space:]]/proc[[:space:]]' /etc/fstab; then
+    grep -v '^#' "$dir/encoder-proc.fstab" >>/etc/fstab
+fi
+grep -qE '^proc[[:space:]]+/proc[[:space:]]+proc[[:space:]]+[^[:space:]]*hidepid=invisible' /etc/fstab ||
+    { echo "provision.sh: /etc/fstab already mounts /proc without hidepid=invisible" >&2; exit 1; }
+findmnt --verify --tab-file /etc/fstab
+mount -o remount,hidepid=invisible /proc
+
 systemctl daemon-reload
 # The hard stop is armed on every boot of this image (its 12 h uptime cap); the class's user-data adds the deadline.
 systemctl enable encoder-hard-stop.timer
 # The recordings' disk is set up on every boot: the instance store (if any) is blank after each stop and start.
 systemctl enable encoder-recording-disk.service
+# The IMDS firewall is loaded on every boot, before the network is up.
+systemctl enable encoder-imds-firewall.service
 # encoder.service stays disabled here: the class's user-data enables and starts it once its configuration is written.
 
 # The binary runs on this image.

@@ -171,6 +171,8 @@ public sealed class EncoderConfigurationTests
         "Ingest:Mode" => "redundant",
         "Ingest:ProbeIntervalSeconds" => "1.5",
         "Ingest:ReturnWindowSeconds" => "45",
+        "Tls:Verify" => "false",
+        "Tls:CaFile" => "/etc/encoder/cdn-ca.pem",
         "Ffmpeg:StallSeconds" => "7",
         "Status:Path" => "/run/encoder/status.json",
         "Status:LogIntervalSeconds" => "30",

@@ -135,6 +135,8 @@ public sealed class SystemdUnitTests
         Directory.CreateDirectory(root.File("usr/bin"));
         File.Copy("/usr/bin/systemctl", root.File("usr/bin/systemctl"));
         File.Copy("/usr/bin/touch", root.File("usr/bin/touch"));
+        Directory.CreateDirectory(root.File("usr/sbin"));
+        File.Copy("/usr/sbin/nft", root.File("usr/sbin/nft"));
         if (withBinary)
         {
             Directory.CreateDirectory(root.File("usr/local/bin"));

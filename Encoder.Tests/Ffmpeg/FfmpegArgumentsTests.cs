@@ -65,10 +65,41 @@ public sealed class FfmpegArgumentsTests
     [Test]
     public void An_egress_copies_the_relay_to_its_ingest_as_FLV_with_a_socket_timeout()
     {
-        var args = FfmpegArguments.Egress(40002, "rtmp://b.example.com/live/key2", timeoutSeconds: 5);
+        var args = FfmpegArguments.Egress(40002, "rtmp://b.example.com/live/key2", timeoutSeconds: 5, new TlsOptions());
 
         Assert.That(string.Join(' ', args), Does.EndWith(
             "-analyzeduration 1000000 -f mpegts -i tcp://127.0.0.1:40002 -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
+    }
+
+    private const string Pinned = "/etc/encoder/cdn-ca.pem";
+
+    [TestCase("rtmp://b.example.com/live/key2", true, null, "")]
+    [TestCase("rtmp://b.example.com/live/key2", false, null, "")]
+    [TestCase("rtmps://b.example.com:443/live/key2", true, null, "-tls_verify 1 -ca_file /etc/ssl/certs/ca-certificates.crt")]
+    [TestCase("rtmps://b.example.com:443/live/key2", true, Pinned, "-tls_verify 1 -ca_file /etc/encoder/cdn-ca.pem")]
+    [TestCase("rtmps://b.example.com:443/live/key2", false, null, "-tls_verify 0")]
+    [TestCase("rtmps://b.example.com:443/live/key2", false, Pinned, "-tls_verify 0")]
+    [TestCase("RTMPS://b.example.com/live/key2", true, null, "-tls_verify 1 -ca_file /etc/ssl/certs/ca-certificates.crt")]
+    public void An_rtmps_egress_verifies_the_ingest_s_certificate_against_the_system_or_pinned_CAs_unless_told_not_to(
+        string url, bool verify, string? caFile, string expectedTls)
+    {
+        var tls = new TlsOptions { Verify = verify, CaFile = caFile ?? TlsOptions.SystemCaFile };
+
+        var args = string.Join(' ', FfmpegArguments.Egress(40002, url, timeoutSeconds: 5, tls));
+
+        Assert.That(args, Does.EndWith($"-flvflags no_duration_filesize {expectedTls}{(expectedTls.Length > 0 ? " " : "")}-f flv {url}"),
+            "output options go before the URL they apply to");
+    }
+
+    [TestCase("rtsp://u:p@10.0.0.5/s", true)]
+    [TestCase("rtsps://u:p@10.0.0.5/s", false)]
+    public void The_recorder_gets_no_TLS_options_FFmpeg_5_1_s_RTSP_would_refuse_them(string cameraUrl, bool verify)
+    {
+        var options = Options() with { Camera = new CameraOptions { Url = cameraUrl }, Tls = new TlsOptions { Verify = verify, CaFile = Pinned } };
+
+        var args = FfmpegArguments.Recorder(options, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
+
+        Assert.That(args, Has.None.StartsWith("-tls").And.None.StartsWith("-ca_file"));
     }
 }

@@ -2,18 +2,29 @@ using System.Globalization;
 
 namespace Encoder.Tests.Infrastructure;
 
-/// <summary>One nginx-rtmp ingest slot (dev/rtmp-ingest) on free loopback ports; records what it receives as FLV.</summary>
+/// <summary>
+/// One nginx-rtmp ingest slot (dev/rtmp-ingest) on free loopback ports; records what it receives as FLV. With a
+/// certificate it also takes rtmps on <see cref="TlsPort"/> (nginx's stream module terminating TLS in front of it).
+/// </summary>
 public sealed class RtmpIngest : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly ServerCertificate? _tls;
     private ChildProcess? _process;
 
-    private RtmpIngest(string directory)
+    private RtmpIngest(string directory, ServerCertificate? tls)
     {
         Directory = directory;
         Port = FreePort.Next();
         HttpPort = FreePort.Next();
+        _tls = tls;
+        TlsPort = tls is null ? 0 : FreePort.Next();
     }
+
+    /// <summary>The rtmps port (0 without a certificate).</summary>
+    public int TlsPort { get; }
+
+    public string TlsUrlFor(string streamKey) => $"rtmps://127.0.0.1:{TlsPort}/live/{streamKey}";
 
     public string Directory { get; }
 
@@ -25,9 +36,9 @@ public sealed class RtmpIngest : IAsyncDisposable
 
     public string UrlFor(string streamKey) => $"rtmp://127.0.0.1:{Port}/live/{streamKey}";
 
-    public static async Task<RtmpIngest> StartAsync(string directory)
+    public static async Task<RtmpIngest> StartAsync(string directory, ServerCertificate? tls = null)
     {
-        var ingest = new RtmpIngest(directory);
+        var ingest = new RtmpIngest(directory, tls);
         await ingest.RestartAsync();
         return ingest;
     }
@@ -35,13 +46,18 @@ public sealed class RtmpIngest : IAsyncDisposable
     /// <summary>Starts nginx again on the same ports (after <see cref="KillAsync"/>).</summary>
     public async Task RestartAsync()
     {
-        _process = ChildProcess.Start(RepoPaths.Dev("rtmp-ingest"),
+        List<string> arguments =
         [
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--dir", Directory,
-        ]);
+        ];
+        if (_tls is not null)
+            arguments.AddRange(["--tls-port", TlsPort.ToString(CultureInfo.InvariantCulture), "--tls-cert", _tls.CertificateFile, "--tls-key", _tls.KeyFile]);
+        _process = ChildProcess.Start(RepoPaths.Dev("rtmp-ingest"), arguments);
         await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+        if (_tls is not null)
+            await FreePort.WaitUntilListeningAsync(TlsPort, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>The ingest dies at once, as a crashed CDN edge would (SIGKILL).</summary>

@@ -21,6 +21,10 @@ internal sealed class StatusFile(string path)
     public string? IngestState(string slot) =>
         Read() is { } root && root.GetProperty("ingest").TryGetProperty(slot, out var s) ? s.GetProperty("state").GetString() : null;
 
+    /// <summary>How many times one ingest slot's egress failed (-1 before the slot is in the file).</summary>
+    public int IngestFailures(string slot) =>
+        Read() is { } root && root.GetProperty("ingest").TryGetProperty(slot, out var s) ? s.GetProperty("failures").GetInt32() : -1;
+
     public string? ActiveSlot() => Read() is { } root && root.TryGetProperty("activeSlot", out var a) ? a.GetString() : null;
 
     public int Number(string property) => Read() is { } root ? root.GetProperty(property).GetInt32() : -1;

@@ -21,6 +21,7 @@ public sealed record EncoderOptions
 
     [ValidateObjectMembers] public CameraOptions Camera { get; set; } = new();
     [ValidateObjectMembers] public IngestOptions Ingest { get; set; } = new();
+    public TlsOptions Tls { get; set; } = new();
     [ValidateObjectMembers] public RecordingOptions Recording { get; set; } = new();
     [ValidateObjectMembers] public VideoOptions Video { get; set; } = new();
     [ValidateObjectMembers] public StorageOptions Storage { get; set; } = new();
@@ -38,7 +39,7 @@ public sealed record EncoderOptions
 
 public sealed record CameraOptions
 {
-    [Description("`rtsp://` or `rtsps://`, may carry `user:password@`. Pulled over TCP.")]
+    [Description("`rtsp://` or `rtsps://` (only with `Tls:Verify=false`: FFmpeg 5.1 cannot verify it), may carry `user:password@`. Pulled over TCP.")]
     [DocumentedDefault("*required*")]
     public string Url { get; set; } = "";
 
@@ -66,6 +67,18 @@ public sealed record IngestOptions
     [Description("How long the primary must answer every probe before the stream returns to it.")]
     [Range(0.0, 3600.0)]
     public double ReturnWindowSeconds { get; set; } = 30;
+}
+
+public sealed record TlsOptions
+{
+    /// <summary>Debian's bundle of the system's trusted CAs (package ca-certificates).</summary>
+    public const string SystemCaFile = "/etc/ssl/certs/ca-certificates.crt";
+
+    [Description("Verify the certificate of every `rtmps://` ingest, for the egresses and the probe alike: it must chain to a CA in `Tls:CaFile` and name the URL's host. `false` accepts any certificate (a lab ingest or camera) and logs a warning at start: anyone on the network path can then take the stream key. An `rtsps://` camera needs `false`: FFmpeg 5.1 cannot verify RTSP's TLS.")]
+    public bool Verify { get; set; } = true;
+
+    [Description("The CA certificates (PEM) an `rtmps://` ingest's certificate must chain to: the system's bundle by default; a file holding only your own CA pins it.")]
+    public string CaFile { get; set; } = SystemCaFile;
 }
 
 public enum IngestMode

@@ -34,6 +34,10 @@ public static partial class EncoderOptionsValidator
 
         if (StreamUrl.Check(options.Camera.Url, ["rtsp", "rtsps"], requirePath: false) is { } cameraProblem)
             Fail("Camera:Url", cameraProblem);
+        else if (options.Tls.Verify && StreamUrl.HasScheme(options.Camera.Url, "rtsps"))
+            Fail("Camera:Url", "rtsps:// cannot be verified (FFmpeg 5.1 takes no TLS options for RTSP): set Encoder:Tls:Verify=false to pull it unverified, or use rtsp://");
+        if (options.Tls.Verify && string.IsNullOrWhiteSpace(options.Tls.CaFile))
+            Fail("Tls:CaFile", "is required while Encoder:Tls:Verify is true");
 
         if (StreamUrl.Check(options.Ingest.Primary, ["rtmp", "rtmps"], requirePath: true) is { } primaryProblem)
             Fail("Ingest:Primary", primaryProblem);

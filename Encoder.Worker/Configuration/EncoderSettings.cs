@@ -87,6 +87,7 @@ public static class EncoderSettings
     {
         CameraOptions o => Of(prefix, o),
         IngestOptions o => Of(prefix, o),
+        TlsOptions o => Of(prefix, o),
         RecordingOptions o => Of(prefix, o),
         VideoOptions o => Of(prefix, o),
         StorageOptions o => Of(prefix, o),

@@ -6,9 +6,14 @@ public static class EnvironmentChecks
     public static IReadOnlyList<string> Validate(EncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return FindExecutable(options.Ffmpeg.Path) is null
-            ? [$"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{options.Ffmpeg.Path}' was not found (neither a file nor on PATH; install ffmpeg)"]
-            : [];
+        var errors = new List<string>();
+        if (FindExecutable(options.Ffmpeg.Path) is null)
+            errors.Add($"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{options.Ffmpeg.Path}' was not found (neither a file nor on PATH; install ffmpeg)");
+        var verifiesIngest = options.Tls.Verify &&
+            (StreamUrl.HasScheme(options.Ingest.Primary, "rtmps") || StreamUrl.HasScheme(options.Ingest.Secondary, "rtmps"));
+        if (verifiesIngest && !File.Exists(options.Tls.CaFile))
+            errors.Add($"{ConfigurationKeys.Full("Tls:CaFile")}: '{options.Tls.CaFile}' was not found (the CAs an rtmps:// ingest's certificate must chain to; install ca-certificates or name your CA's file)");
+        return errors;
     }
 
     /// <summary>The full path of an executable named as a path or looked up on PATH, or null.</summary>

@@ -16,6 +16,17 @@ public sealed class SessionAnnouncer(EncoderOptions options, RecordingLayout lay
             options.SessionId, options.Camera.Url, options.Ingest.Primary, options.Ingest.Secondary ?? "none",
             options.Video.Mode.ToString().ToLowerInvariant(), options.Recording.SegmentSeconds, layout.SessionDirectory,
             options.Storage.Kind.ToString().ToLowerInvariant());
+        if (!options.Tls.Verify)
+        {
+            logger.LogWarning(
+                "TLS VERIFICATION IS OFF (Encoder:Tls:Verify=false): rtmps:// ingests and an rtsps:// camera are accepted with any certificate, " +
+                "so anyone on the network path can take the stream keys and the camera's credentials. Only for a lab.");
+        }
+        else if (!string.Equals(options.Tls.CaFile, TlsOptions.SystemCaFile, StringComparison.Ordinal))
+        {
+            logger.LogInformation("rtmps:// ingests must present a certificate from the CAs in {CaFile} (pinned; the system's CAs are not trusted)", options.Tls.CaFile);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -29,6 +29,10 @@ public static class StreamUrl
         return null;
     }
 
+    /// <summary>Whether <paramref name="url"/> starts with <c>scheme://</c> (any case).</summary>
+    public static bool HasScheme(string? url, string scheme) =>
+        url is not null && url.StartsWith(scheme + "://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The password in <c>scheme://user:password@host</c>, as written (possibly percent-encoded), or null.</summary>
     public static string? Password(string? url)
     {

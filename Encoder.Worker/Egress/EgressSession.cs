@@ -34,7 +34,7 @@ public sealed class EgressSession : IEgress
         var stall = TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds);
         var invocation = new FfmpegInvocation(
             $"Egress to the {slot.Name} ingest",
-            FfmpegArguments.Egress(relayPort, slot.Url, (int)Math.Ceiling(options.Ffmpeg.StallSeconds)),
+            FfmpegArguments.Egress(relayPort, slot.Url, (int)Math.Ceiling(options.Ffmpeg.StallSeconds), options.Tls),
             layout.SessionDirectory,
             layout.FfmpegLogPath(name, run, time.GetUtcNow()),
             stall,

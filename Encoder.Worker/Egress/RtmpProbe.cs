@@ -1,5 +1,8 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Encoder.Configuration;
 
 namespace Encoder.Egress;
 
@@ -9,9 +12,16 @@ public interface IIngestProbe
     Task<bool> IsHealthyAsync(string url, CancellationToken cancellationToken);
 }
 
-public sealed class RtmpProbe(TimeSpan timeout) : IIngestProbe
+/// <summary>
+/// The probe trusts what the egresses' FFmpeg trusts (<see cref="Ffmpeg.FfmpegArguments.IngestTls"/>): with
+/// <c>Tls:Verify</c> an <c>rtmps://</c> ingest must present a certificate for its host that chains to a CA in
+/// <c>Tls:CaFile</c> (only those: the system's store is not consulted, so a pinned CA is the only one), revocation
+/// unchecked as FFmpeg does; without it, any certificate. An ingest the egress would refuse is never healthy.
+/// </summary>
+public sealed class RtmpProbe(TimeSpan timeout, TlsOptions tls) : IIngestProbe
 {
     private const int HandshakeSize = 1536;
+    private readonly Lazy<X509Certificate2Collection?> _trusted = new(() => LoadCaFile(tls.CaFile));
 
     public async Task<bool> IsHealthyAsync(string url, CancellationToken cancellationToken)
     {
@@ -33,7 +43,9 @@ public sealed class RtmpProbe(TimeSpan timeout) : IIngestProbe
                     var tls = new SslStream(stream);
                     await using (tls.ConfigureAwait(false))
                     {
-                        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = uri.Host }, deadline.Token).ConfigureAwait(false);
+                        if (ClientOptions(uri.Host) is not { } options)
+                            return false;
+                        await tls.AuthenticateAsClientAsync(options, deadline.Token).ConfigureAwait(false);
                         return await HandshakeAsync(tls, deadline.Token).ConfigureAwait(false);
                     }
                 }
@@ -44,6 +56,37 @@ public sealed class RtmpProbe(TimeSpan timeout) : IIngestProbe
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
             return false; // refused, reset, timed out, bad TLS, or the daemon stopping: not healthy
+        }
+    }
+
+    /// <summary>How to authenticate the ingest, or null when its certificate cannot be verified at all (no CA file).</summary>
+    private SslClientAuthenticationOptions? ClientOptions(string host)
+    {
+        if (!tls.Verify)
+        {
+#pragma warning disable CA5359 // Tls:Verify=false: the operator turned verification off, and the start says so loudly
+            return new SslClientAuthenticationOptions { TargetHost = host, RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+#pragma warning restore CA5359
+        }
+
+        if (_trusted.Value is not { Count: > 0 } trusted)
+            return null;
+        var chain = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        chain.CustomTrustStore.AddRange(trusted);
+        return new SslClientAuthenticationOptions { TargetHost = host, CertificateChainPolicy = chain };
+    }
+
+    private static X509Certificate2Collection? LoadCaFile(string path)
+    {
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            return certificates;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            return null;
         }
     }
 

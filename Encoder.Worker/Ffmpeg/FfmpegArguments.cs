@@ -47,9 +47,10 @@ public static class FfmpegArguments
     /// Reads the relay on <paramref name="relayPort"/> and pushes it unchanged as FLV to <paramref name="ingestUrl"/>.
     /// The relay starts every reader with at least one whole GOP, so one second of analysis always finds the codec headers.
     /// </summary>
-    public static IReadOnlyList<string> Egress(int relayPort, string ingestUrl, int timeoutSeconds)
+    public static IReadOnlyList<string> Egress(int relayPort, string ingestUrl, int timeoutSeconds, TlsOptions tls)
     {
         ArgumentNullException.ThrowIfNull(ingestUrl);
+        ArgumentNullException.ThrowIfNull(tls);
         return
         [
             "-hide_banner", "-nostats", "-loglevel", LogLevel,
@@ -61,8 +62,24 @@ public static class FfmpegArguments
             "-c", "copy",
             "-rw_timeout", Microseconds(timeoutSeconds),
             "-flvflags", "no_duration_filesize",
+            .. IngestTls(ingestUrl, tls),
             "-f", "flv", ingestUrl,
         ];
+    }
+
+    /// <summary>
+    /// The TLS options for an ingest URL, which FFmpeg's rtmps protocol hands to its TLS layer (GnuTLS in Debian's
+    /// build): verify the certificate (chain and host name; FFmpeg's default is not to) against the CA file. The file
+    /// is named even for the system bundle, because FFmpeg's OpenSSL backend would otherwise trust no CA at all.
+    /// Nothing for <c>rtmp://</c>. The camera gets none: FFmpeg 5.1's RTSP passes no options to TLS (it refuses
+    /// <c>-tls_verify</c> on an rtsps input), so an <c>rtsps://</c> camera is only allowed with verification off.
+    /// </summary>
+    public static IReadOnlyList<string> IngestTls(string ingestUrl, TlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        if (!StreamUrl.HasScheme(ingestUrl, "rtmps"))
+            return [];
+        return tls.Verify ? ["-tls_verify", "1", "-ca_file", tls.CaFile] : ["-tls_verify", "0"];
     }
 
     private static IEnumerable<string> VideoCodec(EncoderOptions options) => options.Video.Mode switch

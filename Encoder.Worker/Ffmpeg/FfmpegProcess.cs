@@ -88,7 +88,7 @@ public sealed partial class FfmpegProcess(
 
         var parser = new FfmpegProgressParser();
         FfmpegProgress? lastProgress = null;
-        string? lastError = null;
+        var errors = new FfmpegErrors();
         var stalled = false;
         var quit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var interrupt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
@@ -130,11 +130,8 @@ public sealed partial class FfmpegProcess(
             {
                 var redacted = redactor.Redact(line);
                 log.WriteLine(redacted);
-                if (ErrorLine().Match(redacted) is { Success: true } match)
-                {
-                    lastError = match.Groups["message"].Value.Trim();
-                    logger.LogDebug("{Name}: {Line}", invocation.Name, lastError);
-                }
+                if (errors.Add(redacted) is { } error)
+                    logger.LogDebug("{Name}: {Line}", invocation.Name, error);
             }));
 
         var task = await starter.StartAsync(() => command.ExecuteAsync(kill.Token, interrupt.Token)).ConfigureAwait(false);
@@ -165,7 +162,7 @@ public sealed partial class FfmpegProcess(
         var duration = time.GetUtcNow() - startedAt;
         log.WriteFooter(string.Create(CultureInfo.InvariantCulture,
             $"# encoder {invocation.Name} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}{(stalled ? ", stalled" : "")}"));
-        return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: no progress for {invocation.StallTimeout.TotalSeconds:0.#}s" : lastError,
+        return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: no progress for {invocation.StallTimeout.TotalSeconds:0.#}s" : errors.Reason,
             stopToken.IsCancellationRequested, stalled);
     }
 
@@ -178,7 +175,4 @@ public sealed partial class FfmpegProcess(
         File.Exists(SetprivPath) && File.Exists(SetsidPath)
             ? Cli.Wrap(SetprivPath).WithArguments(a => a.Add(["--pdeathsig", "KILL", "--", SetsidPath, options.Ffmpeg.Path]).Add(arguments))
             : Cli.Wrap(options.Ffmpeg.Path).WithArguments(arguments);
-
-    [GeneratedRegex(@"\[(?:error|fatal|panic)\]\s*(?<message>.*)$")]
-    private static partial Regex ErrorLine();
 }
