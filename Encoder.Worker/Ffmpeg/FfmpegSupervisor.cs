@@ -85,7 +85,11 @@ public sealed class FfmpegSupervisor(
             {
                 case RestartWaitAction.Start:
                     if (wait.CameraBack)
+                    {
+                        _restarts.CameraBack();
                         logger.LogDebug("The camera answers again: restarting the recorder {Seconds:0.0}s before its backoff ends", (wait.Due - now).TotalSeconds);
+                    }
+
                     return;
                 case RestartWaitAction.Probe:
                     wait = wait.Probed(now, await cameraProbe.AnswersAsync(stoppingToken).ConfigureAwait(false));

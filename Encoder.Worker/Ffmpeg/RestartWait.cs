@@ -22,7 +22,10 @@ public readonly record struct RestartWaitStep(RestartWaitAction Action, TimeSpan
 /// starts at once when the camera is <b>seen coming back</b>: a probe that got no answer, then one that did. A camera
 /// that answers all along (it accepts connections but FFmpeg keeps failing on it: a wrong path, a bad password, an
 /// RTSP server not ready, a frozen process whose kernel still accepts) never starts a run early, so it is retried on
-/// the normal backoff and never hammered; a camera that went away is back on air one probe after it returns.
+/// the normal backoff and never hammered; a camera that went away is back on air one probe after it returns. If that
+/// early run fails too, the camera answers from then on, so the next waits are plain backoff again, counted from the
+/// first delay (<see cref="RestartSchedule.CameraBack"/>): a camera still starting up is retried within a second,
+/// one that is broken in a new way backs off as any failure does.
 /// </summary>
 /// <param name="Due">When the backoff ends.</param>
 /// <param name="NextProbeAt">When the next probe may start (the rate cap).</param>
