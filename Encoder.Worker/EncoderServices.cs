@@ -40,6 +40,7 @@ public static class EncoderServices
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<IEgressLauncher, EgressLauncher>();
         services.AddSingleton<IngestReports>();
+        services.AddSingleton<ICameraProbe>(_ => new TcpCameraProbe(options.Camera.Url, TimeSpan.FromSeconds(1)));
         services.AddSingleton<IIngestProbe>(_ => new RtmpProbe(TimeSpan.FromSeconds(2), options.Tls));
         services.AddSingleton<IngestRouter>();
         services.AddSingleton<SessionStartGate>();

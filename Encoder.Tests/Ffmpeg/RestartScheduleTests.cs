@@ -28,6 +28,20 @@ public sealed class RestartScheduleTests
     }
 
     [Test]
+    public void A_camera_seen_coming_back_starts_the_delays_from_the_first_while_the_outage_goes_on()
+    {
+        var schedule = new RestartSchedule(new FfmpegOptions(), () => 0.5);
+        for (var i = 0; i < 5; i++)
+            schedule.Failed(T0.AddSeconds(i), "Connection refused");
+        schedule.CameraBack();
+        var delays = Enumerable.Range(5, 3).Select(i => schedule.Failed(T0.AddSeconds(i), "Invalid data")).Select(r => (r.Failure, r.Delay.TotalSeconds));
+        Assert.That(delays, Is.EqualTo(new[] { (6, 0.5), (7, 1.0), (8, 2.0) }), "counted on, delayed from the first");
+        Assert.That(schedule.OutageStartedAt, Is.EqualTo(T0));
+        Assert.That(schedule.Recovered(T0.AddSeconds(10)), Is.EqualTo(TimeSpan.FromSeconds(10)));
+        Assert.That(schedule.Failed(T0.AddSeconds(20), "x").Delay, Is.EqualTo(TimeSpan.FromSeconds(0.5)));
+    }
+
+    [Test]
     public void Before_any_failure_the_next_delay_is_the_first() =>
         Assert.That(new RestartSchedule(new FfmpegOptions(), () => 0.5).NextDelay(), Is.EqualTo(TimeSpan.FromSeconds(0.5)));
 }

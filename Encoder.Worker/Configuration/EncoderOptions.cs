@@ -43,7 +43,7 @@ public sealed record CameraOptions
     [DocumentedDefault("*required*")]
     public string Url { get; set; } = "";
 
-    [Description("RTSP socket timeout. A silent camera is given up after about twice this.")]
+    [Description("RTSP socket timeout. A camera that stops sending is given up after about twice this; one that connects but sends no media, after this plus `Ffmpeg:StallSeconds`.")]
     [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 5;
 }

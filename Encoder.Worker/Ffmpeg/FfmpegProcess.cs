@@ -11,6 +11,7 @@ namespace Encoder.Ffmpeg;
 /// <summary>One FFmpeg to run: what it is called in logs, its arguments, where it runs and logs, and when it counts as stalled.</summary>
 /// <param name="StallTimeout">No advancing progress for this long after the first progress → killed as stalled, as <see cref="ProgressWatch"/> rules for its <paramref name="Role"/>.</param>
 /// <param name="StopGrace">How long <c>q</c> may take before SIGINT; null means <c>Ffmpeg:StopTimeoutSeconds</c>.</param>
+/// <param name="FirstMediaTimeout">No progress at all this long after the start → killed as stalled; null means the watch starts at the first progress line.</param>
 public sealed record FfmpegInvocation(
     string Name,
     IReadOnlyList<string> Arguments,
@@ -18,7 +19,8 @@ public sealed record FfmpegInvocation(
     string LogPath,
     TimeSpan StallTimeout,
     FfmpegRole Role,
-    TimeSpan? StopGrace = null);
+    TimeSpan? StopGrace = null,
+    TimeSpan? FirstMediaTimeout = null);
 
 /// <summary>How one FFmpeg run ended.</summary>
 /// <param name="ExitCode">The exit code, or null when it had to be interrupted or killed.</param>
@@ -90,17 +92,21 @@ public sealed partial class FfmpegProcess(
         FfmpegProgress? lastProgress = null;
         var errors = new FfmpegErrors();
         var stalled = false;
+        var stallReason = "";
         var quit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var interrupt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var kill = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        await using var watchdog = progressWatch.Watch(invocation.Role, invocation.StallTimeout, () =>
+        await using var watchdog = progressWatch.Watch(invocation.Role, invocation.StallTimeout, overran =>
         {
-            if (stopToken.IsCancellationRequested)
+            if (stopToken.IsCancellationRequested || stalled)
                 return;
+            stallReason = lastProgress is null
+                ? string.Create(CultureInfo.InvariantCulture, $"no media within {overran.TotalSeconds:0.#}s of starting")
+                : string.Create(CultureInfo.InvariantCulture, $"no progress for {overran.TotalSeconds:0.#}s");
             stalled = true;
-            logger.LogWarning("{Name} stalled: no progress for {Seconds:0.#}s; killing it", invocation.Name, invocation.StallTimeout.TotalSeconds);
+            logger.LogWarning("{Name} stalled: {Reason}; killing it", invocation.Name, stallReason);
             kill.Cancel();
-        });
+        }, invocation.FirstMediaTimeout);
 
         var command = Wrap(invocation.Arguments)
             .WithWorkingDirectory(invocation.WorkingDirectory)
@@ -162,7 +168,7 @@ public sealed partial class FfmpegProcess(
         var duration = time.GetUtcNow() - startedAt;
         log.WriteFooter(string.Create(CultureInfo.InvariantCulture,
             $"# encoder {invocation.Name} ended after {duration.TotalSeconds:0.0}s with exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (interrupted or killed)"}{(stalled ? ", stalled" : "")}"));
-        return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: no progress for {invocation.StallTimeout.TotalSeconds:0.#}s" : errors.Reason,
+        return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: {stallReason}" : errors.Reason,
             stopToken.IsCancellationRequested, stalled);
     }
 

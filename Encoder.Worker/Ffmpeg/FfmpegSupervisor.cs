@@ -12,7 +12,8 @@ namespace Encoder.Ffmpeg;
 /// <summary>
 /// Keeps the class on air: the recorder (camera → HLS + relay) and the ingest router (relay → CDN) run side by side.
 /// A live camera never ends, so every recorder exit before the stop is a failure: it is restarted
-/// (after <see cref="RestartSchedule"/>'s delay: first within a second, doubling with jitter, capped, never giving up), and the recording continues in
+/// (after <see cref="RestartSchedule"/>'s delay: first within a second, doubling with jitter, capped, never giving up;
+/// sooner when a camera that went away answers again, as <see cref="RestartWait"/> decides), and the recording continues in
 /// the same playlist. On stop, both are asked to finish; the recorder writes its last segment and ENDLIST.
 /// </summary>
 public sealed class FfmpegSupervisor(
@@ -25,6 +26,7 @@ public sealed class FfmpegSupervisor(
     SessionStartGate startGate,
     EncoderStatus status,
     SessionOutages outages,
+    ICameraProbe cameraProbe,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
@@ -62,12 +64,41 @@ public sealed class FfmpegSupervisor(
 
                 var restart = _restarts.Failed(time.GetUtcNow(), Describe(exit));
                 ReportFailure(exit, restart);
-                await Task.Delay(restart.Delay, time, stoppingToken).ConfigureAwait(false);
+                await WaitToRestartAsync(restart.Delay, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             logger.LogInformation("Recorder stopped between runs; {RecordedSeconds:0.0}s recorded in all runs", Recorded.TotalSeconds);
+        }
+    }
+
+    /// <summary>Waits out <paramref name="delay"/>, or less when the camera is seen coming back (<see cref="RestartWait"/> decides).</summary>
+    private async Task WaitToRestartAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        var wait = RestartWait.Begin(time.GetUtcNow(), delay);
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var step = wait.Next(now);
+            switch (step.Action)
+            {
+                case RestartWaitAction.Start:
+                    if (wait.CameraBack)
+                    {
+                        _restarts.CameraBack();
+                        logger.LogDebug("The camera answers again: restarting the recorder {Seconds:0.0}s before its backoff ends", (wait.Due - now).TotalSeconds);
+                    }
+
+                    return;
+                case RestartWaitAction.Probe:
+                    wait = wait.Probed(now, await cameraProbe.AnswersAsync(stoppingToken).ConfigureAwait(false));
+                    stoppingToken.ThrowIfCancellationRequested();
+                    break;
+                default:
+                    await Task.Delay(step.Sleep, time, stoppingToken).ConfigureAwait(false);
+                    break;
+            }
         }
     }
 
@@ -88,7 +119,8 @@ public sealed class FfmpegSupervisor(
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
-            FfmpegRole.Recorder);
+            FfmpegRole.Recorder,
+            FirstMediaTimeout: ProgressWatch.RecorderFirstMediaTimeout(options));
         status.RecorderStarting();
         relay.Reset();
         DateTimeOffset? stopRequestedAt = null;

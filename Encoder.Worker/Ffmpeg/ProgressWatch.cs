@@ -1,3 +1,5 @@
+using Encoder.Configuration;
+
 namespace Encoder.Ffmpeg;
 
 /// <summary>What an FFmpeg run is for: it decides whose fault its silence is.</summary>
@@ -13,7 +15,9 @@ public enum FfmpegRole
 /// <summary>
 /// Owns "advanced" and "stalled" for every FFmpeg. A run advanced when a progress line shows more frames or more
 /// media time than the last one (the first line starts the clock). A run that has not advanced for its stall timeout
-/// is stalled, except an egress while the recorder is down (the recorder has not advanced within
+/// is stalled, and so is a run given a first-media deadline (the recorder) that has printed no progress at all by then
+/// (<see cref="Overdue"/>): a camera that answers RTSP and then sends nothing is caught from the first second. An
+/// egress is never stalled while the recorder is down (the recorder has not advanced within
 /// <see cref="RecorderHealthWindow"/>): it is waiting for the relay, not failing. The status file and the router read
 /// <see cref="RecorderIsUp"/>; nothing else decides either.
 /// </summary>
@@ -34,21 +38,54 @@ public sealed class ProgressWatch(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// How long a recorder run may go without any progress line from its start. FFmpeg bounds the connection and each
+    /// RTSP reply by <c>Camera:TimeoutSeconds</c> itself, but a camera that completes the session and then sends
+    /// no media (or only keep-alives) never trips that: once connected, the run gets <c>Ffmpeg:StallSeconds</c> for its
+    /// first media, like any stall.
+    /// </summary>
+    public static TimeSpan RecorderFirstMediaTimeout(EncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return TimeSpan.FromSeconds(options.Camera.TimeoutSeconds + options.Ffmpeg.StallSeconds);
+    }
+
     public static bool Advanced(FfmpegProgress? last, FfmpegProgress next)
     {
         ArgumentNullException.ThrowIfNull(next);
         return last is null || next.Frame > last.Frame || next.OutTime > last.OutTime;
     }
 
-    /// <summary>Watches one run: call <see cref="Run.Progress"/> per progress line; <paramref name="onStalled"/> runs when it stalls.</summary>
-    public Run Watch(FfmpegRole role, TimeSpan stallTimeout, Action onStalled)
+    /// <summary>
+    /// True when a run is overdue: it advanced last at <paramref name="advancedAt"/> and not within
+    /// <paramref name="stallTimeout"/> since; or it has not printed any progress yet and its
+    /// <paramref name="firstMediaTimeout"/> (null: none, wait for the first line) has passed since it started.
+    /// </summary>
+    public static bool Overdue(DateTimeOffset startedAt, DateTimeOffset? advancedAt, DateTimeOffset now, TimeSpan stallTimeout, TimeSpan? firstMediaTimeout) =>
+        advancedAt is { } at
+            ? now - at >= stallTimeout
+            : firstMediaTimeout is { } first && now - startedAt >= first;
+
+    /// <summary>
+    /// Watches one run from now: call <see cref="Run.Progress"/> per progress line; <paramref name="onStalled"/> runs
+    /// when it stalls, with the timeout it overran. Without <paramref name="firstMediaTimeout"/> the clock starts at
+    /// the first progress line.
+    /// </summary>
+    public Run Watch(FfmpegRole role, TimeSpan stallTimeout, Action onStalled) => Watch(role, stallTimeout, _ => onStalled(), null);
+
+    /// <inheritdoc cref="Watch(FfmpegRole, TimeSpan, Action)"/>
+    public Run Watch(FfmpegRole role, TimeSpan stallTimeout, Action<TimeSpan> onStalled, TimeSpan? firstMediaTimeout)
     {
+        Run? run = null;
         var timer = time.CreateTimer(_ =>
         {
-            if (IsStalled(role))
-                onStalled();
+            if (run is { } r && Overdue(r.StartedAt, r.AdvancedAt, time.GetUtcNow(), stallTimeout, firstMediaTimeout) && IsStalled(role))
+                onStalled(r.AdvancedAt is null ? firstMediaTimeout!.Value : stallTimeout);
         }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return new Run(timer, stallTimeout, role == FfmpegRole.Recorder ? RecorderAdvanced : null);
+        run = new Run(timer, time, stallTimeout, role == FfmpegRole.Recorder ? RecorderAdvanced : null);
+        if (firstMediaTimeout is { } first)
+            timer.Change(first, stallTimeout);
+        return run;
     }
 
     /// <summary>True when a run that has not advanced for its stall timeout is at fault.</summary>
@@ -60,16 +97,22 @@ public sealed class ProgressWatch(TimeProvider time)
             Interlocked.Exchange(ref _recorderAdvancedAt, time.GetUtcNow().UtcTicks);
     }
 
-    /// <summary>One run's stall timer: armed by the first progress line, re-armed by each that advanced.</summary>
-    public sealed class Run(ITimer timer, TimeSpan stallTimeout, Action<FfmpegProgress>? onAdvanced) : IAsyncDisposable
+    /// <summary>One run's stall timer: armed at the start when it has a first-media deadline, else by the first progress line; re-armed by each line that advanced.</summary>
+    public sealed class Run(ITimer timer, TimeProvider time, TimeSpan stallTimeout, Action<FfmpegProgress>? onAdvanced) : IAsyncDisposable
     {
         private FfmpegProgress? _last;
+        private long _advancedAt = long.MinValue;
+
+        internal DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+        internal DateTimeOffset? AdvancedAt => Interlocked.Read(ref _advancedAt) is var at && at != long.MinValue ? new DateTimeOffset(at, TimeSpan.Zero) : null;
 
         public void Progress(FfmpegProgress progress)
         {
             if (!Advanced(_last, progress))
                 return;
             _last = progress;
+            Interlocked.Exchange(ref _advancedAt, time.GetUtcNow().UtcTicks);
             timer.Change(stallTimeout, stallTimeout);
             onAdvanced?.Invoke(progress);
         }
