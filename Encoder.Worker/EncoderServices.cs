@@ -19,7 +19,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) →
+    /// stop cause (records why the host stops) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -48,6 +48,9 @@ public static class EncoderServices
             new Imdsv2Client(Imdsv2Client.ResolveEndpoint(options.SelfTerminate.MetadataEndpoint, Environment.GetEnvironmentVariable)));
         services.TryAddSingleton<IInstanceTerminator>(sp => new Ec2InstanceTerminator(
             Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)))));
+        services.TryAddSingleton<IInstanceKeeper>(sp => new Ec2InstanceKeeper(
+            Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)), operation: "Keeping the recording")));
+        services.TryAddSingleton<IRootVolumeCopy, RootVolumeCopy>();
         services.TryAddSingleton<IShutdownCommand, SystemdPowerOff>();
         services.AddSingleton<SessionOutages>();
         services.AddSingleton<UploadJournal>();
@@ -79,6 +82,7 @@ public static class EncoderServices
         services.AddSingleton<FfmpegSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<FfmpegSupervisor>());
         services.AddHostedService<SelfTerminator>();
+        services.AddHostedService<PendingUploadsKeeper>(); // after it: the host calls StoppedAsync in reverse, so this keeps the data first
         services.AddHostedService<SessionClock>();
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<StatusUploader>();

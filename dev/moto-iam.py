@@ -9,7 +9,8 @@ process only:
 1. No SigV4 signature comparison. moto computes the canonical URI of `GET /bucket/?uploads&prefix=...`
    (ListMultipartUploads as the .NET SDK sends it) differently from the SDK and real S3, so that call would fail with
    SignatureDoesNotMatch. Unknown access keys are still refused (InvalidAccessKeyId); a wrong secret is not noticed.
-2. EC2 requests that name one instance (`InstanceId.1`, e.g. TerminateInstances) are authorised against that
+2. EC2 requests that name one instance (`InstanceId.1`, e.g. TerminateInstances; `InstanceId`, ModifyInstanceAttribute;
+   `ResourceId.1` = `i-...`, CreateTags) are authorised against that
    instance's ARN, `arn:aws:ec2:REGION:ACCOUNT:instance/ID`, instead of moto's `*` (which a policy naming instance
    ARNs never matches, so such a policy would deny even the allowed), with the condition key `aws:ARN` set to that
    ARN. A request naming several instances stays `*`: the instance policy then denies it, as AWS does when one of
@@ -32,7 +33,13 @@ access_control.IAMRequestBase.check_signature = lambda self: None
 
 
 def _instance_resource(self):
-    ids = [values[0] for key, values in self.querystring.items() if key.startswith("InstanceId.")]
+    ids = [
+        values[0]
+        for key, values in self.querystring.items()
+        if key.startswith("InstanceId.")
+        or key == "InstanceId"
+        or (key.startswith("ResourceId.") and values[0].startswith("i-"))
+    ]
     if len(ids) != 1:
         return "*"
     return f"arn:aws:ec2:{self.region}:{self.current_account}:instance/{ids[0]}"

@@ -16,14 +16,14 @@ public sealed class IamPolicyTests
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
 
     [Test]
-    public void It_allows_three_s3_object_actions_under_the_recordings_prefix_and_terminating_this_instance_only()
+    public void It_allows_storing_under_the_recordings_prefix_and_terminating_keeping_and_tagging_this_instance_only()
     {
         var statements = Statements();
 
         Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
-            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances",
+            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags",
         }));
     }
 
@@ -35,12 +35,23 @@ public sealed class IamPolicyTests
         Assert.That(Strings(s3.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:s3:::REPLACE_WITH_RECORDINGS_BUCKET/REPLACE_WITH_RECORDINGS_PREFIX/*" }));
     }
 
-    [Test]
-    public void Termination_is_conditioned_on_the_calling_instance_being_the_target()
+    [TestCase("ec2:TerminateInstances")]
+    [TestCase("ec2:ModifyInstanceAttribute")]
+    [TestCase("ec2:CreateTags")]
+    public void Each_ec2_action_is_conditioned_on_the_calling_instance_being_the_target(string action)
     {
-        var ec2 = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["ec2:TerminateInstances"]));
+        var ec2 = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual([action]));
 
         Assert.That(Strings(ec2.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:ec2:*:*:instance/*" }));
         Assert.That(ec2.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:ARN").GetString(), Is.EqualTo("${ec2:SourceInstanceARN}"));
+    }
+
+    [Test]
+    public void The_only_tag_the_instance_may_set_is_its_pending_uploads_count()
+    {
+        var tags = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["ec2:CreateTags"]));
+
+        Assert.That(Strings(tags.GetProperty("Condition").GetProperty("ForAllValues:StringEquals").GetProperty("aws:TagKeys")),
+            Is.EqualTo(new[] { Encoder.Lifecycle.PendingUploadsKeeper.PendingTag }));
     }
 }

@@ -133,6 +133,32 @@ public sealed class PoliciesAgainstMotoTests
     }
 
     [Test]
+    public async Task The_instance_policy_lets_an_instance_keep_its_own_root_volume_and_tag_itself_and_no_other()
+    {
+        var self = await _moto.RunInstanceAsync();
+        var other = await _moto.RunInstanceAsync();
+        var role = await _moto.CreateUserAsync($"encoder-instance-keep-{self}", IamPolicies.Instance(Bucket, Prefix, self));
+        using var ec2 = _moto.Ec2(role);
+        ModifyInstanceAttributeRequest Keep(string id) => new()
+        {
+            InstanceId = id,
+            BlockDeviceMappings = [new InstanceBlockDeviceMappingSpecification { DeviceName = MotoServer.RootDevice, Ebs = new EbsInstanceBlockDeviceSpecification { DeleteOnTermination = false } }],
+        };
+        CreateTagsRequest Tag(string id) => new() { Resources = [id], Tags = [new Amazon.EC2.Model.Tag(Encoder.Lifecycle.PendingUploadsKeeper.PendingTag, "3")] };
+
+        var keepOther = await RefusedAsync(() => ec2.ModifyInstanceAttributeAsync(Keep(other)));
+        var tagOther = await RefusedAsync(() => ec2.CreateTagsAsync(Tag(other)));
+        await ec2.ModifyInstanceAttributeAsync(Keep(self));
+        await ec2.CreateTagsAsync(Tag(self));
+
+        Assert.That(new[] { keepOther, tagOther }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await _moto.RootVolumeDeletedOnTerminationAsync(self), Is.False);
+        Assert.That(await _moto.RootVolumeDeletedOnTerminationAsync(other), Is.True);
+        Assert.That(await _moto.TagAsync(self, Encoder.Lifecycle.PendingUploadsKeeper.PendingTag), Is.EqualTo("3"));
+        Assert.That(await _moto.TagAsync(other, Encoder.Lifecycle.PendingUploadsKeeper.PendingTag), Is.Null);
+    }
+
+    [Test]
     public async Task The_launcher_policy_runs_instances_with_the_encoder_role_only_and_may_not_terminate_them_or_touch_the_recordings()
     {
         await _moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");

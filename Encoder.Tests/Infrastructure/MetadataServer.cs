@@ -98,6 +98,7 @@ internal sealed class MetadataServer : IAsyncDisposable
         {
             "/latest/meta-data/instance-id" => (HttpStatusCode.OK, _instanceId),
             "/latest/meta-data/placement/region" => (HttpStatusCode.OK, MotoServer.Region),
+            "/latest/meta-data/block-device-mapping/root" => (HttpStatusCode.OK, MotoServer.RootDevice),
             _ => (HttpStatusCode.NotFound, ""),
         };
     }

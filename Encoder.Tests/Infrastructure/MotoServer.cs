@@ -114,6 +114,41 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return response.Reservations.Single().Instances.Single().State.Name.Value;
     }
 
+    /// <summary>The root device of moto's instances (the AMI's).</summary>
+    public const string RootDevice = "/dev/sda1";
+
+    /// <summary>Whether the instance's root volume goes with it (DescribeInstances' block device mapping).</summary>
+    public async Task<bool> RootVolumeDeletedOnTerminationAsync(string instanceId)
+    {
+        using var ec2 = Ec2();
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] });
+        return response.Reservations.Single().Instances.Single().BlockDeviceMappings.Single(m => m.DeviceName == RootDevice).Ebs.DeleteOnTermination == true;
+    }
+
+    /// <summary>The root volume's id, while the instance has it.</summary>
+    public async Task<string> RootVolumeOfAsync(string instanceId)
+    {
+        using var ec2 = Ec2();
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] });
+        return response.Reservations.Single().Instances.Single().BlockDeviceMappings.Single(m => m.DeviceName == RootDevice).Ebs.VolumeId;
+    }
+
+    /// <summary>Whether EC2 still has the volume (after the instance's termination: only if it was kept).</summary>
+    public async Task<bool> VolumeExistsAsync(string volumeId)
+    {
+        using var ec2 = Ec2();
+        var response = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest());
+        return (response.Volumes ?? []).Any(v => v.VolumeId == volumeId);
+    }
+
+    /// <summary>The instance's tag value, or null.</summary>
+    public async Task<string?> TagAsync(string instanceId, string key)
+    {
+        using var ec2 = Ec2();
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] });
+        return response.Reservations.Single().Instances.Single().Tags?.FirstOrDefault(t => t.Key == key)?.Value;
+    }
+
     /// <summary>An instance profile holding a new role that EC2 may assume (<c>iam/encoder-instance-trust.json</c>), as the class instances get.</summary>
     public async Task CreateInstanceProfileAsync(string name, string roleName)
     {

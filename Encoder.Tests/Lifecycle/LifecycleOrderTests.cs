@@ -23,10 +23,12 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(StopCause), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StopCause), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
             typeof(StatusUploader), typeof(LiveStatus),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
             "self-termination acts in StoppedAsync, after every service has stopped");
+        Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(PendingUploadsKeeper)), Is.True,
+            "the keeper acts in StoppedAsync too, registered after self-termination so the host calls it first");
     }
 }

@@ -38,7 +38,7 @@ public static class Ec2Retry
         _ => false,
     };
 
-    public static ResiliencePipeline Pipeline(ILogger logger, TimeSpan? firstDelay = null, TimeProvider? time = null)
+    public static ResiliencePipeline Pipeline(ILogger logger, TimeSpan? firstDelay = null, TimeProvider? time = null, string operation = "TerminateInstances")
     {
         ArgumentNullException.ThrowIfNull(logger);
         var builder = new ResiliencePipelineBuilder { TimeProvider = time ?? TimeProvider.System };
@@ -52,8 +52,8 @@ public static class Ec2Retry
             MaxDelay = TimeSpan.FromSeconds(8),
             OnRetry = args =>
             {
-                logger.LogWarning("TerminateInstances attempt {Attempt} failed ({Reason}); retrying in {DelaySeconds:0.0}s",
-                    args.AttemptNumber + 1, Describe(args.Outcome.Exception), args.RetryDelay.TotalSeconds);
+                logger.LogWarning("{Operation} attempt {Attempt} failed ({Reason}); retrying in {DelaySeconds:0.0}s",
+                    operation, args.AttemptNumber + 1, Describe(args.Outcome.Exception), args.RetryDelay.TotalSeconds);
                 return ValueTask.CompletedTask;
             },
         }).Build();

@@ -73,6 +73,17 @@ public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
         return MetadataLookup.Found(new InstanceIdentity(instanceId.Value, region.Value));
     }
 
+    public async Task<string?> GetRootDeviceAsync(CancellationToken cancellationToken)
+    {
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Put, "latest/api/token");
+        tokenRequest.Headers.Add("X-aws-ec2-metadata-token-ttl-seconds", TokenTtlSeconds.ToString(CultureInfo.InvariantCulture));
+        var token = await SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+        if (token is not { Failure: null, Status: HttpStatusCode.OK, Body.Length: > 0 })
+            return null;
+        var device = await ReadAsync("latest/meta-data/block-device-mapping/root", token.Body, cancellationToken).ConfigureAwait(false);
+        return device.Problem is null ? device.Value : null;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(string Value, string? Problem)> ReadAsync(string path, string token, CancellationToken cancellationToken)

@@ -33,4 +33,7 @@ public interface IInstanceMetadata
 
     /// <summary>Bounded: answers within a few seconds, never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
     Task<MetadataLookup> GetIdentityAsync(CancellationToken cancellationToken);
+
+    /// <summary>The root volume's device name (<c>block-device-mapping/root</c>, e.g. <c>/dev/xvda</c>), or null when it cannot be read. Bounded like <see cref="GetIdentityAsync"/>.</summary>
+    Task<string?> GetRootDeviceAsync(CancellationToken cancellationToken);
 }

@@ -1,0 +1,55 @@
+using Encoder.Configuration;
+using Encoder.Recording;
+
+namespace Encoder.Tests.Recording;
+
+/// <summary>The copy to the root volume, on real folders, with a stand-in mount table saying the recordings are (or are not) a mount of their own.</summary>
+public sealed class RootVolumeCopyTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void CreateFolders() => _root = Directory.CreateTempSubdirectory("encoder-rootcopy-").FullName;
+
+    [TearDown]
+    public void DeleteFolders() => Directory.Delete(_root, recursive: true);
+
+    private RootVolumeCopy CopyWithMounts(params string[] mountPoints)
+    {
+        var options = new EncoderOptions { SessionId = "class-1", Recording = { Directory = Path.Combine(_root, "recordings") } };
+        var session = Path.Combine(_root, "recordings", "class-1");
+        Directory.CreateDirectory(Path.Combine(session, "logs"));
+        File.WriteAllText(Path.Combine(session, "index.m3u8"), "#EXTM3U\n");
+        File.WriteAllBytes(Path.Combine(session, "seg_00000.ts"), new byte[188 * 10]);
+        File.WriteAllText(Path.Combine(session, "logs", "encoder.log"), "log\n");
+        var mounts = Path.Combine(_root, "mounts");
+        File.WriteAllLines(mounts, mountPoints.Select(m => $"/dev/nvme1n1 {m.Replace(" ", "\\040", StringComparison.Ordinal)} ext4 rw,noatime 0 0").Prepend("/dev/root / ext4 rw 0 0"));
+        return new RootVolumeCopy(new RecordingLayout(options)) { MountsFile = mounts };
+    }
+
+    [Test]
+    public async Task A_recording_on_its_own_mount_is_copied_whole_beside_it_under_kept()
+    {
+        var copy = CopyWithMounts(Path.Combine(_root, "recordings"));
+
+        var result = await copy.CopyAsync(CancellationToken.None);
+
+        var kept = Path.Combine(_root, "kept", "class-1");
+        Assert.That(result.Destination, Is.EqualTo(kept));
+        Assert.That(result.Copied, Is.EqualTo(3));
+        Assert.That(result.NotCopied, Is.Empty);
+        Assert.That(File.ReadAllBytes(Path.Combine(kept, "seg_00000.ts")), Has.Length.EqualTo(1880));
+        Assert.That(File.ReadAllText(Path.Combine(kept, "logs", "encoder.log")), Is.EqualTo("log\n"));
+    }
+
+    [Test]
+    public async Task A_recording_on_the_root_volume_is_left_where_it_is()
+    {
+        var copy = CopyWithMounts("/mnt/other");
+
+        var result = await copy.CopyAsync(CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(RootVolumeCopyResult.AlreadyThere));
+        Assert.That(Directory.Exists(Path.Combine(_root, "kept")), Is.False);
+    }
+}
