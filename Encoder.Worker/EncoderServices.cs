@@ -5,6 +5,7 @@ using Encoder.Egress;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Logging;
+using Encoder.Media;
 using Encoder.Recording;
 using Encoder.Status;
 using Encoder.Storage;
@@ -36,6 +37,8 @@ public static class EncoderServices
         services.AddSingleton<EncoderStatus>();
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();
+        services.TryAddSingleton<ICameraProbe, FfprobeCamera>();
+        services.AddSingleton<MediaPlanner>();
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<IEgressLauncher, EgressLauncher>();
         services.AddSingleton<IngestReports>();

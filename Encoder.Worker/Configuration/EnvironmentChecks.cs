@@ -6,8 +6,12 @@ public static class EnvironmentChecks
     public static IReadOnlyList<string> Validate(EncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return FindExecutable(options.Ffmpeg.Path) is null
-            ? [$"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{options.Ffmpeg.Path}' was not found (neither a file nor on PATH; install ffmpeg)"]
+        if (FindExecutable(options.Ffmpeg.Path) is null)
+            return [$"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{options.Ffmpeg.Path}' was not found (neither a file nor on PATH; install ffmpeg)"];
+        // The camera is probed before each recorder run with the ffprobe that comes with FFmpeg.
+        var ffprobe = Media.FfprobeCamera.FfprobePath(options.Ffmpeg.Path);
+        return FindExecutable(ffprobe) is null
+            ? [$"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{ffprobe}', which probes the camera, was not found beside it (install ffmpeg, which has both)"]
             : [];
     }
 
