@@ -43,6 +43,9 @@ def parse_args(argv):
                    help="audio codec the camera sends, or none (default aac)")
     p.add_argument("--no-audio", action="store_const", dest="audio", const="none",
                    help="video only (same as --audio none)")
+    p.add_argument("--file",
+                   help="serve this MP4 (H.264 + AAC) as it is, without encoding (~0%% CPU; ends with the file);"
+                        " the picture, codec and audio options are then ignored")
     args = p.parse_args(argv)
 
     if not 1 <= args.port <= 65535:
@@ -79,6 +82,10 @@ AUDIO_ENCODERS = {
 
 
 def build_launch(args):
+    if args.file:
+        return ("( filesrc location=\"{f}\" ! qtdemux name=d"
+                " d.video_0 ! queue ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96"
+                " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )").format(f=args.file)
     overlay = " ! timeoverlay" if Gst.ElementFactory.find("timeoverlay") else ""
     video = (
         "videotestsrc is-live=true pattern=smpte"
