@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Live RTSP test camera for local development and tests.
 
-Serves a live SMPTE test pattern (H.264) with a 440 Hz sine tone (AAC) over
-RTSP using GStreamer's RTSP server, bound to 127.0.0.1 only.  Prints
+Serves a live SMPTE test pattern (H.264 by default; HEVC or MJPEG with --video)
+with a 440 Hz sine tone (AAC by default; G.711 A-law with --audio pcma, none with
+--audio none) over RTSP using GStreamer's RTSP server, bound to 127.0.0.1 only.  Prints
 "READY rtsp://127.0.0.1:PORT/PATH" on stdout once it is serving.
 
 Example:
@@ -36,7 +37,15 @@ def parse_args(argv):
     p.add_argument("--gop", type=int, default=30,
                    help="keyframe interval in frames, x264 key-int-max (default 30)")
     p.add_argument("--bitrate", type=int, default=800, help="video bitrate in kbit/s (default 800)")
-    p.add_argument("--no-audio", action="store_true", help="video only, no AAC track")
+    p.add_argument("--video", choices=("h264", "hevc", "mjpeg"), default="h264",
+                   help="video codec the camera sends (default h264)")
+    p.add_argument("--audio", choices=("aac", "pcma", "none"), default="aac",
+                   help="audio codec the camera sends, or none (default aac)")
+    p.add_argument("--no-audio", action="store_const", dest="audio", const="none",
+                   help="video only (same as --audio none)")
+    p.add_argument("--file",
+                   help="serve this MP4 (H.264 + AAC) as it is, without encoding (~0%% CPU; ends with the file);"
+                        " the picture, codec and audio options are then ignored")
     args = p.parse_args(argv)
 
     if not 1 <= args.port <= 65535:
@@ -51,24 +60,42 @@ def parse_args(argv):
     return args
 
 
+VIDEO_ENCODERS = {
+    "h264": (" ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
+             " ! h264parse config-interval=-1"
+             " ! rtph264pay name=pay0 pt=96"),
+    "hevc": (" ! x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
+             " ! h265parse config-interval=-1"
+             " ! rtph265pay name=pay0 pt=96 config-interval=-1"),
+    # MJPEG has no bitrate or GOP: every frame is a keyframe.
+    "mjpeg": " ! videoconvert ! video/x-raw,format=I420 ! jpegenc quality=50 ! rtpjpegpay name=pay0 pt=26",
+}
+
+AUDIO_ENCODERS = {
+    "aac": (" ! audio/x-raw,rate=48000,channels=2"
+            " ! audioconvert ! avenc_aac ! aacparse"
+            " ! rtpmp4gpay name=pay1 pt=97"),
+    "pcma": (" ! audio/x-raw,rate=8000,channels=1"
+             " ! audioconvert ! alawenc"
+             " ! rtppcmapay name=pay1 pt=8"),
+}
+
+
 def build_launch(args):
+    if args.file:
+        return ("( filesrc location=\"{f}\" ! qtdemux name=d"
+                " d.video_0 ! queue ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96"
+                " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )").format(f=args.file)
     overlay = " ! timeoverlay" if Gst.ElementFactory.find("timeoverlay") else ""
     video = (
         "videotestsrc is-live=true pattern=smpte"
         " ! video/x-raw,width={w},height={h},framerate={fps}/1"
         "{overlay}"
-        " ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bitrate={bitrate}"
-        " ! h264parse config-interval=-1"
-        " ! rtph264pay name=pay0 pt=96"
+        + VIDEO_ENCODERS[args.video]
     ).format(w=args.width, h=args.height, fps=args.fps, gop=args.gop, bitrate=args.bitrate, overlay=overlay)
-    if args.no_audio:
+    if args.audio == "none":
         return "( " + video + " )"
-    audio = (
-        "audiotestsrc is-live=true wave=sine freq=440"
-        " ! audio/x-raw,rate=48000,channels=2"
-        " ! audioconvert ! avenc_aac ! aacparse"
-        " ! rtpmp4gpay name=pay1 pt=97"
-    )
+    audio = "audiotestsrc is-live=true wave=sine freq=440" + AUDIO_ENCODERS[args.audio]
     return "( " + video + "  " + audio + " )"
 
 

@@ -13,7 +13,7 @@ public sealed class EncoderConfigurationTests
 
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Options.Recording.SegmentSeconds, Is.EqualTo(6));
-        Assert.That(result.Options.Video.Mode, Is.EqualTo(VideoMode.Copy));
+        Assert.That(result.Options.Video.Mode, Is.EqualTo(VideoMode.Auto));
         Assert.That(result.Options.Storage.Kind, Is.EqualTo(StorageKind.Local));
         Assert.That(result.Options.Ingest.Secondary, Is.Null);
     }
@@ -36,7 +36,7 @@ public sealed class EncoderConfigurationTests
     [TestCase("Encoder:Session:MaxDuration", "-00:10:00", "Encoder:Session:MaxDuration: must be positive (e.g. 01:30:00)")]
     [TestCase("Encoder:SessionId", "../etc", "Encoder:SessionId: may contain only letters, digits, '.', '_' and '-' (at most 128)")]
     [TestCase("Encoder:SessionId", null, "Encoder:SessionId: is required (it names the recording)")]
-    [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode (got 'h265')")]
+    [TestCase("Encoder:Video:Mode", "h265", "Encoder:Video:Mode: cannot be read as one of auto, copy, transcode (got 'h265')")]
     [TestCase("Encoder:Storage:Kind", "s3", "Encoder:Storage:Bucket: is required when Encoder:Storage:Kind is s3")]
     [TestCase("Encoder:Ingest:Mode", "both", "Encoder:Ingest:Mode: cannot be read as one of failover, redundant (got 'both')")]
     [TestCase("Encoder:Ffmpeg:StallSeconds", "0", "Encoder:Ffmpeg:StallSeconds: must be between 1 and 120")]

@@ -91,25 +91,6 @@ public sealed partial class StreamingTests : LiveClassFixture
     }
 
     [Test]
-    public async Task A_camera_without_audio_still_streams_and_records_video()
-    {
-        await using var silentCamera = await TestCamera.StartAsync(audio: false);
-        var key = NewStreamKey();
-        var work = Path.Combine(Work, "silent");
-        var settings = EncoderDaemon.Settings("class-6", silentCamera.Url, Ingest.UrlFor(key), work);
-
-        await using var daemon = EncoderDaemon.Start(settings);
-        await StreamThenStopWithSigtermAsync(daemon, settings, TimeSpan.FromSeconds(5));
-
-        var received = Ingest.RecordingsFor(key);
-        Assert.That(received, Is.Not.Empty);
-        Assert.That(await Ffprobe.ShowAsync(received[0], "stream=codec_name"), Does.Contain("codec_name=h264").And.Not.Contain("codec_name=aac"));
-        var playlist = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-6", "index.m3u8")));
-        Assert.That(playlist.HasEndList, Is.True);
-        Assert.That(playlist.Segments, Has.Count.GreaterThanOrEqualTo(2));
-    }
-
-    [Test]
     public async Task A_camera_that_drops_and_returns_is_restarted_and_the_recording_continues_across_a_marked_gap()
     {
         await using var camera = await TestCamera.StartAsync();

@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
+using Encoder.Media;
 
 namespace Encoder.Tests.Ffmpeg;
 
@@ -15,8 +16,12 @@ public sealed class FfmpegArgumentsTests
         Video = new VideoOptions { Mode = mode, Preset = "veryfast", BitrateKbps = 3000 },
     };
 
-    private static IReadOnlyList<string> Recorder(VideoMode mode = VideoMode.Copy, bool continues = false) =>
-        FfmpegArguments.Recorder(Options(mode), continues, relayPort: 40001, sourcePort: 40002);
+    private static readonly MediaPlan CopyH264WithAudio = Plan(VideoPlan.Copy, AudioPlan.Encode);
+
+    private static MediaPlan Plan(VideoPlan video, AudioPlan audio) => new(video, audio, PlanConcern.None, "test");
+
+    private static IReadOnlyList<string> Recorder(MediaPlan? plan = null, bool continues = false) =>
+        FfmpegArguments.Recorder(Options(), plan ?? CopyH264WithAudio, continues, relayPort: 40001, sourcePort: 40002);
 
     private static string Value(IReadOnlyList<string> args, string flag) => args[args.ToList().IndexOf(flag) + 1];
 
@@ -33,19 +38,36 @@ public sealed class FfmpegArgumentsTests
         Assert.That(args, Does.Not.Contain("-nostdin"), "stopping with 'q' needs stdin");
     }
 
-    [Test]
-    public void The_recorder_maps_the_first_video_and_an_optional_audio_stream_and_encodes_AAC_48kHz_128k_stereo()
+    // Each case: the plan's audio, the inputs after the camera's, and the maps. Whatever the source, the output is AAC 48 kHz 128k stereo.
+    [TestCase(AudioPlan.Encode, "", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase(AudioPlan.Silent, "-f lavfi -i anullsrc=channel_layout=stereo:sample_rate=48000 ", "-map 0:v:0 -map 1:a:0 ")]
+    [TestCase(AudioPlan.EncodeIfPresent, "", "-map 0:v:0 -map 0:a:0? ")]
+    public void The_recorder_maps_the_first_video_and_the_planned_audio_and_always_sends_AAC_48kHz_128k_stereo(AudioPlan audio, string extraInput, string maps)
     {
-        var args = string.Join(' ', Recorder());
+        var args = string.Join(' ', Recorder(Plan(VideoPlan.Copy, audio)));
 
-        Assert.That(args, Does.Contain("-map 0:v:0 -map 0:a:0? "));
+        Assert.That(args, Does.Contain("-i rtsp://u:p@10.0.0.5/s " + extraInput + maps));
         Assert.That(args, Does.Contain("-c:a aac -ar 48000 -ac 2 -b:a 128k"));
     }
 
-    [TestCase(VideoMode.Copy, "-c:v copy")]
-    [TestCase(VideoMode.Transcode, "-c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 3000k -maxrate 3000k -bufsize 6000k -force_key_frames expr:gte(t,n_forced*6) -sc_threshold 0 -flags +global_header")]
-    public void Video_is_copied_or_transcoded_with_a_keyframe_on_every_segment_boundary(VideoMode mode, string expected) =>
-        Assert.That(string.Join(' ', Recorder(mode)), Does.Contain(expected));
+    [TestCase(VideoPlan.Copy, "-c:v copy")]
+    [TestCase(VideoPlan.Transcode, "-c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 3000k -maxrate 3000k -bufsize 6000k -force_key_frames expr:gte(t,n_forced*6) -sc_threshold 0 -flags +global_header")]
+    public void Video_is_copied_or_transcoded_with_a_keyframe_on_every_segment_boundary(VideoPlan video, string expected) =>
+        Assert.That(string.Join(' ', Recorder(Plan(video, AudioPlan.Encode))), Does.Contain(expected));
+
+    [TestCase("h264", "aac", VideoMode.Auto, "-c:v copy", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("hevc", "aac", VideoMode.Auto, "-c:v libx264", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("mjpeg", "pcm_alaw", VideoMode.Auto, "-c:v libx264", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("h264", null, VideoMode.Auto, "-c:v copy", "anullsrc=channel_layout=stereo:sample_rate=48000 -map 0:v:0 -map 1:a:0 ")]
+    [TestCase("hevc", null, VideoMode.Copy, "-c:v copy", "-map 0:v:0 -map 1:a:0 ")]
+    [TestCase("h264", "aac", VideoMode.Transcode, "-c:v libx264", "-map 0:v:0 -map 0:a:0 ")]
+    public void What_the_camera_sends_becomes_the_recorders_arguments(string video, string? audio, VideoMode mode, string codec, string maps)
+    {
+        var plan = MediaPlan.Decide(new CameraStreams(video, 1280, 720, audio), mode);
+        var args = string.Join(' ', FfmpegArguments.Recorder(Options(mode), plan, false, 40001, 40002));
+
+        Assert.That(args, Does.Contain(codec).And.Contain(maps));
+    }
 
     [TestCase(false, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
     [TestCase(true, "[f=hls:hls_time=6:hls_list_size=0:hls_playlist_type=event:hls_flags=append_list+temp_file:hls_segment_filename=seg_%05d.ts]index.m3u8")]
@@ -98,7 +120,7 @@ public sealed class FfmpegArgumentsTests
     {
         var options = Options() with { Camera = new CameraOptions { Url = cameraUrl }, Tls = new TlsOptions { Verify = verify, CaFile = Pinned } };
 
-        var args = FfmpegArguments.Recorder(options, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
+        var args = FfmpegArguments.Recorder(options, CopyH264WithAudio, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
 
         Assert.That(args, Has.None.StartsWith("-tls").And.None.StartsWith("-ca_file"));
     }

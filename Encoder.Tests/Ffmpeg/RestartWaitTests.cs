@@ -62,11 +62,11 @@ public sealed class RestartWaitTests
     [TestCase("rtsps://cam.example/live", "cam.example", 322)]
     [TestCase("rtsp://[::1]:9000/x", "::1", 9000)]
     public void The_probe_connects_to_the_cameras_host_and_rtsp_port(string url, string host, int port) =>
-        Assert.That(TcpCameraProbe.Endpoint(url), Is.EqualTo((host, port)));
+        Assert.That(TcpCameraReachability.Endpoint(url), Is.EqualTo((host, port)));
 
     [Test]
     public void A_url_without_a_host_has_nothing_to_probe() =>
-        Assert.That(TcpCameraProbe.Endpoint("not a url"), Is.Null);
+        Assert.That(TcpCameraReachability.Endpoint("not a url"), Is.Null);
 
     [Test]
     public async Task The_probe_answers_only_while_something_listens_on_the_cameras_port()
@@ -74,7 +74,7 @@ public sealed class RestartWaitTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var probe = new TcpCameraProbe($"rtsp://u:secret@127.0.0.1:{port}/camera", TimeSpan.FromSeconds(5));
+        var probe = new TcpCameraReachability($"rtsp://u:secret@127.0.0.1:{port}/camera", TimeSpan.FromSeconds(5));
         Assert.That(await probe.AnswersAsync(CancellationToken.None), Is.True);
         listener.Stop();
         Assert.That(await probe.AnswersAsync(CancellationToken.None), Is.False);

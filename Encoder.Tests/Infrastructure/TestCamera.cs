@@ -8,14 +8,12 @@ public sealed class TestCamera : IAsyncDisposable
 
     private ChildProcess? _process;
 
-    private readonly bool _audio;
-    private readonly int _bitrateKbps;
+    private readonly IReadOnlyList<string> _options;
 
-    private TestCamera(int port, bool audio, int bitrateKbps)
+    private TestCamera(int port, IReadOnlyList<string> options)
     {
         Port = port;
-        _audio = audio;
-        _bitrateKbps = bitrateKbps;
+        _options = options;
     }
 
     public int Port { get; }
@@ -24,9 +22,15 @@ public sealed class TestCamera : IAsyncDisposable
 
     public string Url => $"rtsp://{User}:{Password}@127.0.0.1:{Port}/camera";
 
-    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true, int bitrateKbps = 800)
+    /// <param name="video">The codec it sends: <c>h264</c>, <c>hevc</c> or <c>mjpeg</c>.</param>
+    /// <param name="audioCodec">The audio codec it sends (<c>aac</c>, <c>pcma</c>, <c>none</c>); <paramref name="audio"/> false means none.</param>
+    /// <param name="size">The picture, <c>WIDTHxHEIGHT</c>; the script's default (640x360) when null.</param>
+    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true, int bitrateKbps = 800, string video = "h264", string audioCodec = "aac", string? size = null)
     {
-        var camera = new TestCamera(port ?? FreePort.Next(), audio, bitrateKbps);
+        List<string> options = ["--video", video, "--audio", audio ? audioCodec : "none", "--bitrate", bitrateKbps.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (size?.Split('x') is [var width, var height])
+            options.AddRange(["--width", width, "--height", height]);
+        var camera = new TestCamera(port ?? FreePort.Next(), options);
         await camera.RestartAsync();
         return camera;
     }
@@ -34,10 +38,7 @@ public sealed class TestCamera : IAsyncDisposable
     /// <summary>Starts the camera again on the same port (after <see cref="StopAsync"/>).</summary>
     public async Task RestartAsync()
     {
-        List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", User, "--password", Password];
-        if (!_audio)
-            arguments.Add("--no-audio");
-        arguments.AddRange(["--bitrate", _bitrateKbps.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        List<string> arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", User, "--password", Password, .. _options];
         _process = ChildProcess.Start(RepoPaths.Dev("test-camera.py"), arguments);
         await _process.WaitForLineAsync("^READY ", TimeSpan.FromSeconds(20));
     }

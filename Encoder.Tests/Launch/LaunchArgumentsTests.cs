@@ -102,7 +102,7 @@ public sealed class LaunchArgumentsTests
     [TestCase("--set", "Encoder:Camera:Url=rtsp://x/y", "--set: Encoder:Camera:Url has its own option, --camera-url")]
     [TestCase("--set", "Video:Mode=transcode", "--set: must be Encoder:KEY=VALUE (the key does not start with Encoder:)")]
     [TestCase("--set", "Encoder:Video:Mode", "--set: must be Encoder:KEY=VALUE (no '=' found)")]
-    [TestCase("--set", "Encoder:Video:Mode=h265", "Encoder:Video:Mode: cannot be read as one of copy, transcode")]
+    [TestCase("--set", "Encoder:Video:Mode=h265", "Encoder:Video:Mode: cannot be read as one of auto, copy, transcode")]
     public void A_bad_parameter_fails_with_one_line_naming_it(string flag, string? value, string expected)
     {
         var args = value is null ? ArgsWithout(flag) : ArgsWith(flag, value);

@@ -132,8 +132,10 @@ public sealed class SessionClockTests
         await Task.Delay(50);
         Assert.That(second.Stopped, Is.False);
 
-        time.Advance(TimeSpan.FromMinutes(0.02));
+        // The clock reads the time and then starts its next wait: nudge the fake clock until it has seen the end.
+        await Poll.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(0.5)); return second.Stopped; }, TimeSpan.FromSeconds(30), "the clock stops the host");
         await second.WaitForStopAsync();
+        Assert.That(time.GetUtcNow(), Is.LessThan(Now.AddMinutes(45.5)));
         Assert.That(second.Cause.Reason, Is.EqualTo(StopReason.SessionEnded), "45 minutes after the class's first start, not the restart's");
     }
 

@@ -55,7 +55,7 @@ public static partial class EncoderConfiguration
 
     private static IEnumerable<string> KnownValues(string type) => type switch
     {
-        "Encoder.Configuration.VideoMode" => ["copy", "transcode"],
+        "Encoder.Configuration.VideoMode" => ["auto", "copy", "transcode"],
         "Encoder.Configuration.StorageKind" => ["local", "s3"],
         "Encoder.Configuration.IngestMode" => ["failover", "redundant"],
         "Encoder.Configuration.ChecksumCalculation" => ["WhenSupported", "WhenRequired"],

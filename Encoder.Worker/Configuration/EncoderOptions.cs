@@ -103,16 +103,17 @@ public sealed record RecordingOptions
 
 public enum VideoMode
 {
+    Auto,
     Copy,
     Transcode,
 }
 
 public sealed record VideoOptions
 {
-    [Description("`copy` passes the camera's H.264 through. `transcode` re-encodes with libx264, with a keyframe forced on every segment boundary.")]
-    public VideoMode Mode { get; set; } = VideoMode.Copy;
+    [Description("`auto`: the camera is probed before each recorder run; H.264 passes through, anything FLV can't carry (HEVC, MJPEG …) is transcoded, with a warning. `copy` passes the camera's video through (an error is logged if it is not H.264). `transcode` always re-encodes with libx264, with a keyframe forced on every segment boundary.")]
+    public VideoMode Mode { get; set; } = VideoMode.Auto;
 
-    [Description("libx264 preset, when transcoding.")]
+    [Description("libx264 preset, when transcoding. `bench/transcode` measures what holds real time on a machine.")]
     public string Preset { get; set; } = "veryfast";
 
     [Description("Video bitrate when transcoding (VBV max rate the same, buffer twice).")]
@@ -205,7 +206,7 @@ public sealed record SelfTerminateOptions
 
 public sealed record FfmpegOptions
 {
-    [Description("The FFmpeg executable.")]
+    [Description("The FFmpeg executable. The camera is probed with the `ffprobe` beside it (on PATH when this is a bare name).")]
     public string Path { get; set; } = "ffmpeg";
 
     [Description("How long FFmpeg may take to finish its last segment after `q` before SIGINT (then a second SIGINT 1 s later, and SIGKILL 3 s after the first).")]

@@ -52,7 +52,7 @@ public static partial class EncoderOptionsValidator
         if (string.IsNullOrWhiteSpace(options.Recording.Directory))
             Fail("Recording:Directory", "is required");
 
-        if (options.Video.Mode == VideoMode.Transcode && !X264Presets.Contains(options.Video.Preset, StringComparer.Ordinal))
+        if (options.Video.Mode != VideoMode.Copy && !X264Presets.Contains(options.Video.Preset, StringComparer.Ordinal))
             Fail("Video:Preset", $"must be one of {string.Join(", ", X264Presets)}");
 
         if (options.Storage.Kind == StorageKind.S3)

@@ -9,6 +9,9 @@ public static class EnvironmentChecks
         var errors = new List<string>();
         if (FindExecutable(options.Ffmpeg.Path) is null)
             errors.Add($"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{options.Ffmpeg.Path}' was not found (neither a file nor on PATH; install ffmpeg)");
+        // The camera is probed before each recorder run with the ffprobe that comes with FFmpeg.
+        else if (Media.FfprobeCamera.FfprobePath(options.Ffmpeg.Path) is var ffprobe && FindExecutable(ffprobe) is null)
+            errors.Add($"{ConfigurationKeys.Full("Ffmpeg:Path")}: '{ffprobe}', which probes the camera, was not found beside it (install ffmpeg, which has both)");
         var verifiesIngest = options.Tls.Verify &&
             (StreamUrl.HasScheme(options.Ingest.Primary, "rtmps") || StreamUrl.HasScheme(options.Ingest.Secondary, "rtmps"));
         if (verifiesIngest && !File.Exists(options.Tls.CaFile))

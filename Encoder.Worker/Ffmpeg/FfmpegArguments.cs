@@ -1,6 +1,7 @@
 using System.Globalization;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Media;
 using Encoder.Recording;
 
 namespace Encoder.Ffmpeg;
@@ -21,12 +22,14 @@ public static class FfmpegArguments
     private const string LogLevel = "level+info";
 
     /// <param name="options">The validated options.</param>
+    /// <param name="plan">What to do with the camera's video and audio (<see cref="MediaPlan.Decide"/>).</param>
     /// <param name="continuesRecording">True when a playlist from an earlier run exists: numbering continues and the gap is marked.</param>
     /// <param name="relayPort">The daemon's loopback UDP relay input.</param>
     /// <param name="sourcePort">The port the recorder sends from: the only one the relay accepts datagrams from.</param>
-    public static IReadOnlyList<string> Recorder(EncoderOptions options, bool continuesRecording, int relayPort, int sourcePort)
+    public static IReadOnlyList<string> Recorder(EncoderOptions options, MediaPlan plan, bool continuesRecording, int relayPort, int sourcePort)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(plan);
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", LogLevel,
@@ -34,10 +37,17 @@ public static class FfmpegArguments
             "-rtsp_transport", "tcp",
             "-timeout", Microseconds(options.Camera.TimeoutSeconds),
             "-i", options.Camera.Url,
-            "-map", "0:v:0", "-map", "0:a:0?",
         };
+        if (plan.Audio == AudioPlan.Silent)
+            args.AddRange(["-f", "lavfi", "-i", SilentAudio]);
+        args.AddRange(["-map", "0:v:0", "-map", plan.Audio switch
+        {
+            AudioPlan.Encode => "0:a:0",
+            AudioPlan.Silent => "1:a:0",
+            _ => "0:a:0?",
+        }]);
 
-        args.AddRange(VideoCodec(options));
+        args.AddRange(VideoCodec(plan.Video, options.Video, options.Recording.SegmentSeconds));
         args.AddRange(["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
         args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort, sourcePort)}"]);
         return args;
@@ -82,22 +92,25 @@ public static class FfmpegArguments
         return tls.Verify ? ["-tls_verify", "1", "-ca_file", tls.CaFile] : ["-tls_verify", "0"];
     }
 
-    private static IEnumerable<string> VideoCodec(EncoderOptions options) => options.Video.Mode switch
+    /// <summary>A silent stereo track at the output's rate, for a camera without audio: the ingest always gets audio. FFmpeg reads it only as far as the video has gone.</summary>
+    private static readonly string SilentAudio = $"anullsrc=channel_layout=stereo:sample_rate={Invariant(AudioSampleRate)}";
+
+    private static IEnumerable<string> VideoCodec(VideoPlan plan, VideoOptions video, int segmentSeconds) => plan switch
     {
-        VideoMode.Copy => ["-c:v", "copy"],
-        VideoMode.Transcode =>
+        VideoPlan.Copy => ["-c:v", "copy"],
+        VideoPlan.Transcode =>
         [
-            "-c:v", "libx264", "-preset", options.Video.Preset, "-pix_fmt", "yuv420p",
-            "-b:v", $"{Invariant(options.Video.BitrateKbps)}k",
-            "-maxrate", $"{Invariant(options.Video.BitrateKbps)}k",
-            "-bufsize", $"{Invariant(options.Video.BitrateKbps * 2)}k",
+            "-c:v", "libx264", "-preset", video.Preset, "-pix_fmt", "yuv420p",
+            "-b:v", $"{Invariant(video.BitrateKbps)}k",
+            "-maxrate", $"{Invariant(video.BitrateKbps)}k",
+            "-bufsize", $"{Invariant(video.BitrateKbps * 2)}k",
             // A keyframe exactly on every segment boundary, whatever the camera's frame rate.
-            "-force_key_frames", $"expr:gte(t,n_forced*{Invariant(options.Recording.SegmentSeconds)})",
+            "-force_key_frames", $"expr:gte(t,n_forced*{Invariant(segmentSeconds)})",
             "-sc_threshold", "0",
             // FLV needs the codec headers up front; the HLS (MPEG-TS) muxer repeats them on keyframes.
             "-flags", "+global_header",
         ],
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Video.Mode, "unknown video mode"),
+        _ => throw new ArgumentOutOfRangeException(nameof(plan), plan, "unknown video plan"),
     };
 
     private static string HlsOutput(EncoderOptions options, bool continuesRecording)

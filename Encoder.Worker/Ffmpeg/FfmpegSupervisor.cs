@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Lifecycle;
+using Encoder.Media;
 using Encoder.Recording;
 using Encoder.Resilience;
 using Encoder.Status;
@@ -21,12 +22,13 @@ public sealed class FfmpegSupervisor(
     RecordingLayout layout,
     IngestPlan plan,
     MpegTsRelay relay,
+    MediaPlanner media,
     FfmpegProcess ffmpeg,
     IngestRouter router,
     SessionStartGate startGate,
     EncoderStatus status,
     SessionOutages outages,
-    ICameraProbe cameraProbe,
+    ICameraReachability camera,
     TimeProvider time,
     ILogger<FfmpegSupervisor> logger) : BackgroundService
 {
@@ -92,7 +94,7 @@ public sealed class FfmpegSupervisor(
 
                     return;
                 case RestartWaitAction.Probe:
-                    wait = wait.Probed(now, await cameraProbe.AnswersAsync(stoppingToken).ConfigureAwait(false));
+                    wait = wait.Probed(now, await camera.AnswersAsync(stoppingToken).ConfigureAwait(false));
                     stoppingToken.ThrowIfCancellationRequested();
                     break;
                 default:
@@ -111,11 +113,13 @@ public sealed class FfmpegSupervisor(
                 run, options.Camera.Url, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "",
                 string.Join(", ", plan.Slots.Select(s => $"{s.Name} {s.Url}")));
 
+        // Know the camera before going live: what it sends decides copy or transcode, and its audio or a silent track.
+        var mediaPlan = await media.PlanAsync(stoppingToken).ConfigureAwait(false);
         var healthy = false;
         var startedAt = time.GetUtcNow();
         var invocation = new FfmpegInvocation(
             $"Recorder run {run}",
-            FfmpegArguments.Recorder(options, continues, relay.InputPort, relay.RecorderPort),
+            FfmpegArguments.Recorder(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),

@@ -1,5 +1,6 @@
 using Encoder.Egress;
 using Encoder.Ffmpeg;
+using Encoder.Media;
 
 namespace Encoder.Status;
 
@@ -20,6 +21,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     private readonly Lock _lock = new();
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
     private OutputStatus _recorder = new();
+    private CameraSnapshot? _camera;
 
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
@@ -41,6 +43,19 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     }
 
     public int SegmentsStored { get; private set; }
+
+    /// <summary>The recorder's plan for its next run, from what the camera sent when last probed.</summary>
+    public void MediaPlanned(CameraStreams? streams, string? probeError, DateTimeOffset at, MediaPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var snapshot = new CameraSnapshot(
+            streams?.VideoCodec, streams?.Width, streams?.Height, streams?.AudioCodec, at, probeError,
+            plan.Video == VideoPlan.Copy ? "copy" : "transcode",
+            plan.Audio switch { AudioPlan.Encode => "encode", AudioPlan.Silent => "silent", _ => "encode-if-present" },
+            plan.Reason);
+        lock (_lock)
+            _camera = snapshot;
+    }
 
     public void RecorderStarting() => Update(null, s => s with { State = OutputState.Connecting });
 
@@ -104,7 +119,8 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
                 SegmentsStored,
                 _recorder.ToSnapshot(now),
                 _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
-                relay?.ToSnapshot());
+                relay?.ToSnapshot(),
+                _camera);
         }
     }
 

@@ -28,6 +28,24 @@ public sealed record RelaySnapshot(
     long ClientsRejected,
     long? SocketDrops = null);
 
+/// <summary>What the camera sends (as last probed) and what the recorder does with it (<c>Media/MediaPlan</c>).</summary>
+/// <param name="VideoCodec">FFmpeg's name for the camera's video codec; null until the camera was probed once.</param>
+/// <param name="AudioCodec">The camera's audio codec, null when it sends none (or was never probed).</param>
+/// <param name="ProbeError">Why the last probe failed (the plan then rests on the streams probed before), null when it worked.</param>
+/// <param name="Video"><c>copy</c> or <c>transcode</c>.</param>
+/// <param name="Audio"><c>encode</c> (the camera's audio to AAC), <c>silent</c> (a silent AAC track) or <c>encode-if-present</c> (never probed).</param>
+/// <param name="Plan">The plan's reason, as logged.</param>
+public sealed record CameraSnapshot(
+    string? VideoCodec,
+    int? Width,
+    int? Height,
+    string? AudioCodec,
+    DateTimeOffset PlannedAt,
+    string? ProbeError,
+    string Video,
+    string Audio,
+    string Plan);
+
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 public sealed record StatusSnapshot(
     string SessionId,
@@ -41,7 +59,8 @@ public sealed record StatusSnapshot(
     int SegmentsStored,
     OutputSnapshot Recorder,
     IReadOnlyDictionary<string, OutputSnapshot> Ingest,
-    RelaySnapshot? Relay = null);
+    RelaySnapshot? Relay = null,
+    CameraSnapshot? Camera = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]

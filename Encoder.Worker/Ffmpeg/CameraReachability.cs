@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace Encoder.Ffmpeg;
 
 /// <summary>Does the camera answer? A cheap check the recorder makes while it waits to restart (<see cref="RestartWait"/>).</summary>
-public interface ICameraProbe
+public interface ICameraReachability
 {
     Task<bool> AnswersAsync(CancellationToken cancellationToken);
 }
@@ -13,7 +13,7 @@ public interface ICameraProbe
 /// one) and hangs up: nothing is sent, so the camera sees no request and no credential. Refused, unreachable, an
 /// unparsable URL or no answer within <paramref name="timeout"/> is "no answer".
 /// </summary>
-public sealed class TcpCameraProbe(string cameraUrl, TimeSpan timeout) : ICameraProbe
+public sealed class TcpCameraReachability(string cameraUrl, TimeSpan timeout) : ICameraReachability
 {
     private readonly (string Host, int Port)? _endpoint = Endpoint(cameraUrl);
 

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using CliWrap;
+using Encoder.Configuration;
+using Encoder.Ffmpeg;
+using Encoder.Logging;
+
+namespace Encoder.Media;
+
+/// <summary>What one probe of the camera found: its streams, or why it could not tell (redacted).</summary>
+public sealed record CameraProbeResult(CameraStreams? Streams, string? Error)
+{
+    public static CameraProbeResult Failed(string error) => new(null, error);
+}
+
+/// <summary>Asks the camera what it sends. The seam the recorder's planning goes through; ffprobe in the daemon.</summary>
+public interface ICameraProbe
+{
+    /// <summary>Never throws for a camera that cannot be probed (that is a result); only for the caller's own cancellation.</summary>
+    Task<CameraProbeResult> ProbeAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Probes the camera with ffprobe (next to <c>Ffmpeg:Path</c>, else on PATH) in its own short RTSP session, closed
+/// before the recorder opens its own: a camera that takes one client at a time is never asked for two. It ends within
+/// <see cref="Deadline"/>, killed if need be: a camera that accepts and stays silent cannot hold the recorder back.
+/// </summary>
+public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redactor, ChildProcessThread starter) : ICameraProbe
+{
+    private const string SetprivPath = "/usr/bin/setpriv";
+    private const string SetsidPath = "/usr/bin/setsid";
+
+    /// <summary>The RTSP socket timeout twice over (FFmpeg's own give-up time), plus 10 s of stream analysis.</summary>
+    public TimeSpan Deadline { get; } = TimeSpan.FromSeconds(2 * options.Camera.TimeoutSeconds + 10);
+
+    /// <summary><c>ffprobe</c> beside an FFmpeg given as a path, else the one on PATH.</summary>
+    public static string FfprobePath(string ffmpegPath)
+    {
+        ArgumentNullException.ThrowIfNull(ffmpegPath);
+        return ffmpegPath.Contains('/', StringComparison.Ordinal)
+            ? Path.Combine(Path.GetDirectoryName(ffmpegPath) ?? "/", "ffprobe")
+            : "ffprobe";
+    }
+
+    /// <summary>ffprobe's arguments: the camera over TCP as the recorder pulls it, each stream's codec and size as JSON.</summary>
+    public static IReadOnlyList<string> Arguments(CameraOptions camera)
+    {
+        ArgumentNullException.ThrowIfNull(camera);
+        return
+        [
+            "-v", "error",
+            "-rtsp_transport", "tcp",
+            "-timeout", (camera.TimeoutSeconds * 1_000_000L).ToString(CultureInfo.InvariantCulture),
+            "-show_entries", "stream=codec_type,codec_name,width,height",
+            "-of", "json",
+            camera.Url,
+        ];
+    }
+
+    public async Task<CameraProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Deadline);
+        var path = FfprobePath(options.Ffmpeg.Path);
+        var command = Wrap(path, Arguments(options.Camera))
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
+        try
+        {
+            var task = await starter.StartAsync(() => command.ExecuteAsync(deadline.Token)).ConfigureAwait(false);
+            var result = await task.ConfigureAwait(false);
+            if (result.ExitCode != 0)
+                return CameraProbeResult.Failed(redactor.Redact(LastLine(stderr) ?? $"ffprobe exited with code {result.ExitCode}"));
+            return CameraStreams.FromFfprobeJson(stdout.ToString()) is { } streams
+                ? new CameraProbeResult(streams, null)
+                : CameraProbeResult.Failed("ffprobe found no video stream");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return CameraProbeResult.Failed(string.Create(CultureInfo.InvariantCulture, $"ffprobe gave no answer within {Deadline.TotalSeconds:0}s"));
+        }
+#pragma warning disable CA1031 // ffprobe missing or not startable: a result like any other failed probe
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return CameraProbeResult.Failed(redactor.Redact($"{path} could not run: {ex.Message}"));
+        }
+    }
+
+    /// <summary>Dies with the daemon and has its own session, as FFmpeg does (<see cref="FfmpegProcess"/>).</summary>
+    private static Command Wrap(string path, IReadOnlyList<string> arguments) =>
+        File.Exists(SetprivPath) && File.Exists(SetsidPath)
+            ? Cli.Wrap(SetprivPath).WithArguments(a => a.Add(["--pdeathsig", "KILL", "--", SetsidPath, path]).Add(arguments))
+            : Cli.Wrap(path).WithArguments(arguments);
+
+    private static string? LastLine(StringBuilder text) =>
+        text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+}
