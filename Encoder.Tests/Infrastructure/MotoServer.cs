@@ -7,11 +7,12 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SimpleSystemsManagement;
 
 namespace Encoder.Tests.Infrastructure;
 
 /// <summary>
-/// Real S3, EC2 and IAM HTTP APIs on a free loopback port (moto_server, preinstalled), stopped by its own handle.
+/// Real S3, EC2, SSM and IAM HTTP APIs on a free loopback port (moto_server, preinstalled), stopped by its own handle.
 /// Its request log (werkzeug's, on stderr) tells which requests reached it, in order.
 /// </summary>
 /// <remarks>
@@ -55,7 +56,7 @@ internal sealed partial class MotoServer : IAsyncDisposable
     {
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("moto_server", ["-H", "127.0.0.1", "-p", moto.Port.ToString(CultureInfo.InvariantCulture)]);
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(30));
+        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
         return moto;
     }
 
@@ -65,7 +66,7 @@ internal sealed partial class MotoServer : IAsyncDisposable
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("python3", [RepoPaths.Dev("moto-iam.py"), moto.Port.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["INITIAL_NO_AUTH_ACTION_COUNT"] = BootstrapRequests.ToString(CultureInfo.InvariantCulture) });
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(30));
+        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
         moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
         return moto;
     }
@@ -87,8 +88,18 @@ internal sealed partial class MotoServer : IAsyncDisposable
         ["AWS_SECRET_ACCESS_KEY"] = user.SecretAccessKey,
         ["AWS_REGION"] = Region,
         ["AWS_ENDPOINT_URL_EC2"] = Url,
+        ["AWS_ENDPOINT_URL_SSM"] = Url,
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
+
+    /// <summary>A client of this server's SSM Parameter Store as <paramref name="user"/> (the admin by default).</summary>
+    public AmazonSimpleSystemsManagementClient Ssm(AwsUser? user = null) => new(Credentials(user), new AmazonSimpleSystemsManagementConfig
+    {
+        ServiceURL = Url,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+        Timeout = TimeSpan.FromSeconds(10),
+    });
 
     /// <summary>A client of this server's EC2 as <paramref name="user"/> (the admin by default).</summary>
     public AmazonEC2Client Ec2(AwsUser? user = null) => new(Credentials(user), new AmazonEC2Config
