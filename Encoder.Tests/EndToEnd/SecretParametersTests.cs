@@ -67,15 +67,16 @@ public sealed partial class SecretParametersTests : LiveClassFixture
         using var ssm = Moto.Ssm();
         var stored = await ssm.GetParameterAsync(new GetParameterRequest { Name = $"/encoder/{session}/camera-url", WithDecryption = true });
         Assert.That((stored.Parameter.Type, stored.Parameter.Value), Is.EqualTo((ParameterType.SecureString, Camera.Url)));
-        var described = await ssm.DescribeParametersAsync(new DescribeParametersRequest
+        using var described = await Moto.SsmJsonAsync("DescribeParameters",
+            $$"""{"ParameterFilters":[{"Key":"Path","Option":"Recursive","Values":["/encoder/{{session}}"]}]}""");
+        var parameters = described.RootElement.GetProperty("Parameters").EnumerateArray().ToList();
+        Assert.That(parameters.Select(p => (p.GetProperty("Name").GetString(), p.GetProperty("Tier").GetString())), Is.EquivalentTo(new[]
         {
-            ParameterFilters = [new ParameterStringFilter { Key = "Path", Option = "Recursive", Values = [$"/encoder/{session}"] }],
-        });
-        Assert.That(described.Parameters.Select(p => (p.Name, p.Tier)), Is.EquivalentTo(new[]
-        {
-            ($"/encoder/{session}/camera-url", ParameterTier.Advanced), ($"/encoder/{session}/ingest-primary", ParameterTier.Advanced),
+            ($"/encoder/{session}/camera-url", "Advanced"), ($"/encoder/{session}/ingest-primary", "Advanced"),
         }));
-        Assert.That(described.Parameters.Select(p => p.Policies?.Count ?? 0), Is.All.EqualTo(1), "each with its Expiration policy");
+        var hardStop = DateTimeOffset.Parse(endsAt, CultureInfo.InvariantCulture).AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'.000Z'", CultureInfo.InvariantCulture);
+        Assert.That(parameters.Select(p => p.GetProperty("Policies").EnumerateArray().Single().GetProperty("PolicyText").GetRawText()),
+            Is.All.Contain("\"Expiration\"").And.All.Contain(hardStop), "each expires at the hard stop");
 
         // The daemon, from the encoder.json that user-data writes (cloud-init's part played by the test), as the instance.
         var work = Path.Combine(Work, session);

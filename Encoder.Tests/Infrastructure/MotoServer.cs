@@ -152,6 +152,24 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return XDocument.Parse(body);
     }
 
+    /// <summary>
+    /// An SSM JSON-API call as the admin, unsigned as <see cref="IamAsync"/>, for what the SDK cannot read from moto:
+    /// moto answers DescribeParameters' <c>PolicyText</c> as an object where AWS (and the SDK) has a string.
+    /// </summary>
+    public async Task<System.Text.Json.JsonDocument> SsmJsonAsync(string action, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url)) { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", $"AmazonSSM.{action}");
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "AWS4-HMAC-SHA256", $"Credential={Admin.AccessKeyId}/20260101/{Region}/ssm/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"SSM {action} failed ({(int)response.StatusCode}): {text}");
+        return System.Text.Json.JsonDocument.Parse(text);
+    }
+
     /// <summary>Forgets everything; only for a moto that does not enforce IAM (it would forget the admin too).</summary>
     public async Task ResetAsync()
     {

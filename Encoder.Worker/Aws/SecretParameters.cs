@@ -64,8 +64,9 @@ public sealed class SsmSecretParameters(IAmazonSimpleSystemsManagement ssm) : IS
         {
             throw new ParameterReadException(name, Classify(ex.ErrorCode, (int)ex.StatusCode), ex.ErrorCode ?? $"HTTP {(int)ex.StatusCode}", ex);
         }
-        catch (AmazonClientException ex)
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException)
         {
+            // The SDK lets a refused or reset connection through as it is.
             throw new ParameterReadException(name, ParameterFailure.Unavailable, ex.Message, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
