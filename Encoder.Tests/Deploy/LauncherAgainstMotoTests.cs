@@ -48,6 +48,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5d2xlarge));
         Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
         Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
+        Assert.That(instance.MetadataOptions.HttpPutResponseHopLimit, Is.EqualTo(1));
         Assert.That(instance.Tags.ToDictionary(t => t.Key, t => t.Value), Is.EquivalentTo(new Dictionary<string, string>
         {
             ["Name"] = "encoder-yoga-moto",
@@ -59,7 +60,12 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(shutdown.InstanceAttribute.InstanceInitiatedShutdownBehavior, Is.EqualTo("terminate"));
         var userData = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.UserData });
         Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
-        Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData)).TrimEnd('\n'), Is.EqualTo(dryRun.Output));
+        var userDataText = Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData));
+        var dryRunUserData = string.Join('\n', dryRun.Output.Split('\n').Where(l => !l.StartsWith("encoder launch: ", StringComparison.Ordinal)));
+        Assert.That(userDataText.TrimEnd('\n'), Is.EqualTo(dryRunUserData), "the dry run prints what is launched (its stderr lines aside)");
+        Assert.That(userDataText, Does.Not.Contain(CameraPassword).And.Contain("ssm:/encoder/yoga-moto/camera-url"));
+        Assert.That(launch.Output, Does.Contain("WARN: --camera-url on the command line"), "argv still works, with a WARN");
+        Assert.That(dryRun.Output, Does.Contain("dry run: would put SecureString /encoder/yoga-moto/camera-url").And.Not.Contain(CameraPassword));
         Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.2xlarge: the root volume stays the AMI's");
     }
 
