@@ -67,6 +67,22 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(launch.Output, Does.Contain("WARN: --camera-url on the command line"), "argv still works, with a WARN");
         Assert.That(dryRun.Output, Does.Contain("dry run: would put SecureString /encoder/yoga-moto/camera-url").And.Not.Contain(CameraPassword));
         Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.2xlarge: the root volume stays the AMI's");
+
+        // The shipped (Native AOT) daemon, as the instance, from that encoder.json: it resolves the camera's reference
+        // and names the one parameter that does not exist (the class has no secondary slot).
+        var instanceUser = await moto.CreateUserAsync("encoder-instance-user", IamPolicies.Instance("studio-recordings", "recordings"));
+        using var folder = DeployFiles.NewTempFolder();
+        await File.WriteAllTextAsync(folder.File("encoder.json"), Encoder.Tests.Launch.UserDataTests.ConfigFile(userDataText));
+        var environment = moto.EnvironmentFor(instanceUser);
+        environment["ENCODER_CONFIG"] = folder.File("encoder.json");
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        var daemon = await Tool.RunAsync(binary, ["--Encoder:Ingest:Primary=ssm:/encoder/yoga-moto/ingest-secondary"], environment, folder.Path);
+
+        Assert.That(daemon.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError), daemon.Output);
+        Assert.That(daemon.Output.Split('\n').Where(l => l.StartsWith("encoder: ", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            "encoder: configuration error: Encoder:Ingest:Primary: the SSM parameter /encoder/yoga-moto/ingest-secondary does not exist (deleted, expired, or another region) (ParameterNotFound)",
+        }), "the camera's reference resolved; only the missing one is named");
     }
 
     [Test]
