@@ -56,7 +56,7 @@ internal sealed partial class MotoServer : IAsyncDisposable
     {
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("moto_server", ["-H", "127.0.0.1", "-p", moto.Port.ToString(CultureInfo.InvariantCulture)]);
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
+        await moto.StopIfFailingAsync(() => FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90))); // python and moto load slowly on a busy machine
         return moto;
     }
 
@@ -66,9 +66,26 @@ internal sealed partial class MotoServer : IAsyncDisposable
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("python3", [RepoPaths.Dev("moto-iam.py"), moto.Port.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["INITIAL_NO_AUTH_ACTION_COUNT"] = BootstrapRequests.ToString(CultureInfo.InvariantCulture) });
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
-        moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
+        await moto.StopIfFailingAsync(async () =>
+        {
+            await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
+            moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
+        });
         return moto;
+    }
+
+    /// <summary>A start that fails stops the server it started: no fixture holds it yet to stop it later.</summary>
+    private async Task StopIfFailingAsync(Func<Task> start)
+    {
+        try
+        {
+            await start();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>An IAM user holding <paramref name="policy"/> as its only (inline) policy, with an access key.</summary>
