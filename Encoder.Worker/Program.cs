@@ -1,4 +1,5 @@
 using Encoder;
+using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Launch;
 using Encoder.Lifecycle;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
 
-if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create) is { } commandLineExit)
+if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create, SecretInputs.Process(Console.In)) is { } commandLineExit)
     return commandLineExit;
 
 // `encoder end-class`: the operator's way to end a class early; it reads the daemon's own configuration.
@@ -32,6 +33,18 @@ if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
     return ExitCodes.ConfigurationError;
 }
 
+// Secret settings that are SSM references (what `encoder launch` writes) are resolved once, before validation.
+var secrets = await SecretResolution.ResolveAsync(builder.Configuration, SsmSecretParameters.Create);
+if (!secrets.IsValid)
+{
+    var kind = secrets.ExitCode == ExitCodes.ConfigurationError ? "configuration error" : "error";
+    foreach (var error in secrets.Errors)
+        await Console.Error.WriteLineAsync($"encoder: {kind}: {error}");
+    return secrets.ExitCode;
+}
+
+builder.Configuration.AddInMemoryCollection(secrets.Values);
+
 // A past Session:EndsAt with this session's recording on the machine is a late restart: it stores what is left and ends the class.
 var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(),
     sessionRecorded: o => Directory.Exists(new RecordingLayout(o).SessionDirectory));
@@ -43,7 +56,7 @@ startErrors = [.. startErrors, .. logLevelErrors];
 if (startErrors.Count > 0)
 {
     foreach (var error in startErrors)
-        await Console.Error.WriteLineAsync($"{errorPrefix}encoder: configuration error: {error}");
+        await Console.Error.WriteLineAsync($"{errorPrefix}encoder: configuration error: {secrets.Explain(error)}");
     return ExitCodes.ConfigurationError;
 }
 

@@ -20,14 +20,21 @@ process only:
    credentials stand for (what AWS would resolve it to for that instance's role).
 3. RunInstances with an instance profile also needs `iam:PassRole` on the profile's role, with the condition key
    `iam:PassedToService` = `ec2.amazonaws.com`, as on AWS (moto checks only the action called).
+4. SSM requests that name one parameter (`Name`: GetParameter, PutParameter, DeleteParameter, ...) are authorised
+   against that parameter's ARN, `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` (the name's leading `/` dropped, as AWS
+   writes it), instead of moto's `*`; any other SSM request (GetParameters with a list, DescribeParameters) stays `*`,
+   which a policy naming parameter ARNs never matches. moto's SSM never calls KMS, so `kms:Decrypt` (and its
+   `kms:ViaService` condition) is not evaluated here: a SecureString reads back with the SSM permission alone.
 """
 
+import json
 import sys
 
 from moto.ec2.responses import EC2Response
 from moto.iam import access_control
 from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
 from moto.iam.exceptions import NotFoundException
+from moto.ssm.responses import SimpleSystemManagerResponse
 
 access_control.IAMRequestBase.check_signature = lambda self: None
 
@@ -46,6 +53,19 @@ def _instance_resource(self):
 
 
 EC2Response._determine_resource = _instance_resource
+
+
+def _parameter_resource(self):
+    try:
+        name = json.loads(self.body or "{}").get("Name")
+    except (ValueError, AttributeError):
+        name = None
+    if not isinstance(name, str) or not name:
+        return "*"
+    return f"arn:aws:ssm:{self.region}:{self.current_account}:parameter/{name.lstrip('/')}"
+
+
+SimpleSystemManagerResponse._determine_resource = _parameter_resource
 
 _check_action_permitted = IAMRequest.check_action_permitted
 

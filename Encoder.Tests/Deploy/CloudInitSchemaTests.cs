@@ -34,7 +34,7 @@ public sealed class CloudInitSchemaTests
     }
 
     [Test]
-    public async Task Yaml_yields_exactly_the_json_the_launcher_rendered_secrets_included()
+    public async Task Yaml_yields_exactly_the_json_the_launcher_rendered()
     {
         var request = DeployFiles.SampleClass();
         using var folder = DeployFiles.NewTempFolder();

@@ -16,15 +16,25 @@ public sealed class IamPolicyTests
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
 
     [Test]
-    public void It_allows_storing_under_the_recordings_prefix_and_terminating_keeping_and_tagging_this_instance_only()
+    public void It_allows_storing_under_the_recordings_prefix_terminating_keeping_and_tagging_this_instance_and_reading_the_class_secrets_only()
     {
         var statements = Statements();
 
         Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
-            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags",
+            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
         }));
+    }
+
+    [Test]
+    public void Secrets_are_read_only_under_the_encoder_parameter_path_and_decrypted_only_through_ssm()
+    {
+        var ssm = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["ssm:GetParameter"]));
+        var kms = Statements().Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["kms:Decrypt"]));
+
+        Assert.That(Strings(ssm.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:ssm:REPLACE_WITH_REGION:REPLACE_WITH_ACCOUNT_ID:parameter/encoder/*" }));
+        Assert.That(kms.GetProperty("Condition").GetProperty("StringEquals").GetProperty("kms:ViaService").GetString(), Is.EqualTo("ssm.REPLACE_WITH_REGION.amazonaws.com"));
     }
 
     [Test]

@@ -48,6 +48,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5dLarge), "copy mode: the smallest c5d");
         Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
         Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
+        Assert.That(instance.MetadataOptions.HttpPutResponseHopLimit, Is.EqualTo(1));
         Assert.That(instance.Tags.ToDictionary(t => t.Key, t => t.Value), Is.EquivalentTo(new Dictionary<string, string>
         {
             ["Name"] = "encoder-yoga-moto",
@@ -59,8 +60,29 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(shutdown.InstanceAttribute.InstanceInitiatedShutdownBehavior, Is.EqualTo("terminate"));
         var userData = await ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = instanceId, Attribute = InstanceAttributeName.UserData });
         Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Output);
-        Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData)).TrimEnd('\n'), Is.EqualTo(dryRun.Output));
+        var userDataText = Encoding.UTF8.GetString(Convert.FromBase64String(userData.InstanceAttribute.UserData));
+        var dryRunUserData = string.Join('\n', dryRun.Output.Split('\n').Where(l => !l.StartsWith("encoder launch: ", StringComparison.Ordinal)));
+        Assert.That(userDataText.TrimEnd('\n'), Is.EqualTo(dryRunUserData), "the dry run prints what is launched (its stderr lines aside)");
+        Assert.That(userDataText, Does.Not.Contain(CameraPassword).And.Contain("ssm:/encoder/yoga-moto/camera-url"));
+        Assert.That(launch.Output, Does.Contain("WARN: --camera-url on the command line"), "argv still works, with a WARN");
+        Assert.That(dryRun.Output, Does.Contain("dry run: would put SecureString /encoder/yoga-moto/camera-url").And.Not.Contain(CameraPassword));
         Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.large: the root volume stays the AMI's");
+
+        // The shipped (Native AOT) daemon, as the instance, from that encoder.json: it resolves the camera's reference
+        // and names the one parameter that does not exist (the class has no secondary slot).
+        var instanceUser = await moto.CreateUserAsync("encoder-instance-user", IamPolicies.Instance("studio-recordings", "recordings"));
+        using var folder = DeployFiles.NewTempFolder();
+        await File.WriteAllTextAsync(folder.File("encoder.json"), Encoder.Tests.Launch.UserDataTests.ConfigFile(userDataText));
+        var environment = moto.EnvironmentFor(instanceUser);
+        environment["ENCODER_CONFIG"] = folder.File("encoder.json");
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        var daemon = await Tool.RunAsync(binary, ["--Encoder:Ingest:Primary=ssm:/encoder/yoga-moto/ingest-secondary"], environment, folder.Path);
+
+        Assert.That(daemon.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError), daemon.Output);
+        Assert.That(daemon.Output.Split('\n').Where(l => l.StartsWith("encoder: ", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            "encoder: configuration error: Encoder:Ingest:Primary: the SSM parameter /encoder/yoga-moto/ingest-secondary does not exist (deleted, expired, or another region) (ParameterNotFound)",
+        }), "the camera's reference resolved; only the missing one is named");
     }
 
     [Test]

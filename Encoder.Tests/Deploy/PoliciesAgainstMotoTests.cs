@@ -4,6 +4,8 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
 using Encoder.Storage;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +15,8 @@ namespace Encoder.Tests.Deploy;
 /// <summary>
 /// The stand-in the AWS end-to-end tests run against (moto enforcing IAM, <see cref="MotoServer.StartEnforcingIamAsync"/>)
 /// is as strict as the project's policies: what they do not grant is refused, so those tests cannot pass on a
-/// permissive stand-in. The daemon's own S3 store is used where it is the one asking.
+/// permissive stand-in. The daemon's own S3 store is used where it is the one asking. SSM requests are authorised against
+/// the parameter's ARN (<c>dev/moto-iam.py</c>); KMS is not evaluated (moto's SSM never calls it).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -100,6 +103,40 @@ public sealed class PoliciesAgainstMotoTests
 
         Assert.That((head.StatusCode, head.ErrorCode), Is.EqualTo((HttpStatusCode.Forbidden, "Forbidden")), "a HEAD's 403 has no body, so no AccessDenied code");
         Assert.That((check!.Denied, check.Transient, recover!.Denied, recover.Transient), Is.EqualTo((true, false, true, false)));
+    }
+
+    [Test]
+    public async Task The_instance_policy_reads_the_class_secrets_under_the_encoder_path_only_and_may_not_write_them()
+    {
+        using var admin = _moto.Ssm();
+        await admin.PutParameterAsync(new PutParameterRequest { Name = "/encoder/yoga/camera-url", Value = "rtsp://u:pw@cam/s", Type = ParameterType.SecureString, Overwrite = true });
+        await admin.PutParameterAsync(new PutParameterRequest { Name = "/studio/db-password", Value = "hunter2", Type = ParameterType.SecureString, Overwrite = true });
+        using var ssm = _moto.Ssm(_instance);
+
+        var read = await ssm.GetParameterAsync(new GetParameterRequest { Name = "/encoder/yoga/camera-url", WithDecryption = true });
+        var elsewhere = await RefusedAsync(() => ssm.GetParameterAsync(new GetParameterRequest { Name = "/studio/db-password", WithDecryption = true }));
+        var put = await RefusedAsync(() => ssm.PutParameterAsync(new PutParameterRequest { Name = "/encoder/yoga/camera-url", Value = "rtsp://evil/s", Type = ParameterType.SecureString, Overwrite = true }));
+        var delete = await RefusedAsync(() => ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = "/encoder/yoga/camera-url" }));
+        var list = await RefusedAsync(() => ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = "/encoder", Recursive = true }));
+
+        Assert.That(read.Parameter.Value, Is.EqualTo("rtsp://u:pw@cam/s"));
+        Assert.That(new[] { elsewhere, put, delete, list }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task The_launcher_policy_puts_secrets_under_the_encoder_path_only_and_may_not_read_them_back()
+    {
+        var launcher = await _moto.CreateUserAsync("encoder-launcher-ssm", IamPolicies.Launcher("encoder-instance"));
+        using var ssm = _moto.Ssm(launcher);
+        PutParameterRequest Put(string name) => new() { Name = name, Value = "rtmp://i/app/key", Type = ParameterType.SecureString, Tier = ParameterTier.Advanced, Overwrite = true };
+
+        await ssm.PutParameterAsync(Put("/encoder/pilates/ingest-primary"));
+        var elsewhere = await RefusedAsync(() => ssm.PutParameterAsync(Put("/studio/ingest-primary")));
+        var read = await RefusedAsync(() => ssm.GetParameterAsync(new GetParameterRequest { Name = "/encoder/pilates/ingest-primary", WithDecryption = true }));
+
+        Assert.That(new[] { elsewhere, read }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+        using var admin = _moto.Ssm();
+        Assert.That((await admin.GetParameterAsync(new GetParameterRequest { Name = "/encoder/pilates/ingest-primary", WithDecryption = true })).Parameter.Value, Is.EqualTo("rtmp://i/app/key"));
     }
 
     [Test]

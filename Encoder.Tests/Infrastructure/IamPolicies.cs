@@ -27,7 +27,9 @@ internal static class IamPolicies
     {
         var policy = File.ReadAllText(Path.Combine(RepoPaths.Root, "iam", "encoder-instance-policy.json"))
             .Replace("REPLACE_WITH_RECORDINGS_BUCKET", bucket, StringComparison.Ordinal)
-            .Replace("REPLACE_WITH_RECORDINGS_PREFIX", prefix.TrimEnd('/'), StringComparison.Ordinal);
+            .Replace("REPLACE_WITH_RECORDINGS_PREFIX", prefix.TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_REGION", MotoServer.Region, StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal);
         return instanceId is null
             ? policy
             : policy.Replace("${ec2:SourceInstanceARN}", InstanceArn(instanceId), StringComparison.Ordinal);

@@ -7,11 +7,12 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SimpleSystemsManagement;
 
 namespace Encoder.Tests.Infrastructure;
 
 /// <summary>
-/// Real S3, EC2 and IAM HTTP APIs on a free loopback port (moto_server, preinstalled), stopped by its own handle.
+/// Real S3, EC2, SSM and IAM HTTP APIs on a free loopback port (moto_server, preinstalled), stopped by its own handle.
 /// Its request log (werkzeug's, on stderr) tells which requests reached it, in order.
 /// </summary>
 /// <remarks>
@@ -55,7 +56,7 @@ internal sealed partial class MotoServer : IAsyncDisposable
     {
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("moto_server", ["-H", "127.0.0.1", "-p", moto.Port.ToString(CultureInfo.InvariantCulture)]);
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(30));
+        await moto.StopIfFailingAsync(() => FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90))); // python and moto load slowly on a busy machine
         return moto;
     }
 
@@ -65,9 +66,26 @@ internal sealed partial class MotoServer : IAsyncDisposable
         var moto = new MotoServer(FreePort.Next());
         moto._process = ChildProcess.Start("python3", [RepoPaths.Dev("moto-iam.py"), moto.Port.ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["INITIAL_NO_AUTH_ACTION_COUNT"] = BootstrapRequests.ToString(CultureInfo.InvariantCulture) });
-        await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(30));
-        moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
+        await moto.StopIfFailingAsync(async () =>
+        {
+            await FreePort.WaitUntilListeningAsync(moto.Port, TimeSpan.FromSeconds(90)); // python and moto load slowly on a busy machine
+            moto.Admin = await moto.CreateUserAsync("encoder-test-admin", IamPolicies.Admin);
+        });
         return moto;
+    }
+
+    /// <summary>A start that fails stops the server it started: no fixture holds it yet to stop it later.</summary>
+    private async Task StopIfFailingAsync(Func<Task> start)
+    {
+        try
+        {
+            await start();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>An IAM user holding <paramref name="policy"/> as its only (inline) policy, with an access key.</summary>
@@ -87,8 +105,18 @@ internal sealed partial class MotoServer : IAsyncDisposable
         ["AWS_SECRET_ACCESS_KEY"] = user.SecretAccessKey,
         ["AWS_REGION"] = Region,
         ["AWS_ENDPOINT_URL_EC2"] = Url,
+        ["AWS_ENDPOINT_URL_SSM"] = Url,
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
+
+    /// <summary>A client of this server's SSM Parameter Store as <paramref name="user"/> (the admin by default).</summary>
+    public AmazonSimpleSystemsManagementClient Ssm(AwsUser? user = null) => new(Credentials(user), new AmazonSimpleSystemsManagementConfig
+    {
+        ServiceURL = Url,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+        Timeout = TimeSpan.FromSeconds(10),
+    });
 
     /// <summary>A client of this server's EC2 as <paramref name="user"/> (the admin by default).</summary>
     public AmazonEC2Client Ec2(AwsUser? user = null) => new(Credentials(user), new AmazonEC2Config
@@ -174,6 +202,24 @@ internal sealed partial class MotoServer : IAsyncDisposable
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"IAM {action} failed ({(int)response.StatusCode}): {body}");
         return XDocument.Parse(body);
+    }
+
+    /// <summary>
+    /// An SSM JSON-API call as the admin, unsigned as <see cref="IamAsync"/>, for what the SDK cannot read from moto:
+    /// moto answers DescribeParameters' <c>PolicyText</c> as an object where AWS (and the SDK) has a string.
+    /// </summary>
+    public async Task<System.Text.Json.JsonDocument> SsmJsonAsync(string action, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url)) { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", $"AmazonSSM.{action}");
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "AWS4-HMAC-SHA256", $"Credential={Admin.AccessKeyId}/20260101/{Region}/ssm/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"SSM {action} failed ({(int)response.StatusCode}): {text}");
+        return System.Text.Json.JsonDocument.Parse(text);
     }
 
     /// <summary>Forgets everything; only for a moto that does not enforce IAM (it would forget the admin too).</summary>

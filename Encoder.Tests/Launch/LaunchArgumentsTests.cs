@@ -24,8 +24,8 @@ public sealed class LaunchArgumentsTests
         Assert.That(request.ClassSettings, Is.EquivalentTo(new Dictionary<string, string>
         {
             ["Encoder:SessionId"] = "yoga-2026-11-23-1800",
-            ["Encoder:Camera:Url"] = $"rtsp://viewer:{CameraPassword}@10.0.0.5:554/stream1",
-            ["Encoder:Ingest:Primary"] = $"rtmp://a.rtmp.example.com/live/{StreamKey}",
+            ["Encoder:Camera:Url"] = "ssm:/encoder/yoga-2026-11-23-1800/camera-url",
+            ["Encoder:Ingest:Primary"] = "ssm:/encoder/yoga-2026-11-23-1800/ingest-primary",
             ["Encoder:Session:EndsAt"] = "2026-11-23T19:00:00Z",
             ["Encoder:Storage:Bucket"] = "studio-recordings",
             ["Encoder:Storage:Kind"] = "s3",
@@ -56,7 +56,7 @@ public sealed class LaunchArgumentsTests
         Assert.That(request.HardStopAt - request.EndsAt, Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(request.ClassSettings["Encoder:Video:Mode"], Is.EqualTo("transcode"));
         Assert.That(request.ClassSettings["Encoder:Recording:SegmentSeconds"], Is.EqualTo("4"));
-        Assert.That(request.ClassSettings["Encoder:Ingest:Secondary"], Is.EqualTo("rtmp://b.example.com/live/backup"));
+        Assert.That(request.Secrets.Single(s => s.ConfigKey == "Encoder:Ingest:Secondary").Value, Is.EqualTo("rtmp://b.example.com/live/backup"));
     }
 
     [Test]

@@ -29,8 +29,24 @@ public sealed class LaunchCommandTests
         _stderr.Dispose();
     }
 
-    private Task<int> RunAsync(IReadOnlyList<string> args) =>
-        LaunchCommand.RunAsync(args, _stdout, _stderr, new FakeTimeProvider(Now), region => { _launcher.Region = region; return _launcher; });
+    /// <summary>Runs the launcher with the secrets of <paramref name="args"/> moved to the environment, as the CMS should pass them.</summary>
+    private Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var environment = new Dictionary<string, string>();
+        var rest = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (LaunchSecret.All.FirstOrDefault(s => s.Flag == args[i]) is { } secret && i + 1 < args.Count)
+                environment[secret.EnvironmentVariable] = args[++i];
+            else
+                rest.Add(args[i]);
+        }
+
+        return RunAsync(rest, new SecretInputs(environment.GetValueOrDefault, _ => throw new IOException("no file here")));
+    }
+
+    private Task<int> RunAsync(IReadOnlyList<string> args, SecretInputs inputs) =>
+        LaunchCommand.RunAsync(args, _stdout, _stderr, new FakeTimeProvider(Now), region => { _launcher.Region = region; return _launcher; }, inputs);
 
     [Test]
     public async Task A_launch_prints_only_the_instance_id_on_stdout_and_no_secret_anywhere()
@@ -39,28 +55,83 @@ public sealed class LaunchCommandTests
 
         Assert.That(exit, Is.Zero);
         Assert.That(_stdout.ToString(), Is.EqualTo("i-0123456789abcdef0\n"));
-        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.large, recording on the instance store), hard stop at 2026-11-23T19:30:00Z\n"));
+        Assert.That(_stderr.ToString(), Is.EqualTo(
+            "encoder launch: put SecureString /encoder/yoga-2026-11-23-1800/camera-url (Encoder:Camera:Url; Advanced tier, expires 2026-11-23T19:30:00Z)\n" +
+            "encoder launch: put SecureString /encoder/yoga-2026-11-23-1800/ingest-primary (Encoder:Ingest:Primary; Advanced tier, expires 2026-11-23T19:30:00Z)\n" +
+            "encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.large, recording on the instance store), hard stop at 2026-11-23T19:30:00Z\n"));
         Assert.That(_launcher.Region, Is.EqualTo("eu-west-1"));
         Assert.That(_launcher.Requests.Single().UserData, Is.Not.Empty);
     }
 
     [Test]
-    public async Task A_dry_run_prints_the_user_data_and_launches_nothing()
+    public async Task The_secrets_are_put_in_ssm_before_the_instance_is_run_and_the_user_data_holds_only_references()
     {
-        var exit = await RunAsync(Args("--dry-run"));
+        var exit = await RunAsync(Args());
 
-        Assert.That(exit, Is.Zero);
-        Assert.That(_stdout.ToString(), Does.StartWith("#cloud-config\n").And.Contain(CameraPassword));
+        Assert.That(exit, Is.Zero, _stderr.ToString());
+        Assert.That(_launcher.Calls, Is.EqualTo(new[] { "put /encoder/yoga-2026-11-23-1800/camera-url", "put /encoder/yoga-2026-11-23-1800/ingest-primary", "run" }));
+        Assert.That(_launcher.Puts.Select(p => p.Value), Is.EqualTo(new[] { $"rtsp://viewer:{CameraPassword}@10.0.0.5:554/stream1", $"rtmp://a.rtmp.example.com/live/{StreamKey}" }));
+        var userData = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(_launcher.Requests.Single().UserData));
+        Assert.That(userData, Does.Contain("\"Url\": \"ssm:/encoder/yoga-2026-11-23-1800/camera-url\"").And.Not.Contain(CameraPassword).And.Not.Contain(StreamKey));
+    }
+
+    [Test]
+    public async Task A_refused_put_exits_1_naming_the_parameter_never_the_value_and_runs_nothing()
+    {
+        _launcher.PutFailure = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementException(
+            $"Value rtsp://viewer:{CameraPassword}@10.0.0.5:554/stream1 refused") { ErrorCode = "AccessDeniedException" };
+
+        var exit = await RunAsync(Args());
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(_stderr.ToString(), Does.StartWith("encoder launch: PutParameter /encoder/yoga-2026-11-23-1800/camera-url failed: AccessDeniedException: ").And.Not.Contain(CameraPassword));
         Assert.That(_launcher.Requests, Is.Empty);
     }
 
     [Test]
-    public async Task Help_goes_to_stdout_and_warns_that_a_dry_run_prints_secrets()
+    public async Task A_dry_run_prints_the_user_data_and_the_parameters_it_would_put_and_puts_and_launches_nothing()
+    {
+        var exit = await RunAsync(Args("--dry-run"));
+
+        Assert.That(exit, Is.Zero);
+        Assert.That(_stdout.ToString(), Does.StartWith("#cloud-config\n").And.Contain("ssm:/encoder/yoga-2026-11-23-1800/camera-url").And.Not.Contain(CameraPassword));
+        Assert.That(_stderr.ToString(), Does.Contain("encoder launch: dry run: would put SecureString /encoder/yoga-2026-11-23-1800/camera-url"));
+        Assert.That(_launcher.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_secret_on_the_command_line_still_launches_with_a_warn_naming_the_option_never_the_value()
+    {
+        var exit = await RunAsync(Args(), SecretInputs.None);
+
+        Assert.That(exit, Is.Zero, _stderr.ToString());
+        Assert.That(_stderr.ToString(), Does.StartWith(
+            "encoder launch: WARN: --camera-url on the command line is visible to every user of this machine (ps, /proc); pass it in ENCODER_CAMERA_URL or --secrets-file instead\n" +
+            "encoder launch: WARN: --ingest-primary on the command line"));
+        Assert.That(_stderr.ToString(), Does.Not.Contain(CameraPassword).And.Not.Contain(StreamKey));
+        Assert.That(_launcher.Puts, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Secrets_read_from_stdin_through_secrets_file_dash()
+    {
+        using var stdin = new StringReader($"# the class's secrets\ncamera-url=rtsp://viewer:{CameraPassword}@10.0.0.5/s\ningest-primary=rtmp://a.example.com/live/{StreamKey}\n");
+        var args = Args("--secrets-file", "-").Where(a => a != "--camera-url" && a != "--ingest-primary" && !a.Contains("://", StringComparison.Ordinal)).ToList();
+
+        var exit = await RunAsync(args, SecretInputs.Process(stdin));
+
+        Assert.That(exit, Is.Zero, _stderr.ToString());
+        Assert.That(_stderr.ToString(), Does.Not.Contain("WARN"));
+        Assert.That(_launcher.Puts.Select(p => p.Value), Is.EqualTo(new[] { $"rtsp://viewer:{CameraPassword}@10.0.0.5/s", $"rtmp://a.example.com/live/{StreamKey}" }));
+    }
+
+    [Test]
+    public async Task Help_goes_to_stdout_and_says_where_secrets_come_from()
     {
         var exit = await RunAsync(["--help"]);
 
         Assert.That(exit, Is.Zero);
-        Assert.That(_stdout.ToString(), Does.Contain("Usage:\n  encoder launch [options]").And.Contain("holds the class's secrets in clear"));
+        Assert.That(_stdout.ToString(), Does.Contain("Usage:\n  encoder launch [options]").And.Contain("ENCODER_CAMERA_URL").And.Contain("--secrets-file"));
     }
 
     [Test]
@@ -92,7 +163,7 @@ public sealed class LaunchCommandTests
         var exit = await RunAsync(Args());
 
         Assert.That(exit, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: RunInstances failed: NoSuchEntity: Instance profile encoder-class not found\n"));
+        Assert.That(_stderr.ToString(), Does.EndWith("\nencoder launch: RunInstances failed: NoSuchEntity: Instance profile encoder-class not found\n"));
         Assert.That(_stdout.ToString(), Is.Empty);
     }
 
@@ -104,7 +175,7 @@ public sealed class LaunchCommandTests
         var exit = await RunAsync(Args());
 
         Assert.That(exit, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(_stderr.ToString(), Is.EqualTo("encoder launch: RunInstances failed: No credentials\n"));
+        Assert.That(_stderr.ToString(), Does.EndWith("\nencoder launch: RunInstances failed: No credentials\n"));
     }
 
     // whether EC2 says the instance type has instance store → the root volume in RunInstances (null: the AMI's)
@@ -124,6 +195,9 @@ public sealed class LaunchCommandTests
 
     private sealed class FakeLauncher : IInstanceLauncher
     {
+        public List<string> Calls { get; } = [];
+        public List<Amazon.SimpleSystemsManagement.Model.PutParameterRequest> Puts { get; } = [];
+        public Exception? PutFailure { get; set; }
         public List<RunInstancesRequest> Requests { get; } = [];
         public Exception? Failure { get; set; }
         public string? Region { get; set; }
@@ -131,8 +205,18 @@ public sealed class LaunchCommandTests
 
         public Task<bool?> HasInstanceStoreAsync(string instanceType, CancellationToken cancellationToken) => Task.FromResult(InstanceStore);
 
+        public Task PutSecretAsync(Amazon.SimpleSystemsManagement.Model.PutParameterRequest request, CancellationToken cancellationToken)
+        {
+            if (PutFailure is not null)
+                return Task.FromException(PutFailure);
+            Calls.Add($"put {request.Name}");
+            Puts.Add(request);
+            return Task.CompletedTask;
+        }
+
         public Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)
         {
+            Calls.Add("run");
             Requests.Add(request);
             return Failure is null ? Task.FromResult("i-0123456789abcdef0") : Task.FromException<string>(Failure);
         }

@@ -22,6 +22,7 @@ public sealed class RunInstancesRequestsTests
         Assert.That((run.MinCount, run.MaxCount), Is.EqualTo((1, 1)));
         Assert.That(run.InstanceInitiatedShutdownBehavior, Is.EqualTo(ShutdownBehavior.Terminate));
         Assert.That(run.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
+        Assert.That(run.MetadataOptions.HttpPutResponseHopLimit, Is.EqualTo(1), "a token cannot leave the instance's own network stack");
         Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(run.UserData)), Is.EqualTo("#cloud-config\n"));
     }
 

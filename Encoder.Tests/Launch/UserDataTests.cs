@@ -20,15 +20,18 @@ public sealed class UserDataTests
     }
 
     [Test]
-    public void The_configuration_is_the_json_the_daemon_reads_with_the_secrets_inside()
+    public void The_configuration_is_the_json_the_daemon_reads_with_ssm_references_in_place_of_the_secrets()
     {
-        var json = ConfigFile(Render("--set", "Encoder:Video:Mode=transcode"));
+        var userData = Render("--set", "Encoder:Video:Mode=transcode", "--ingest-secondary", "rtmp://b.example.com/live/backup-Key9");
+        var json = ConfigFile(userData);
 
         using var document = JsonDocument.Parse(json);
         var encoder = document.RootElement.GetProperty("Encoder");
         Assert.That(encoder.GetProperty("SessionId").GetString(), Is.EqualTo("yoga-2026-11-23-1800"));
-        Assert.That(encoder.GetProperty("Camera").GetProperty("Url").GetString(), Does.Contain(CameraPassword));
-        Assert.That(encoder.GetProperty("Ingest").GetProperty("Primary").GetString(), Does.EndWith(StreamKey));
+        Assert.That(encoder.GetProperty("Camera").GetProperty("Url").GetString(), Is.EqualTo("ssm:/encoder/yoga-2026-11-23-1800/camera-url"));
+        Assert.That(encoder.GetProperty("Ingest").GetProperty("Primary").GetString(), Is.EqualTo("ssm:/encoder/yoga-2026-11-23-1800/ingest-primary"));
+        Assert.That(encoder.GetProperty("Ingest").GetProperty("Secondary").GetString(), Is.EqualTo("ssm:/encoder/yoga-2026-11-23-1800/ingest-secondary"));
+        Assert.That(userData, Does.Not.Contain(CameraPassword).And.Not.Contain(StreamKey).And.Not.Contain("backup-Key9"));
         Assert.That(encoder.GetProperty("Session").GetProperty("EndsAt").GetString(), Is.EqualTo("2026-11-23T19:00:00Z"));
         Assert.That(encoder.GetProperty("Video").GetProperty("Mode").GetString(), Is.EqualTo("transcode"));
     }

@@ -29,14 +29,30 @@ public sealed class SessionClockTests
 
         public SessionClock Service { get; private set; } = null!;
 
+        public ListLogger<SessionClock> Log { get; } = new();
+
         public async Task StartAsync()
         {
             Directory.CreateDirectory(Layout.SessionDirectory);
             Cause = StopCauses.Unclaimed(Layout, new DaemonOutcome());
-            Service = new SessionClock(options, Layout, Cause, Lifetime, time, new ListLogger<SessionClock>());
+            Service = new SessionClock(options, Layout, Cause, Lifetime, time, Log);
             await Service.StartAsync(CancellationToken.None);
+            // .NET 10 runs ExecuteAsync on the thread pool: let the clock read the time and say what it waits for
+            // before the test moves the fake time.
+            await Poll.UntilAsync(() => !Log.Lines.IsEmpty, TimeSpan.FromSeconds(10), "the clock has started");
             if (started)
                 Lifetime.NotifyStarted();
+        }
+
+        /// <summary>
+        /// Moves the fake time in small steps until the clock stops the host; returns the time it stopped at. (The clock
+        /// reads the time and then starts its next wait: a single jump can land between the two.)
+        /// </summary>
+        public async Task<DateTimeOffset> AdvanceUntilStoppedAsync(TimeSpan step)
+        {
+            await Poll.UntilAsync(() => { if (!Stopped) time.Advance(step); return Stopped; }, TimeSpan.FromSeconds(30), "the clock stops the host", () => Log.Text);
+            await WaitForStopAsync();
+            return time.GetUtcNow();
         }
 
         public bool Stopped => Lifetime.ApplicationStopping.IsCancellationRequested;
@@ -59,9 +75,7 @@ public sealed class SessionClockTests
         await Task.Delay(50);
         Assert.That(clock.Stopped, Is.False);
 
-        time.Advance(TimeSpan.FromMinutes(0.02));
-        await clock.WaitForStopAsync();
-        Assert.That(clock.Stopped, Is.True);
+        Assert.That(await clock.AdvanceUntilStoppedAsync(TimeSpan.FromSeconds(0.25)), Is.LessThanOrEqualTo(Now.AddMinutes(45).AddSeconds(0.5)));
         Assert.That(clock.Cause.Reason, Is.EqualTo(StopReason.SessionEnded));
     }
 
@@ -73,10 +87,8 @@ public sealed class SessionClockTests
         await clock.StartAsync();
 
         ClassEndMarkers.EndClass(clock.Layout, Now);
-        time.Advance(SessionClock.MarkerPollInterval);
 
-        await clock.WaitForStopAsync();
-        Assert.That(clock.Stopped, Is.True);
+        Assert.That(await clock.AdvanceUntilStoppedAsync(TimeSpan.FromSeconds(0.25)), Is.LessThanOrEqualTo(Now + SessionClock.MarkerPollInterval + TimeSpan.FromSeconds(0.5)));
         Assert.That(clock.Cause.Reason, Is.EqualTo(StopReason.ClassEndedByOperator));
     }
 
@@ -132,10 +144,7 @@ public sealed class SessionClockTests
         await Task.Delay(50);
         Assert.That(second.Stopped, Is.False);
 
-        // The clock reads the time and then starts its next wait: nudge the fake clock until it has seen the end.
-        await Poll.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(0.5)); return second.Stopped; }, TimeSpan.FromSeconds(30), "the clock stops the host");
-        await second.WaitForStopAsync();
-        Assert.That(time.GetUtcNow(), Is.LessThan(Now.AddMinutes(45.5)));
+        Assert.That(await second.AdvanceUntilStoppedAsync(TimeSpan.FromSeconds(0.25)), Is.LessThanOrEqualTo(Now.AddMinutes(45).AddSeconds(0.5)));
         Assert.That(second.Cause.Reason, Is.EqualTo(StopReason.SessionEnded), "45 minutes after the class's first start, not the restart's");
     }
 

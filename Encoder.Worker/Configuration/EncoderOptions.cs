@@ -39,7 +39,7 @@ public sealed record EncoderOptions
 
 public sealed record CameraOptions
 {
-    [Description("`rtsp://` or `rtsps://` (only with `Tls:Verify=false`: FFmpeg 5.1 cannot verify it), may carry `user:password@`. Pulled over TCP.")]
+    [Description("`rtsp://` or `rtsps://` (only with `Tls:Verify=false`: FFmpeg 5.1 cannot verify it), may carry `user:password@`. Pulled over TCP. Or `ssm:/path/name`, read from SSM Parameter Store at start (what `encoder launch` writes).")]
     [DocumentedDefault("*required*")]
     public string Url { get; set; } = "";
 
@@ -50,7 +50,7 @@ public sealed record CameraOptions
 
 public sealed record IngestOptions
 {
-    [Description("The CDN's primary slot: `rtmp://` or `rtmps://host[:port]/app/streamkey`.")]
+    [Description("The CDN's primary slot: `rtmp://` or `rtmps://host[:port]/app/streamkey`, or an `ssm:/path/name` reference.")]
     [DocumentedDefault("*required*")]
     public string Primary { get; set; } = "";
 

@@ -47,11 +47,12 @@ public static class EncoderCommandLine
         TextWriter stderr,
         TimeProvider time,
         Func<string?, IInstanceLauncher> launcherFor,
+        SecretInputs? secretInputs = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Count > 0 && args[0] == LaunchCommand.Verb)
-            return await LaunchCommand.RunAsync([.. args.Skip(1)], stdout, stderr, time, launcherFor, cancellationToken).ConfigureAwait(false);
+            return await LaunchCommand.RunAsync([.. args.Skip(1)], stdout, stderr, time, launcherFor, secretInputs, cancellationToken).ConfigureAwait(false);
 
         // Only the token itself is parsed: the rest are daemon settings, possibly secret, never to be echoed in an error.
         var token = args.FirstOrDefault(a => HelpTokens.Contains(a, StringComparer.Ordinal)) ?? args.FirstOrDefault(a => a == VersionToken);

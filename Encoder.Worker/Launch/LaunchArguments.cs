@@ -9,14 +9,17 @@ using Microsoft.Extensions.Configuration;
 namespace Encoder.Launch;
 
 /// <summary>What <c>encoder launch</c> was asked: a request, help, or the problems (one line each, naming the option).</summary>
-public sealed record LaunchParse(LaunchRequest? Request, IReadOnlyList<string> Errors, bool Help = false);
+/// <param name="Warnings">What the launcher says but does not refuse (a secret on the command line).</param>
+public sealed record LaunchParse(LaunchRequest? Request, IReadOnlyList<string> Errors, bool Help = false, IReadOnlyList<string>? Warnings = null);
 
 /// <summary>Parses and validates <c>encoder launch</c>'s arguments. Class settings are checked by the daemon's own rules.</summary>
 public static partial class LaunchArguments
 {
-    public static LaunchParse Parse(IReadOnlyList<string> args, DateTimeOffset now)
+    /// <param name="secretInputs">Where secrets may come from besides the command line (<see cref="SecretSources"/>); none by default.</param>
+    public static LaunchParse Parse(IReadOnlyList<string> args, DateTimeOffset now, SecretInputs? secretInputs = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        secretInputs ??= SecretInputs.None;
         var result = EncoderCommandLine.Launch.Parse(args, EncoderCommandLine.Parsing);
         if (result.Action is not null and not ParseErrorAction)
             return new LaunchParse(null, [], Help: true);
@@ -38,7 +41,39 @@ public static partial class LaunchArguments
         errors.AddRange(Unmatched(args, result));
         if (errors.Count == 0 && result.Errors.Count > 0)
             errors.Add("the arguments cannot be read (see encoder launch --help)"); // System.CommandLine's own messages may quote a value
-        return errors.Count > 0 ? new LaunchParse(null, errors) : Validate(values, now);
+        var warnings = errors.Count > 0 ? [] : TakeSecrets(values, secretInputs, errors);
+        return errors.Count > 0 ? new LaunchParse(null, errors) : Validate(values, now) with { Warnings = warnings };
+    }
+
+    /// <summary>Puts each secret, from wherever <see cref="SecretSources.Choose"/> takes it, in <paramref name="values"/> under its option; returns the WARNs.</summary>
+    private static List<string> TakeSecrets(Dictionary<string, List<string>> values, SecretInputs inputs, List<string> errors)
+    {
+        IReadOnlyDictionary<string, string> file = new Dictionary<string, string>();
+        if (values.TryGetValue(LaunchOption.SecretsFile, out var path))
+        {
+            try
+            {
+                var (parsed, problems) = SecretSources.ParseFile(inputs.ReadFile(path[0]));
+                file = parsed;
+                errors.AddRange(problems);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{LaunchOption.SecretsFile}: cannot be read ({ex.GetType().Name})");
+            }
+        }
+
+        var warnings = new List<string>();
+        foreach (var secret in LaunchSecret.All)
+        {
+            var choice = SecretSources.Choose(values.GetValueOrDefault(secret.Flag)?[0], file.GetValueOrDefault(secret.FileName), inputs.Environment(secret.EnvironmentVariable));
+            if (SecretSources.Warning(secret, choice) is { } warning)
+                warnings.Add(warning);
+            if (choice is not null)
+                values[secret.Flag] = [choice.Value];
+        }
+
+        return warnings;
     }
 
     /// <summary>
@@ -103,7 +138,18 @@ public static partial class LaunchArguments
 
         if (errors.Count > 0 || endsAt is null)
             return new LaunchParse(null, errors);
-        var request = new LaunchRequest(settings, configuration.Options.SessionId, endsAt.Value, endsAt.Value + hardLimit, instance, dryRun, RootVolume.Mbps(configuration.Options));
+        // The class's configuration holds references; the values go to SSM (LaunchCommand), never into the user-data.
+        var secrets = LaunchSecret.All
+            .Select(s => (Secret: s, Key: LaunchOption.All.Single(o => o.Flag == s.Flag).ConfigKey!))
+            .Where(s => settings.ContainsKey(s.Key))
+            .Select(s => new ClassSecret(s.Key, ClassSecrets.ParameterName(configuration.Options.SessionId, s.Secret), settings[s.Key]))
+            .ToList();
+        foreach (var secret in secrets)
+            settings[secret.ConfigKey] = secret.Reference;
+        var request = new LaunchRequest(settings, configuration.Options.SessionId, endsAt.Value, endsAt.Value + hardLimit, instance, dryRun, RootVolume.Mbps(configuration.Options))
+        {
+            Secrets = secrets,
+        };
         return new LaunchParse(request, []);
     }
 

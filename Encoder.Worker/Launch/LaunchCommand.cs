@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
+using Encoder.Logging;
 
 namespace Encoder.Launch;
 
@@ -14,17 +15,21 @@ public static class LaunchCommand
         TextWriter stderr,
         TimeProvider time,
         Func<string?, IInstanceLauncher> launcherFor,
+        SecretInputs? secretInputs = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(launcherFor);
-        var parse = LaunchArguments.Parse(args, time.GetUtcNow());
+        var parse = LaunchArguments.Parse(args, time.GetUtcNow(), secretInputs);
         if (parse.Help)
         {
             return EncoderCommandLine.WriteLaunchHelp(stdout);
         }
+
+        foreach (var warning in parse.Warnings ?? [])
+            await stderr.WriteLineAsync($"encoder launch: {warning}").ConfigureAwait(false);
 
         if (parse.Request is not { } request)
             return await FailAsync(stderr, parse.Errors, ExitCodes.ConfigurationError).ConfigureAwait(false);
@@ -36,13 +41,35 @@ public static class LaunchCommand
 
         if (request.DryRun)
         {
+            foreach (var secret in request.Secrets)
+                await stderr.WriteLineAsync($"encoder launch: dry run: would put {Describe(secret, request)}").ConfigureAwait(false);
             await stdout.WriteAsync(userData).ConfigureAwait(false);
             return ExitCodes.Clean;
         }
 
+        var launcher = launcherFor(request.Instance.Region);
+        foreach (var secret in request.Secrets)
+        {
+            try
+            {
+                // Before the instance: a daemon that boots resolves them at once.
+                await launcher.PutSecretAsync(ClassSecrets.PutRequest(secret, request.SessionId, request.HardStopAt), cancellationToken).ConfigureAwait(false);
+                await stderr.WriteLineAsync($"encoder launch: put {Describe(secret, request)}").ConfigureAwait(false);
+            }
+            catch (AmazonServiceException ex)
+            {
+                // AWS's message may quote the value it refused: masked.
+                var message = new SecretRedactor([secret.Value]).Redact(ex.Message);
+                return await FailAsync(stderr, [$"PutParameter {secret.ParameterName} failed: {ex.ErrorCode ?? ex.StatusCode.ToString()}: {message}"], ExitCodes.Failure).ConfigureAwait(false);
+            }
+            catch (AmazonClientException ex)
+            {
+                return await FailAsync(stderr, [$"PutParameter {secret.ParameterName} failed: {new SecretRedactor([secret.Value]).Redact(ex.Message)}"], ExitCodes.Failure).ConfigureAwait(false);
+            }
+        }
+
         try
         {
-            var launcher = launcherFor(request.Instance.Region);
             // The recordings go to the instance store when there is one (encoder-recording-disk.service); else the root
             // volume must hold the whole class.
             var instanceStore = await launcher.HasInstanceStoreAsync(request.Instance.InstanceType, cancellationToken).ConfigureAwait(false);
@@ -64,6 +91,9 @@ public static class LaunchCommand
             return await FailAsync(stderr, [$"RunInstances failed: {ex.Message}"], ExitCodes.Failure).ConfigureAwait(false);
         }
     }
+
+    private static string Describe(ClassSecret secret, LaunchRequest request) =>
+        $"SecureString {secret.ParameterName} ({secret.ConfigKey}; Advanced tier, expires {HardStop.Iso(request.HardStopAt)})";
 
     private static async Task<int> FailAsync(TextWriter stderr, IReadOnlyList<string> errors, int exitCode)
     {

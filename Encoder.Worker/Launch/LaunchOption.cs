@@ -24,6 +24,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public const string KeyName = "--key-name";
     public const string Region = "--region";
     public const string DryRun = "--dry-run";
+    public const string SecretsFile = "--secrets-file";
 
     public bool IsSwitch => Value is null;
 
@@ -36,9 +37,10 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public static readonly IReadOnlyList<LaunchOption> All =
     [
         new(SessionId, "ID", "the class's session id; names the recording (required)", "Encoder:SessionId"),
-        new(CameraUrl, "URL", "the camera, rtsp://user:password@host/path (required; secret)", "Encoder:Camera:Url"),
-        new(IngestPrimary, "URL", "the CDN's primary slot, rtmp://host/app/streamkey (required; secret)", "Encoder:Ingest:Primary"),
-        new(IngestSecondary, "URL", "the CDN's secondary slot (secret)", "Encoder:Ingest:Secondary"),
+        new(CameraUrl, "URL", "the camera, rtsp://user:password@host/path (required; secret: better in ENCODER_CAMERA_URL or --secrets-file)", "Encoder:Camera:Url"),
+        new(IngestPrimary, "URL", "the CDN's primary slot, rtmp://host/app/streamkey (required; secret: better in ENCODER_INGEST_PRIMARY or --secrets-file)", "Encoder:Ingest:Primary"),
+        new(IngestSecondary, "URL", "the CDN's secondary slot (secret: better in ENCODER_INGEST_SECONDARY or --secrets-file)", "Encoder:Ingest:Secondary"),
+        new(SecretsFile, "PATH|-", "a file (- for stdin) of name=value lines: camera-url, ingest-primary, ingest-secondary"),
         new(EndsAt, "INSTANT", "when the class ends, ISO-8601, e.g. 2026-11-23T19:00:00Z (required)", "Encoder:Session:EndsAt"),
         new(Bucket, "NAME", "the S3 bucket the recording goes to (required: the instance, and its disk, are terminated)", "Encoder:Storage:Bucket"),
         new(Set, "KEY=VALUE", "any other daemon setting, e.g. Encoder:Video:Mode=transcode (repeatable)", Repeatable: true),
@@ -50,7 +52,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
         new(SecurityGroupId, "sg-ID", "a security group (repeatable; default: the VPC's default group)", Repeatable: true),
         new(KeyName, "NAME", "an EC2 key pair for SSH (default: none)"),
         new(Region, "REGION", "the AWS region (default: the SDK's, e.g. AWS_REGION)"),
-        new(DryRun, null, "print the user-data instead of launching: it holds the class's secrets in clear"),
+        new(DryRun, null, "print the user-data instead of launching, and the parameters it would put (names only); nothing is put or run"),
     ];
 
     public static LaunchOption? ForKey(string fullKey) =>
@@ -58,13 +60,16 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
 
     /// <summary>What <c>encoder launch --help</c> prints after System.CommandLine's description, usage and options.</summary>
     public const string HelpEpilogue = """
-        It renders the cloud-init user-data that writes /etc/encoder/encoder.json and the hard stop, then calls
-        RunInstances (InstanceInitiatedShutdownBehavior=terminate, IMDSv2 only). Credentials and region come from the
-        AWS SDK's usual sources. A class stores to S3 and terminates its own instance once the recording is stored
-        (Encoder:SelfTerminate:Enabled and :ShutdownFallback default to true here; --set
-        Encoder:SelfTerminate:Enabled=false keeps the instance).
+        It stores the camera and ingest URLs as SecureString parameters in SSM Parameter Store
+        (/encoder/SESSION/camera-url, ingest-primary, ingest-secondary; Advanced tier, expiring at the hard stop),
+        renders the cloud-init user-data that writes /etc/encoder/encoder.json (with ssm:/encoder/... references, no
+        secret) and the hard stop, then calls RunInstances (InstanceInitiatedShutdownBehavior=terminate, IMDSv2 only,
+        hop limit 1). Credentials and region come from the AWS SDK's usual sources. A class stores to S3 and
+        terminates its own instance once the recording is stored (Encoder:SelfTerminate:Enabled and
+        :ShutdownFallback default to true here; --set Encoder:SelfTerminate:Enabled=false keeps the instance).
 
-        Nothing printed holds a secret, except the user-data that --dry-run prints on request.
+        Secrets: the command line wins (with a WARN: ps shows it), then --secrets-file, then ENCODER_CAMERA_URL,
+        ENCODER_INGEST_PRIMARY, ENCODER_INGEST_SECONDARY. Nothing printed holds a secret.
         Exit codes: 0 launched (or printed), 1 the launch failed, 2 bad parameters (one line each, naming the option).
 
         """;

@@ -1,7 +1,7 @@
 namespace Encoder.Launch;
 
 /// <summary>One class to launch: the daemon's configuration for it, when the instance must be gone, and where it runs.</summary>
-/// <param name="ClassSettings">Full configuration keys (<c>Encoder:Camera:Url</c>) and values, validated by the daemon's own rules. Holds secrets.</param>
+/// <param name="ClassSettings">Full configuration keys (<c>Encoder:Camera:Url</c>) and values, validated by the daemon's own rules. The secret settings hold references (<see cref="Secrets"/>), never the values.</param>
 /// <param name="HardStopAt">When the instance powers off whatever the daemon does: the class's end plus the hard limit.</param>
 /// <param name="RecordingMbps">The recording's bitrate as the launcher reckons it (<see cref="RootVolume.Mbps"/>), to size a root volume that holds it.</param>
 public sealed record LaunchRequest(
@@ -11,7 +11,11 @@ public sealed record LaunchRequest(
     DateTimeOffset HardStopAt,
     InstanceSpec Instance,
     bool DryRun,
-    double RecordingMbps = RootVolume.CopyModeMbps);
+    double RecordingMbps = RootVolume.CopyModeMbps)
+{
+    /// <summary>The secret settings' values and the SSM parameters they go to (the launcher puts them before RunInstances).</summary>
+    public IReadOnlyList<ClassSecret> Secrets { get; init; } = [];
+}
 
 /// <summary>The EC2 side of a launch. <see cref="ImageId"/> and <see cref="InstanceProfile"/> are null only in a dry run.</summary>
 public sealed record InstanceSpec(

@@ -9,7 +9,8 @@ public static class UserData
     public const int MaxBytes = 16 * 1024;
 
     /// <summary>
-    /// Writes <c>/etc/encoder/encoder.json</c> (0640 root:encoder, secrets inside) and the hard-stop drop-in, then
+    /// Writes <c>/etc/encoder/encoder.json</c> (0640 root:encoder; the secret settings are <c>ssm:</c> references that the
+    /// daemon resolves at start, see <see cref="ClassSecrets"/>) and the hard-stop drop-in, then
     /// re-arms the hard-stop timer before it starts the daemon, so the deadline holds from before the first frame.
     /// </summary>
     public static string Render(LaunchRequest request)
@@ -19,7 +20,7 @@ public static class UserData
         text.Append("#cloud-config\n");
         text.Append($"# Encoder class {request.SessionId}, rendered by `encoder launch`. It ends at {HardStop.Iso(request.EndsAt)};\n");
         text.Append($"# the instance powers off (and terminates) at {HardStop.Iso(request.HardStopAt)} at the latest.\n");
-        text.Append("# Holds the class's secrets (camera password, stream keys): keep it out of logs and tickets.\n");
+        text.Append("# Holds no secret: the camera and ingest URLs are ssm:/encoder/... references the daemon resolves at start.\n");
         text.Append("write_files:\n");
         AppendFile(text, "/etc/encoder/encoder.json", "root:encoder", "0640", ClassConfigJson.Render(request.ClassSettings) + "\n");
         AppendFile(text, HardStop.TimerDropInPath, "root:root", "0644", HardStop.TimerDropIn(request.EndsAt, request.HardStopAt));
