@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Lifecycle;
+using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Resilience;
 using Encoder.Status;
@@ -26,7 +27,8 @@ public sealed class FfmpegSupervisor(
     EncoderStatus status,
     SessionOutages outages,
     TimeProvider time,
-    ILogger<FfmpegSupervisor> logger) : BackgroundService
+    ILogger<FfmpegSupervisor> logger,
+    EncoderMetrics? metrics = null) : BackgroundService
 {
     private readonly RestartSchedule _restarts = new(options.Ffmpeg);
     private long _recordedTicks;
@@ -100,9 +102,11 @@ public sealed class FfmpegSupervisor(
         var exit = await ffmpeg.RunAsync(invocation, progress =>
         {
             status.RecorderProgress(progress);
+            metrics?.RecorderProgress(progress);
             if (healthy || progress.Frame <= 0)
                 return;
             healthy = true;
+            metrics?.RecorderStreaming();
             if (_restarts.Recovered(time.GetUtcNow()) is { } outage)
             {
                 outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
@@ -113,6 +117,7 @@ public sealed class FfmpegSupervisor(
         }, stoppingToken).ConfigureAwait(false);
 
         Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
+        metrics?.RecorderDown();
         if (stopRequestedAt is { } stopAt)
             logger.LogInformation("Recorder run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
         if (!exit.StoppedOnRequest)
@@ -131,6 +136,7 @@ public sealed class FfmpegSupervisor(
         switch (restart.Report)
         {
             case FailureReport.OutageStarted:
+                metrics?.CameraOutageStarted();
                 logger.LogWarning("Recorder stopped after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
                     exit.Duration.TotalSeconds, reason, restart.Delay.TotalSeconds);
                 break;
