@@ -93,6 +93,7 @@ public static class EncoderSettings
         SessionOptions o => Of(prefix, o),
         SelfTerminateOptions o => Of(prefix, o),
         FfmpegOptions o => Of(prefix, o),
+        MetricsOptions o => Of(prefix, o),
         LoggingOptions o => Of(prefix, o),
         StatusOptions o => Of(prefix, o),
         _ => throw new InvalidOperationException($"{prefix}: add the section type {defaults.GetType().Name} to EncoderSettings.Section"),
