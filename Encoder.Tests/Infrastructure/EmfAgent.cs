@@ -47,6 +47,12 @@ internal sealed class EmfAgent : IAsyncDisposable
     public IReadOnlyList<double> Values(string sessionId, string metric) =>
         ClassDocuments(sessionId).Where(d => d.TryGetProperty(metric, out _)).Select(d => d.GetProperty(metric).GetDouble()).ToList();
 
+    /// <summary>Every value a metric took in one slot's documents (dimensions [SessionId, Slot]).</summary>
+    public IReadOnlyList<double> SlotValues(string sessionId, string slot, string metric) =>
+        Documents.Where(d => d.GetProperty("SessionId").GetString() == sessionId && d.TryGetProperty("Slot", out var s) && s.GetString() == slot
+                             && d.TryGetProperty(metric, out _))
+            .Select(d => d.GetProperty(metric).GetDouble()).ToList();
+
     private async Task AcceptAsync()
     {
         var readers = new List<Task>();
