@@ -80,6 +80,38 @@ public sealed class EncoderMetricsTests
     }
 
     [Test]
+    public void Down_durations_count_from_the_class_start_and_from_each_outage_and_are_zero_while_up()
+    {
+        _metrics.RecorderStarting(); // the camera does not answer yet
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var neverUp = Interval();
+        _metrics.RecorderStreaming();
+        _metrics.IngestStreaming("primary");
+        var up = Interval();
+        _metrics.RecorderDown();
+        _metrics.IngestDown("primary");
+        _metrics.RecorderStarting();
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var down = Interval();
+
+        Assert.That((neverUp["RecorderUp"], neverUp["RecorderDownSeconds"], neverUp["IngestsDownSeconds"]), Is.EqualTo((0.0, 30.0, 30.0)));
+        Assert.That((up["RecorderDownSeconds"], up["IngestsDownSeconds"]), Is.EqualTo((0.0, 0.0)));
+        Assert.That((down["RecorderDownSeconds"], down["IngestsDownSeconds"]), Is.EqualTo((61.0, 61.0)));
+    }
+
+    [Test]
+    public void One_slot_streaming_is_enough_for_the_ingests_to_be_up()
+    {
+        _metrics.RecorderStarting();
+        _metrics.IngestStreaming("primary");
+        _metrics.IngestDown("primary");
+        _metrics.IngestStreaming("secondary");
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.That(Interval()["IngestsDownSeconds"], Is.Zero);
+    }
+
+    [Test]
     public void Segments_recorded_are_what_the_playlist_gained_since_the_first_look()
     {
         _metrics.Playlist(10, TimeSpan.FromSeconds(20)); // a restarted daemon's playlist: the baseline

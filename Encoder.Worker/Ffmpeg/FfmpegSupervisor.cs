@@ -92,6 +92,7 @@ public sealed class FfmpegSupervisor(
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
             FfmpegRole.Recorder);
         status.RecorderStarting();
+        metrics?.RecorderStarting();
         relay.Reset();
         DateTimeOffset? stopRequestedAt = null;
         await using var onStop = stoppingToken.Register(() =>

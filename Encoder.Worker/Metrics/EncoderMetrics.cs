@@ -29,6 +29,8 @@ public sealed class EncoderMetrics
     private readonly Lock _lock = new();
 
     private int? _recorderUp;
+    private DateTimeOffset? _recorderDownSince;
+    private DateTimeOffset? _ingestsDownSince;
     private int? _onSecondary;
     private long? _objectsPending;
     private double? _diskFreePercent;
@@ -56,17 +58,43 @@ public sealed class EncoderMetrics
         Meter.CreateObservableGauge("DiskFreePercent", () => Value(_diskFreePercent), "%", "Free space on the recording disk.");
         Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorderUp is null ? null : _framesPerSecond), "{frame}/s", "Frames the recorder writes per second.");
         Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorderUp is null ? null : _bitrateKbps), "kbit/s", "What the recorder writes, in kilobits per second.");
+        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorderUp is null ? null : _recorderDownSince)), "s",
+            "How long the recorder has been down (0 while it streams): what the recorder-down alarm reads.");
+        Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
+            "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
         Meter.CreateObservableGauge("UploadsPendingAtEnd", () => Value(_uploadsPendingAtEnd), "{object}", "Reported once, at the drain: objects left only on this machine.");
     }
 
     public Meter Meter { get; }
 
-    public void RecorderStreaming() => _recorderUp = 1;
+    /// <summary>A recorder run starts: the class has begun, so from now on the recorder and the ingests are reported up or down.</summary>
+    public void RecorderStarting()
+    {
+        lock (_lock)
+        {
+            if (_recorderUp is not null)
+                return;
+            _recorderUp = 0;
+            _recorderDownSince = _time.GetUtcNow();
+            _ingestsDownSince ??= _ingestUp.Values.Any(up => up == 1) ? null : _time.GetUtcNow();
+        }
+    }
+
+    public void RecorderStreaming()
+    {
+        lock (_lock)
+        {
+            _recorderUp = 1;
+            _recorderDownSince = null;
+        }
+    }
 
     public void RecorderDown()
     {
         lock (_lock)
         {
+            if (_recorderUp != 0)
+                _recorderDownSince = _time.GetUtcNow();
             _recorderUp = 0;
             _framesPerSecond = 0;
             _bitrateKbps = 0;
@@ -99,9 +127,24 @@ public sealed class EncoderMetrics
         }
     }
 
-    public void IngestStreaming(string slot) => _ingestUp[slot] = 1;
+    public void IngestStreaming(string slot)
+    {
+        lock (_lock)
+        {
+            _ingestUp[slot] = 1;
+            _ingestsDownSince = null;
+        }
+    }
 
-    public void IngestDown(string slot) => _ingestUp[slot] = 0;
+    public void IngestDown(string slot)
+    {
+        lock (_lock)
+        {
+            _ingestUp[slot] = 0;
+            if (_ingestUp.Values.All(up => up == 0))
+                _ingestsDownSince ??= _time.GetUtcNow();
+        }
+    }
 
     /// <summary>The router made a slot the active one.</summary>
     public void Activated(bool secondary, bool failover)
@@ -142,6 +185,10 @@ public sealed class EncoderMetrics
     public void DiskFree(double percent) => _diskFreePercent = Math.Round(percent, 1);
 
     public void RelayDatagramDropped() => _relayDropped.Add(1);
+
+    /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
+    private double? Since(DateTimeOffset? since) =>
+        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorderUp is null ? null : 0;
 
     private static IEnumerable<Measurement<double>> Value(double? value) => value is { } v ? [new Measurement<double>(v)] : [];
 
