@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
+using Encoder.Metrics;
 using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encoder.Tests.Deploy;
 
@@ -38,12 +41,11 @@ public sealed class AlarmsTemplateTests
     {
         var template = await File.ReadAllTextAsync(TemplatePath);
 
-        Assert.That(template, Does.Contain($"({metric}) FROM SCHEMA(\"{Encoder.Metrics.EmfDocument.Namespace}\", SessionId)"));
-        using var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new Encoder.Metrics.EncoderMetrics(
-            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(services), TimeProvider.System);
+        Assert.That(template, Does.Contain($"({metric}) FROM SCHEMA(\"{EmfDocument.Namespace}\", SessionId)"));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
         var instruments = new List<string>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
+        using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, _) =>
             {
