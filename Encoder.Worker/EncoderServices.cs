@@ -6,6 +6,7 @@ using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Media;
+using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Status;
 using Encoder.Storage;
@@ -20,7 +21,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
+    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -34,6 +35,8 @@ public static class EncoderServices
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
         services.AddSingleton<FfmpegProcess>();
+        services.AddMetrics();
+        services.AddSingleton<EncoderMetrics>();
         services.AddSingleton<RelayCounters>();
         services.AddSingleton<EncoderStatus>();
         services.AddSingleton<IngestPlan>();
@@ -72,6 +75,14 @@ public static class EncoderServices
 
         services.AddSingleton<StopCause>();
         services.AddHostedService(sp => sp.GetRequiredService<StopCause>());
+        if (options.Metrics.Enabled && EmfEndpoint.Parse(EmfEndpoint.Resolve(options.Metrics.Endpoint, Environment.GetEnvironmentVariable)) is { } endpoint)
+        {
+            // Registered early so it stops late: its last document follows the upload drain.
+            services.AddSingleton(endpoint);
+            services.AddSingleton<IEmfSink>(_ => new EmfAgentClient(endpoint));
+            services.AddHostedService<EmfExporter>();
+        }
+
         services.AddHostedService<SessionAnnouncer>();
         services.AddSingleton<IRecordingDisk, RecordingDisk>();
         services.AddHostedService<DiskGuard>();

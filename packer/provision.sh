@@ -10,8 +10,16 @@ export DEBIAN_FRONTEND=noninteractive
 
 apt-get update -qq
 # util-linux: setpriv and setsid, through which the daemon starts FFmpeg, and mount/findmnt/blkid for the recordings'
-# disk (e2fsprogs: mkfs.ext4). cloud-init: Debian's cloud images have it. nftables: the IMDS firewall.
-apt-get install -y -qq --no-install-recommends ffmpeg util-linux e2fsprogs cloud-init nftables
+# disk (e2fsprogs: mkfs.ext4). cloud-init: Debian's cloud images have it. nftables: the IMDS firewall. python3
+# reads the session id for the CloudWatch agent's configuration; curl fetches the agent.
+apt-get install -y -qq --no-install-recommends ffmpeg util-linux e2fsprogs cloud-init nftables python3 curl ca-certificates
+
+# The CloudWatch agent (Amazon's package): the daemon's EMF metrics and the logs leave the instance through it.
+# encoder-cloudwatch-agent.service configures and starts it at boot, once the class's session id is known.
+agent_deb=/tmp/amazon-cloudwatch-agent.deb
+curl -fsSL --retry 3 -o "$agent_deb" "https://amazoncloudwatch-agent.s3.amazonaws.com/debian/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
+dpkg -i -E "$agent_deb"
+rm -f "$agent_deb"
 
 if ! id encoder >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/encoder --no-create-home --shell /usr/sbin/nologin encoder
@@ -21,12 +29,13 @@ install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder
 install -d -m 0750 -o encoder -g encoder /var/lib/encoder
 install -D -m 0644 "$dir/README.md" /usr/share/doc/encoder/README.md
-for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service; do
+install -D -m 0644 "$dir/amazon-cloudwatch-agent.json" /usr/local/share/encoder/amazon-cloudwatch-agent.json
+for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service encoder-cloudwatch-agent.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"
 done
 # The relay's receive buffer: without it the kernel grants a 208 KiB buffer, not the 8 MiB the relay asks for.
 install -m 0644 "$dir/encoder-sysctl.conf" /etc/sysctl.d/60-encoder.conf
-for script in encoder-recording-disk encoder-poweroff-on-request; do
+for script in encoder-recording-disk encoder-poweroff-on-request encoder-cloudwatch-agent; do
     install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done
 
@@ -53,6 +62,9 @@ systemctl enable encoder-recording-disk.service
 # The IMDS firewall is loaded on every boot, before the network is up.
 systemctl enable encoder-imds-firewall.service
 # encoder.service stays disabled here: the class's user-data enables and starts it once its configuration is written.
+
+# The agent runs only once a class configures it (encoder-cloudwatch-agent.service), not with its default configuration.
+systemctl disable amazon-cloudwatch-agent.service 2>/dev/null || true
 
 # The binary runs on this image.
 /usr/local/bin/encoder launch --help >/dev/null

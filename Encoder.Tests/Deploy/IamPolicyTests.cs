@@ -16,7 +16,7 @@ public sealed class IamPolicyTests
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
 
     [Test]
-    public void It_allows_storing_under_the_recordings_prefix_terminating_keeping_and_tagging_this_instance_and_reading_the_class_secrets_only()
+    public void It_allows_storing_under_the_recordings_prefix_terminating_keeping_and_tagging_this_instance_reading_the_class_secrets_and_the_agents_logs_only()
     {
         var statements = Statements();
 
@@ -24,7 +24,24 @@ public sealed class IamPolicyTests
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
             "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
+            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents",
         }));
+    }
+
+    /// <summary>
+    /// EMF through the agent is log events (CloudWatch extracts the metrics from the log group), so no
+    /// cloudwatch:PutMetricData; and only the /encoder/* log groups the agent's configuration and the EMF documents name.
+    /// </summary>
+    [Test]
+    public void The_cloudwatch_agent_may_write_only_to_the_encoder_log_groups()
+    {
+        var logs = Statements().Single(s => Strings(s.GetProperty("Action")).All(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+
+        Assert.That(Strings(logs.GetProperty("Resource")), Is.EquivalentTo(new[]
+        {
+            "arn:aws:logs:*:*:log-group:/encoder/*", "arn:aws:logs:*:*:log-group:/encoder/*:log-stream:*",
+        }));
+        Assert.That(Encoder.Metrics.EmfDocument.LogGroupName, Does.StartWith("/encoder/"));
     }
 
     [Test]

@@ -66,12 +66,18 @@ public sealed partial class IngestFaultTests
     public async Task Falls_back_to_the_secondary_when_the_primary_dies_and_returns_after_the_window_without_a_recording_gap()
     {
         var (settings, work, status) = Class("failover");
+        await using var agent = EmfAgent.Start();
+        EncoderDaemon.WithMetrics(settings, agent.Endpoint);
         await using var daemon = EncoderDaemon.Start(settings);
-        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
+        await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", TimeSpan.FromSeconds(45), "the primary streams", () => daemon.Output);
         Assert.That(_secondary.RecordingsFor(_key + "-s"), Is.Empty, "failover mode pushes to one slot at a time");
 
         await _primary.KillAsync();
         await Poll.UntilAsync(() => status.LastFailoverSeconds() is not null, Soon, "the secondary streams after the failover");
+        await Poll.UntilAsync(() => agent.Values("failover", "OnSecondary") is [.., 1] && agent.Values("failover", "Failovers").Sum() >= 1
+                  && agent.SlotValues("failover", "secondary", "IngestUp") is [.., 1] && agent.SlotValues("failover", "primary", "IngestUp") is [.., 0],
+            Soon, "the metrics show the class on the secondary after a failover");
+        AssertMetricsFollowTheSpec(agent, "failover");
         Assert.That(status.LastFailoverSeconds(), Is.LessThan(2.0), "the secondary should be live within 2 s of the primary's failure");
         Assert.That((status.Number("failovers"), status.ActiveSlot()), Is.EqualTo((1, "secondary")));
         await Poll.UntilAsync(() => _secondary.BytesRecordedFor(_key + "-s") > 0, Soon, "the secondary receives video");
@@ -90,6 +96,8 @@ public sealed partial class IngestFaultTests
     public async Task Keeps_recording_with_both_ingests_down_and_resumes_pushing_when_one_returns()
     {
         var (settings, work, status) = Class("both-down");
+        var noAgent = $"tcp://127.0.0.1:{FreePort.Next()}";
+        EncoderDaemon.WithMetrics(settings, noAgent); // nothing listens there: one warning, and the class goes on
         await using var daemon = EncoderDaemon.Start(settings);
         await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
 
@@ -105,6 +113,8 @@ public sealed partial class IngestFaultTests
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
         await AssertRecordingHasNoGapAsync(work, "both-down", daemon.Output);
+        Assert.That(daemon.Output.Split('\n').Count(line => line.Contains(noAgent, StringComparison.Ordinal)), Is.EqualTo(1),
+            "an absent CloudWatch agent is said once, not once per interval:\n" + daemon.Output);
     }
 
     [Test]
@@ -183,4 +193,20 @@ public sealed partial class IngestFaultTests
 
     [GeneratedRegex(@"([0-9]+\.[0-9])s recorded in all runs")]
     private static partial Regex RecordedSeconds();
+
+    /// <summary>Every document follows the EMF specification, and every metric the daemon promises arrived.</summary>
+    private static void AssertMetricsFollowTheSpec(EmfAgent agent, string sessionId)
+    {
+        Assert.That(agent.Malformed, Is.Empty);
+        Assert.That(agent.Documents.SelectMany(EmfSpec.Problems).Distinct(), Is.Empty);
+        var names = agent.Documents.Where(d => d.GetProperty("SessionId").GetString() == sessionId)
+            .SelectMany(d => d.EnumerateObject().Select(p => p.Name)).ToHashSet();
+        Assert.That(names, Is.SupersetOf(new[]
+        {
+            "RecorderUp", "IngestUp", "OnSecondary", "Failovers", "CameraOutages", "SegmentsRecorded", "RecordedSeconds", "UploadLagSeconds",
+            "ObjectsPending", "DiskFreePercent", "FramesPerSecond", "BitrateKbps", "RelayDroppedDatagrams",
+        }));
+        var slots = agent.Documents.Where(d => d.TryGetProperty("Slot", out _)).Select(d => d.GetProperty("Slot").GetString()).ToHashSet();
+        Assert.That(slots, Is.EquivalentTo(new[] { "primary", "secondary" }));
+    }
 }

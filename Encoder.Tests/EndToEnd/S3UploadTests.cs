@@ -161,12 +161,20 @@ public sealed class S3UploadTests : LiveClassFixture
     {
         var work = Path.Combine(Work, "frozen");
         var settings = Settings("s3-class-2", work);
+        await using var agent = EmfAgent.Start();
+        EncoderDaemon.WithMetrics(settings, agent.Endpoint);
 
         await using var daemon = Start(settings);
         await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
         await WaitForStoredSegmentsAsync("s3-class-2", 1, TimeSpan.FromSeconds(20));
         Moto.Freeze();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        var beforeFreeze = agent.Values("s3-class-2", "ObjectsPending").Count;
+        await Poll.UntilAsync(() => agent.Values("s3-class-2", "ObjectsPending").Skip(beforeFreeze).Max() >= 3, TimeSpan.FromSeconds(30),
+            "the metrics show objects piling up while S3 is frozen");
+        var pendingDuringFreeze = agent.Values("s3-class-2", "ObjectsPending").Skip(beforeFreeze).ToList();
+        Assert.That(pendingDuringFreeze, Is.Ordered, "pending objects only rise while S3 is frozen");
+        Assert.That(agent.Values("s3-class-2", "UploadLagSeconds").Max(), Is.GreaterThan(2));
+        await Task.Delay(TimeSpan.FromSeconds(4));
         var heldDuringFreeze = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(work, "recordings", "s3-class-2", "index.m3u8"))).Segments.Count;
         Moto.Thaw();
         await daemon.WaitForLineAsync("Storage works again", TimeSpan.FromSeconds(30));
@@ -176,6 +184,9 @@ public sealed class S3UploadTests : LiveClassFixture
 
         var playlist = await AssertStoredRecordingMatchesAsync("s3-class-2", work);
         Assert.That(playlist.Segments.Count, Is.GreaterThan(heldDuringFreeze), "the recording went on during the freeze");
+        Assert.That((agent.Values("s3-class-2", "ObjectsPending")[^1], agent.Values("s3-class-2", "UploadsPendingAtEnd").Single()), Is.EqualTo((0.0, 0.0)),
+            "the last document, after the drain, says nothing is left");
+        Assert.That(agent.Documents.SelectMany(EmfSpec.Problems).Distinct(), Is.Empty);
         Assert.That(playlist.Segments.Count(s => s.DiscontinuityBefore), Is.Zero, "FFmpeg never stopped: the freeze is invisible in the recording");
         var order = SegmentPuts("s3-class-2").Distinct().ToList();
         Assert.That(order, Is.EqualTo(playlist.Segments.Select(s => s.Uri)), "segments went up in playlist order");

@@ -48,5 +48,14 @@ internal static class EncoderDaemon
         ["Recording:SegmentSeconds"] = 2.ToString(CultureInfo.InvariantCulture),
         ["Storage:Directory"] = Path.Combine(workDirectory, "storage"),
         ["Camera:TimeoutSeconds"] = "2",
+        ["Metrics:Enabled"] = "false", // on by default (for EC2); a test that wants them points them at its own EmfAgent
     };
+
+    /// <summary>Sends the daemon's metrics to <paramref name="endpoint"/> every second.</summary>
+    public static void WithMetrics(IDictionary<string, string> settings, string endpoint)
+    {
+        settings["Metrics:Enabled"] = "true";
+        settings["Metrics:Endpoint"] = endpoint;
+        settings["Metrics:IntervalSeconds"] = "1";
+    }
 }

@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
+using Encoder.Metrics;
 using Encoder.Status;
 using Encoder.Recording;
 using Encoder.Storage;
@@ -23,7 +24,7 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(StopCause), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StopCause), typeof(EmfExporter), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
             typeof(StatusUploader), typeof(LiveStatus),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,

@@ -32,6 +32,7 @@ public sealed record EncoderOptions
 
     [ValidateObjectMembers] public SelfTerminateOptions SelfTerminate { get; set; } = new();
     [ValidateObjectMembers] public FfmpegOptions Ffmpeg { get; set; } = new();
+    [ValidateObjectMembers] public MetricsOptions Metrics { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
     public PlaybackOptions Playback { get; set; } = new();
@@ -223,6 +224,20 @@ public sealed record FfmpegOptions
 
     [Description("The cap on the restart delay: at least `RestartDelaySeconds`, at most 600.")]
     public double MaxRestartDelaySeconds { get; set; } = 10;
+}
+
+public sealed record MetricsOptions
+{
+    [Description("Send CloudWatch metrics (Embedded Metric Format) to the CloudWatch agent. `dev/demo` turns it off.")]
+    public bool Enabled { get; set; } = true;
+
+    [Description("The agent's EMF listener: `tcp://host:port` or `udp://host:port`.")]
+    [DocumentedDefault("`$AWS_EMF_AGENT_ENDPOINT`, else `tcp://127.0.0.1:25888`")]
+    public string? Endpoint { get; set; }
+
+    [Description("How often the figures are aggregated and sent (one document for the class, one per ingest slot).")]
+    [Range(1.0, 3600.0)]
+    public double IntervalSeconds { get; set; } = 10;
 }
 
 public sealed record LoggingOptions

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Encoder.Lifecycle;
+using Encoder.Metrics;
 using Serilog.Events;
 
 namespace Encoder.Configuration;
@@ -72,6 +73,12 @@ public static partial class EncoderOptionsValidator
             Fail("Ffmpeg:Path", "is required");
         if (options.Ffmpeg.MaxRestartDelaySeconds < options.Ffmpeg.RestartDelaySeconds || options.Ffmpeg.MaxRestartDelaySeconds > 600)
             Fail("Ffmpeg:MaxRestartDelaySeconds", "must be at least Encoder:Ffmpeg:RestartDelaySeconds and at most 600");
+
+        if (options.Metrics.Enabled
+            && EmfEndpoint.Resolve(options.Metrics.Endpoint, Environment.GetEnvironmentVariable) is var endpoint && EmfEndpoint.Parse(endpoint) is null)
+            Fail("Metrics:Endpoint", options.Metrics.Endpoint is { Length: > 0 }
+                ? "must be tcp://host:port or udp://host:port"
+                : $"is not set, and ${EmfEndpoint.EnvironmentVariable} is not tcp://host:port or udp://host:port");
 
         if (!Enum.TryParse<LogEventLevel>(options.Logging.Level, ignoreCase: true, out _) || int.TryParse(options.Logging.Level, out _))
             Fail("Logging:Level", "must be Verbose, Debug, Information, Warning, Error or Fatal");

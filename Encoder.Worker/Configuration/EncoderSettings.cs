@@ -94,6 +94,7 @@ public static class EncoderSettings
         SessionOptions o => Of(prefix, o),
         SelfTerminateOptions o => Of(prefix, o),
         FfmpegOptions o => Of(prefix, o),
+        MetricsOptions o => Of(prefix, o),
         LoggingOptions o => Of(prefix, o),
         StatusOptions o => Of(prefix, o),
         PlaybackOptions o => Of(prefix, o),

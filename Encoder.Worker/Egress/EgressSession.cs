@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
+using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Status;
 
@@ -26,7 +27,7 @@ public sealed class EgressSession : IEgress
 
     internal static EgressSession Start(
         IngestSlot slot, int run, int relayPort, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, EncoderStatus status,
-        TimeProvider time, CancellationToken daemonStop)
+        TimeProvider time, CancellationToken daemonStop, EncoderMetrics? metrics = null)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(daemonStop);
         var session = new EgressSession(slot, stop);
@@ -52,9 +53,13 @@ public sealed class EgressSession : IEgress
                 {
                     status.SlotProgress(slot, progress);
                     if (progress.Frame > 0)
+                    {
+                        metrics?.IngestStreaming(slot.Name);
                         session._streaming.TrySetResult(true);
+                    }
                 }, stop.Token).ConfigureAwait(false);
                 status.SlotEnded(slot, exit.Describe(), failed: !exit.StoppedOnRequest);
+                metrics?.IngestDown(slot.Name);
                 return exit;
             }
             finally

@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
+using Encoder.Metrics;
 using Encoder.Resilience;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Encoder.Egress;
 /// Tells logs and the status file what the router did. An outage is logged once when it starts and once when it ends,
 /// with its duration, and a reminder once a minute; each slot's <see cref="RestartSchedule"/> also gives its next delay.
 /// </summary>
-public sealed class IngestReports(EncoderOptions options, IngestPlan plan, EncoderStatus status, TimeProvider time, ILogger<IngestReports> logger)
+public sealed class IngestReports(EncoderOptions options, IngestPlan plan, EncoderStatus status, TimeProvider time, ILogger<IngestReports> logger,
+    EncoderMetrics? metrics = null)
 {
     private readonly Dictionary<SlotRole, RestartSchedule> _schedules = new()
     {
@@ -31,6 +33,7 @@ public sealed class IngestReports(EncoderOptions options, IngestPlan plan, Encod
         {
             case Activate(var slot, var why):
                 status.Activated(Slot(slot), isFailover: why == Activation.Failover, isReturn: why == Activation.Return);
+                metrics?.Activated(secondary: slot == SlotRole.Secondary, failover: why == Activation.Failover);
                 return;
             case SlotFailed(var slot, var reason, Blamed: false):
                 logger.LogInformation("Ingest {Slot} ended while the recorder is down ({Reason}): not the ingest's fault; reconnecting", Slot(slot).Name, reason);

@@ -2,6 +2,7 @@ using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Lifecycle;
 using Encoder.Media;
+using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Resilience;
 using Encoder.Status;
@@ -30,7 +31,8 @@ public sealed class FfmpegSupervisor(
     SessionOutages outages,
     ICameraReachability camera,
     TimeProvider time,
-    ILogger<FfmpegSupervisor> logger) : BackgroundService
+    ILogger<FfmpegSupervisor> logger,
+    EncoderMetrics? metrics = null) : BackgroundService
 {
     private readonly RestartSchedule _restarts = new(options.Ffmpeg);
     private long _recordedTicks;
@@ -126,6 +128,7 @@ public sealed class FfmpegSupervisor(
             FfmpegRole.Recorder,
             FirstMediaTimeout: ProgressWatch.RecorderFirstMediaTimeout(options));
         status.RecorderStarting();
+        metrics?.RecorderStarting();
         relay.Reset();
         DateTimeOffset? stopRequestedAt = null;
         await using var onStop = stoppingToken.Register(() =>
@@ -136,9 +139,11 @@ public sealed class FfmpegSupervisor(
         var exit = await ffmpeg.RunAsync(invocation, progress =>
         {
             status.RecorderProgress(progress);
+            metrics?.RecorderProgress(progress);
             if (healthy || progress.Frame <= 0)
                 return;
             healthy = true;
+            metrics?.RecorderStreaming();
             if (_restarts.Recovered(time.GetUtcNow()) is { } outage)
             {
                 outages.Report(new Outage(Outage.Camera, time.GetUtcNow() - outage, time.GetUtcNow(), "the camera or the recorder failed; restarted"));
@@ -149,6 +154,7 @@ public sealed class FfmpegSupervisor(
         }, stoppingToken).ConfigureAwait(false);
 
         Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
+        metrics?.RecorderDown();
         if (stopRequestedAt is { } stopAt)
             logger.LogInformation("Recorder run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
         if (!exit.StoppedOnRequest)
@@ -167,6 +173,7 @@ public sealed class FfmpegSupervisor(
         switch (restart.Report)
         {
             case FailureReport.OutageStarted:
+                metrics?.CameraOutageStarted();
                 logger.LogWarning("Recorder stopped after {Seconds:0.0}s: {Reason}. Restarting in {DelaySeconds:0.0}s, and until it works (retries are logged once a minute)",
                     exit.Duration.TotalSeconds, reason, restart.Delay.TotalSeconds);
                 break;

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,8 @@ namespace Encoder.Recording;
 /// segments that exist only on this machine and the minutes left at the current rate below half of it. The decision
 /// is <see cref="DiskSpace.Plan"/>'s; the disk is behind <see cref="IRecordingDisk"/>.
 /// </summary>
-public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger) : BackgroundService
+public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger, EncoderMetrics? metrics = null)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Reminder = TimeSpan.FromMinutes(1);
@@ -52,6 +54,8 @@ public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeP
         var percent = options.Recording.LowDiskWarningPercent;
         var segments = DiskSpace.Assess(free, total, percent) == DiskSpaceLevel.Ok ? [] : disk.Segments();
         var plan = DiskSpace.Plan(free, total, percent, segments);
+        if (total > 0)
+            metrics?.DiskFree(100.0 * plan.FreeAfter / total);
         if (plan.Drop.Count > 0)
             Drop(plan, free, total);
 

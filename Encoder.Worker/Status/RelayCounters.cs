@@ -1,7 +1,9 @@
+using Encoder.Metrics;
+
 namespace Encoder.Status;
 
 /// <summary>What the relay saw (<c>relay</c> in the status file); incremented lock-free from its receive loop.</summary>
-public sealed class RelayCounters
+public sealed class RelayCounters(EncoderMetrics? metrics = null)
 {
     private long _datagramsReceived;
     private long _datagramsDropped;
@@ -16,7 +18,11 @@ public sealed class RelayCounters
 
     public void Received() => Interlocked.Increment(ref _datagramsReceived);
 
-    public void Dropped() => Interlocked.Increment(ref _datagramsDropped);
+    public void Dropped()
+    {
+        Interlocked.Increment(ref _datagramsDropped);
+        metrics?.RelayDatagramDropped();
+    }
 
     public void ContinuityErrors(int count)
     {

@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Lifecycle;
+using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Status;
 using Microsoft.Extensions.Hosting;
@@ -25,8 +26,10 @@ public sealed class SegmentUploader(
     EncoderStatus status,
     TimeProvider time,
     ILogger<SegmentUploader> logger,
-    IHostApplicationLifetime? lifetime = null) : BackgroundService
+    IHostApplicationLifetime? lifetime = null,
+    EncoderMetrics? metrics = null) : BackgroundService
 {
+    private readonly UploadLag _lag = new();
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
     private DateTimeOffset? _stopRequestedAt;
 
@@ -67,6 +70,7 @@ public sealed class SegmentUploader(
 
         var pending = result.Left.Concat(pass.LostKeys).ToList();
         drainReport.Complete(pending);
+        metrics?.DrainEnded(pending.Count);
         if (pending.Count > 0)
         {
             logger.LogError("Upload drain incomplete after {Seconds:0.0}s: {Count} objects are only on this machine, in {Directory}: {Pending}",
@@ -91,6 +95,10 @@ public sealed class SegmentUploader(
     private async Task<PassResult> PassAsync(bool final, CancellationToken cancellationToken)
     {
         var result = await pass.RunAsync(final, cancellationToken).ConfigureAwait(false);
+        if (result.Playlist.Segments.Count > 0)
+            metrics?.Playlist(result.Playlist.Segments.Count, result.Playlist.TotalDuration);
+        if (result.Storage != StorageState.Unknown)
+            metrics?.Uploads(result.Left.Count, _lag.Observe(result.Left, time.GetUtcNow()));
         if (result.Storage == StorageState.Down && result.Failure is { } failure)
         {
             outage.Failed(failure, result.Left.Count);

@@ -1,0 +1,170 @@
+using Encoder.Ffmpeg;
+using Encoder.Metrics;
+using Encoder.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Encoder.Tests.Metrics;
+
+/// <summary>The instruments as a listener sees them: what each fact becomes in an interval.</summary>
+public sealed class EncoderMetricsTests
+{
+    private ServiceProvider _services = null!;
+    private FakeTimeProvider _time = null!;
+    private EncoderMetrics _metrics = null!;
+    private MetricsCollector _collector = null!;
+
+    [SetUp]
+    public void Create()
+    {
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), _time);
+        _collector = new MetricsCollector(_metrics.Meter);
+    }
+
+    [TearDown]
+    public void Dispose()
+    {
+        _collector.Dispose();
+        _services.Dispose();
+    }
+
+    private Dictionary<string, double> Interval() =>
+        _collector.Collect().ToDictionary(p => p.Slot is null ? p.Name : $"{p.Name}[{p.Slot}]", p => p.Value);
+
+    [Test]
+    public void Before_the_class_starts_only_the_counters_report_and_they_report_zero()
+    {
+        Assert.That(Interval(), Is.EqualTo(new Dictionary<string, double>
+        {
+            ["CameraOutages"] = 0, ["Failovers"] = 0, ["RecordedSeconds"] = 0, ["RelayDroppedDatagrams"] = 0, ["SegmentsRecorded"] = 0,
+        }));
+    }
+
+    [Test]
+    public void A_failover_counts_once_in_its_interval_and_the_secondary_stays_reported_until_the_return()
+    {
+        _metrics.Activated(secondary: false, failover: false);
+        _metrics.IngestStreaming("primary");
+        _metrics.IngestDown("primary");
+        _metrics.Activated(secondary: true, failover: true);
+        _metrics.IngestStreaming("secondary");
+
+        var during = Interval();
+        var after = Interval();
+        _metrics.Activated(secondary: false, failover: false);
+        var returned = Interval();
+
+        Assert.That((during["Failovers"], during["OnSecondary"], during["IngestUp[primary]"], during["IngestUp[secondary]"]), Is.EqualTo((1.0, 1.0, 0.0, 1.0)));
+        Assert.That((after["Failovers"], after["OnSecondary"]), Is.EqualTo((0.0, 1.0)));
+        Assert.That(returned["OnSecondary"], Is.Zero);
+    }
+
+    [Test]
+    public void The_recorders_rates_are_measured_over_a_second_and_fall_to_zero_when_it_goes_down()
+    {
+        _metrics.RecorderProgress(new FfmpegProgress(100, TimeSpan.FromSeconds(4), 1, false, 500_000));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _metrics.RecorderProgress(new FfmpegProgress(150, TimeSpan.FromSeconds(6), 1, false, 1_500_000));
+        _metrics.RecorderStreaming();
+
+        var streaming = Interval();
+        _metrics.RecorderDown();
+        _metrics.CameraOutageStarted();
+        var down = Interval();
+
+        Assert.That((streaming["RecorderUp"], streaming["FramesPerSecond"], streaming["BitrateKbps"]), Is.EqualTo((1.0, 25.0, 4000.0)));
+        Assert.That((down["RecorderUp"], down["FramesPerSecond"], down["BitrateKbps"], down["CameraOutages"]), Is.EqualTo((0.0, 0.0, 0.0, 1.0)));
+    }
+
+    [Test]
+    public void Down_durations_count_from_the_class_start_and_from_each_outage_and_are_zero_while_up()
+    {
+        _metrics.RecorderStarting(); // the camera does not answer yet
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var neverUp = Interval();
+        _metrics.RecorderStreaming();
+        _metrics.IngestStreaming("primary");
+        var up = Interval();
+        _metrics.RecorderDown();
+        _metrics.IngestDown("primary");
+        _metrics.RecorderStarting();
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var down = Interval();
+
+        Assert.That((neverUp["RecorderUp"], neverUp["RecorderDownSeconds"], neverUp["IngestsDownSeconds"]), Is.EqualTo((0.0, 30.0, 30.0)));
+        Assert.That((up["RecorderDownSeconds"], up["IngestsDownSeconds"]), Is.EqualTo((0.0, 0.0)));
+        Assert.That((down["RecorderDownSeconds"], down["IngestsDownSeconds"]), Is.EqualTo((61.0, 61.0)));
+    }
+
+    [Test]
+    public void One_slot_streaming_is_enough_for_the_ingests_to_be_up()
+    {
+        _metrics.RecorderStarting();
+        _metrics.IngestStreaming("primary");
+        _metrics.IngestDown("primary");
+        _metrics.IngestStreaming("secondary");
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.That(Interval()["IngestsDownSeconds"], Is.Zero);
+    }
+
+    [Test]
+    public void Segments_recorded_are_what_the_playlist_gained_since_the_first_look()
+    {
+        _metrics.Playlist(10, TimeSpan.FromSeconds(20)); // a restarted daemon's playlist: the baseline
+        _metrics.Playlist(13, TimeSpan.FromSeconds(26.5));
+        var first = Interval();
+        _metrics.Playlist(13, TimeSpan.FromSeconds(26.5));
+        var second = Interval();
+
+        Assert.That((first["SegmentsRecorded"], first["RecordedSeconds"]), Is.EqualTo((3.0, 6.5)));
+        Assert.That((second["SegmentsRecorded"], second["RecordedSeconds"]), Is.EqualTo((0.0, 0.0)));
+    }
+
+    [Test]
+    public void Upload_lag_is_the_largest_of_the_interval_and_the_drain_reports_what_is_left()
+    {
+        _metrics.Uploads(3, TimeSpan.FromSeconds(12));
+        _metrics.Uploads(1, TimeSpan.FromSeconds(2));
+        var live = Interval();
+        _metrics.DrainEnded(2);
+        var end = Interval();
+
+        Assert.That((live["UploadLagSeconds"], live["ObjectsPending"], live.ContainsKey("UploadsPendingAtEnd")), Is.EqualTo((12.0, 1.0, false)));
+        Assert.That((end["ObjectsPending"], end["UploadsPendingAtEnd"], end.ContainsKey("UploadLagSeconds")), Is.EqualTo((2.0, 2.0, false)));
+    }
+
+    [Test]
+    public void Disk_and_relay_figures_reach_the_interval()
+    {
+        _metrics.DiskFree(14.96);
+        _metrics.RelayDatagramDropped();
+        _metrics.RelayDatagramDropped();
+
+        var interval = Interval();
+
+        Assert.That((interval["DiskFreePercent"], interval["RelayDroppedDatagrams"]), Is.EqualTo((15.0, 2.0)));
+    }
+
+    [TestCase(new string[0], 0)]
+    [TestCase(new[] { "a" }, 0)]
+    public void Upload_lag_is_zero_when_nothing_or_something_new_waits(string[] left, double seconds) =>
+        Assert.That(new UploadLag().Observe(left, DateTimeOffset.UnixEpoch).TotalSeconds, Is.EqualTo(seconds));
+
+    [Test]
+    public void Upload_lag_counts_from_when_the_oldest_waiting_object_was_first_seen()
+    {
+        var lag = new UploadLag();
+        var t0 = DateTimeOffset.UnixEpoch;
+
+        lag.Observe(["seg_1", "index"], t0);
+        var stillWaiting = lag.Observe(["seg_1", "seg_2", "index"], t0.AddSeconds(5));
+        var firstStored = lag.Observe(["seg_2"], t0.AddSeconds(6));
+        var allStored = lag.Observe([], t0.AddSeconds(7));
+
+        Assert.That((stillWaiting.TotalSeconds, firstStored.TotalSeconds, allStored.TotalSeconds), Is.EqualTo((5.0, 1.0, 0.0)));
+    }
+}

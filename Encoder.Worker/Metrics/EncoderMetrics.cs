@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Encoder.Ffmpeg;
+
+namespace Encoder.Metrics;
+
+/// <summary>
+/// The daemon's figures as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
+/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the supervisor the recorder's
+/// state, the uploader what is pending); how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
+/// exporter) is a listener's business, not theirs. Counters count events; gauges report the state as of the collection.
+/// Instrument names are the CloudWatch metric names; units are UCUM (<see cref="EmfUnits"/> maps them).
+/// </summary>
+public sealed class EncoderMetrics
+{
+    public const string MeterName = "Encoder";
+    public const string SlotTag = "Slot";
+
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time;
+    private readonly Counter<long> _failovers;
+    private readonly Counter<long> _cameraOutages;
+    private readonly Counter<long> _segmentsRecorded;
+    private readonly Counter<double> _recordedSeconds;
+    private readonly Counter<long> _relayDropped;
+    private readonly Histogram<double> _uploadLag;
+    private readonly ConcurrentDictionary<string, int> _ingestUp = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    private int? _recorderUp;
+    private DateTimeOffset? _recorderDownSince;
+    private DateTimeOffset? _ingestsDownSince;
+    private int? _onSecondary;
+    private long? _objectsPending;
+    private double? _diskFreePercent;
+    private long? _uploadsPendingAtEnd;
+    private double _framesPerSecond;
+    private double _bitrateKbps;
+    private (long Frames, long Bytes, DateTimeOffset At)? _rateFrom;
+    private (int Count, double Seconds)? _playlist;
+
+    public EncoderMetrics(IMeterFactory meters, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _time = time;
+        Meter = meters.Create(MeterName);
+        _failovers = Meter.CreateCounter<long>("Failovers", "{failover}", "Failovers from the primary ingest to the secondary.");
+        _cameraOutages = Meter.CreateCounter<long>("CameraOutages", "{outage}", "Camera (recorder) outages that began.");
+        _segmentsRecorded = Meter.CreateCounter<long>("SegmentsRecorded", "{segment}", "HLS segments the playlist gained.");
+        _recordedSeconds = Meter.CreateCounter<double>("RecordedSeconds", "s", "Media seconds the playlist gained.");
+        _relayDropped = Meter.CreateCounter<long>("RelayDroppedDatagrams", "{datagram}", "Datagrams the relay dropped (not whole MPEG-TS packets).");
+        _uploadLag = Meter.CreateHistogram<double>("UploadLagSeconds", "s", "How long the oldest object not yet stored has waited.");
+        Meter.CreateObservableGauge("RecorderUp", () => Value(_recorderUp), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
+        Meter.CreateObservableGauge("IngestUp", IngestUp, "1", "Per slot: 1 while its egress streams to the ingest, else 0.");
+        Meter.CreateObservableGauge("OnSecondary", () => Value(_onSecondary), "1", "1 while the stream goes to the secondary ingest, else 0.");
+        Meter.CreateObservableGauge("ObjectsPending", () => Value(_objectsPending), "{object}", "Objects complete on disk and not stored yet.");
+        Meter.CreateObservableGauge("DiskFreePercent", () => Value(_diskFreePercent), "%", "Free space on the recording disk.");
+        Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorderUp is null ? null : _framesPerSecond), "{frame}/s", "Frames the recorder writes per second.");
+        Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorderUp is null ? null : _bitrateKbps), "kbit/s", "What the recorder writes, in kilobits per second.");
+        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorderUp is null ? null : _recorderDownSince)), "s",
+            "How long the recorder has been down (0 while it streams): what the recorder-down alarm reads.");
+        Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
+            "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
+        Meter.CreateObservableGauge("UploadsPendingAtEnd", () => Value(_uploadsPendingAtEnd), "{object}", "Reported once, at the drain: objects left only on this machine.");
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>A recorder run starts: the class has begun, so from now on the recorder and the ingests are reported up or down.</summary>
+    public void RecorderStarting()
+    {
+        lock (_lock)
+        {
+            if (_recorderUp is not null)
+                return;
+            _recorderUp = 0;
+            _recorderDownSince = _time.GetUtcNow();
+            _ingestsDownSince ??= _ingestUp.Values.Any(up => up == 1) ? null : _time.GetUtcNow();
+        }
+    }
+
+    public void RecorderStreaming()
+    {
+        lock (_lock)
+        {
+            _recorderUp = 1;
+            _recorderDownSince = null;
+        }
+    }
+
+    public void RecorderDown()
+    {
+        lock (_lock)
+        {
+            if (_recorderUp != 0)
+                _recorderDownSince = _time.GetUtcNow();
+            _recorderUp = 0;
+            _framesPerSecond = 0;
+            _bitrateKbps = 0;
+            _rateFrom = null;
+        }
+    }
+
+    public void CameraOutageStarted() => _cameraOutages.Add(1);
+
+    /// <summary>The recorder's progress: frames and bytes per second over at least a second of wall-clock time.</summary>
+    public void RecorderProgress(FfmpegProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var now = _time.GetUtcNow();
+        var bytes = progress.TotalSize ?? 0;
+        lock (_lock)
+        {
+            if (_rateFrom is not { } from || progress.Frame < from.Frames || bytes < from.Bytes)
+            {
+                _rateFrom = (progress.Frame, bytes, now);
+                return;
+            }
+
+            var seconds = (now - from.At).TotalSeconds;
+            if (seconds < RateWindow.TotalSeconds)
+                return;
+            _framesPerSecond = Math.Round((progress.Frame - from.Frames) / seconds, 2);
+            _bitrateKbps = Math.Round((bytes - from.Bytes) * 8 / 1000.0 / seconds, 1);
+            _rateFrom = (progress.Frame, bytes, now);
+        }
+    }
+
+    public void IngestStreaming(string slot)
+    {
+        lock (_lock)
+        {
+            _ingestUp[slot] = 1;
+            _ingestsDownSince = null;
+        }
+    }
+
+    public void IngestDown(string slot)
+    {
+        lock (_lock)
+        {
+            _ingestUp[slot] = 0;
+            if (_ingestUp.Values.All(up => up == 0))
+                _ingestsDownSince ??= _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>The router made a slot the active one.</summary>
+    public void Activated(bool secondary, bool failover)
+    {
+        _onSecondary = secondary ? 1 : 0;
+        if (failover)
+            _failovers.Add(1);
+    }
+
+    /// <summary>The playlist as the uploader read it: what it gained since the last look is what was recorded (the first look is the baseline).</summary>
+    public void Playlist(int segments, TimeSpan duration)
+    {
+        lock (_lock)
+        {
+            if (_playlist is { } last && segments > last.Count)
+            {
+                _segmentsRecorded.Add(segments - last.Count);
+                _recordedSeconds.Add(Math.Max(0, duration.TotalSeconds - last.Seconds));
+            }
+
+            if (_playlist is null || segments > _playlist.Value.Count)
+                _playlist = (segments, duration.TotalSeconds);
+        }
+    }
+
+    public void Uploads(int pending, TimeSpan lag)
+    {
+        _objectsPending = pending;
+        _uploadLag.Record(Math.Round(lag.TotalSeconds, 1));
+    }
+
+    public void DrainEnded(int pending)
+    {
+        _objectsPending = pending;
+        _uploadsPendingAtEnd = pending;
+    }
+
+    public void DiskFree(double percent) => _diskFreePercent = Math.Round(percent, 1);
+
+    public void RelayDatagramDropped() => _relayDropped.Add(1);
+
+    /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
+    private double? Since(DateTimeOffset? since) =>
+        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorderUp is null ? null : 0;
+
+    private static IEnumerable<Measurement<double>> Value(double? value) => value is { } v ? [new Measurement<double>(v)] : [];
+
+    private static IEnumerable<Measurement<double>> Value(long? value) => Value(value is { } v ? (double)v : null);
+
+    private static IEnumerable<Measurement<double>> Value(int? value) => Value(value is { } v ? (double)v : null);
+
+    private IEnumerable<Measurement<double>> IngestUp() =>
+        _ingestUp.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new Measurement<double>(kv.Value, new KeyValuePair<string, object?>(SlotTag, kv.Key)))
+            .ToList();
+}
