@@ -174,6 +174,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
         _input.Dispose();
         _output.Stop();
         await _loops.ConfigureAwait(false);
+        Reset(); // the cache's blocks go back too
         _stop.Dispose();
     }
 }
