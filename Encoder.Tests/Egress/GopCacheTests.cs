@@ -116,6 +116,55 @@ public sealed class GopCacheTests
         Assert.That(cache.VideoPid, Is.EqualTo(-1));
     }
 
+    [Test]
+    public void Evicting_a_GOP_returns_its_blocks_to_the_pool_and_clear_returns_the_rest()
+    {
+        var pool = new RelayBlockPool(blockBytes: 4 * GopCache.PacketSize);
+        var cache = new GopCache(pool: pool);
+        cache.Add([.. Pat(), .. Pmt()]);
+        cache.Add([.. Keyframe(10), .. Frame(11)]);
+        cache.Add([.. Keyframe(20), .. Frame(21)]);
+        Assert.That(pool.Outstanding, Is.EqualTo(2), "the previous and the current GOP each hold their block");
+
+        cache.Add([.. Keyframe(30), .. Frame(31)]);
+        Assert.That(pool.Outstanding, Is.EqualTo(2), "the GOP before the previous one was released");
+        Assert.That(Packets(cache.Snapshot()), Is.EqualTo(new[] { Pat(), Pmt(), Keyframe(20), Frame(21), Keyframe(30), Frame(31) }));
+        Assert.That(pool.Outstanding, Is.EqualTo(2), "a snapshot holds nothing once read");
+
+        cache.Clear();
+        Assert.That(pool.Outstanding, Is.Zero);
+    }
+
+    [Test]
+    public void Datagrams_received_one_after_another_in_a_block_are_cached_as_one_slice_and_split_at_keyframes_and_PSI()
+    {
+        var pool = new RelayBlockPool();
+        var cache = new GopCache(pool: pool);
+        var block = pool.Rent();
+        byte[][] datagrams = [[.. Pat(), .. Pmt(), .. Frame(1)], [.. Keyframe(10), .. Frame(11)], [.. Frame(12), .. Pat(), .. Frame(13)], [.. Frame(14), .. Keyframe(20)]];
+        var at = 0;
+        foreach (var datagram in datagrams)
+        {
+            datagram.CopyTo(block.Bytes, at);
+            cache.Add(new TsSlice(block, at, datagram.Length));
+            at += datagram.Length;
+        }
+
+        var slices = new List<TsSlice>();
+        var bytes = cache.SnapshotTo(slices.Add);
+
+        Assert.That(slices.Select(s => s.Length / GopCache.PacketSize), Is.EqualTo(new[] { 2, 3, 2, 1 }),
+            "PAT+PMT; keyframe 10 to frame 12 in one slice; the PAT between 12 and 13 splits it; keyframe 20 starts a GOP");
+        Assert.That(bytes, Is.EqualTo(slices.Sum(s => s.Length)));
+        Assert.That(Packets([.. slices.SelectMany(s => s.Span.ToArray())]),
+            Is.EqualTo(new[] { Pat(), Pmt(), Keyframe(10), Frame(11), Frame(12), Frame(13), Frame(14), Keyframe(20) }));
+        foreach (var slice in slices)
+            slice.Block.Release();
+        block.Release();
+        cache.Clear();
+        Assert.That(pool.Outstanding, Is.Zero, "every reference taken was given back");
+    }
+
     // Each case: a PAT or PMT whose lengths lie. None may throw, and none may replace the good PAT/PMT already seen.
     private static IEnumerable<TestCaseData> LyingPsi()
     {

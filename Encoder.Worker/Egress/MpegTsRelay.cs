@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
 
@@ -13,21 +12,29 @@ namespace Encoder.Egress;
 /// makes a failover sub-second. An egress that falls behind is dropped, never waited for.
 /// Nothing on its socket can stop it: only the recorder's datagrams arrive (<see cref="RelayInput"/>), what is not
 /// whole TS packets is dropped and counted, and at most slots + 2 egresses are served (the rest closed, counted).
+/// Datagrams are received into pooled blocks that the cache and every egress's queue share by reference
+/// (<see cref="RelayBlock"/>): nothing is copied or allocated per packet.
 /// </summary>
 public sealed class MpegTsRelay : IAsyncDisposable
 {
     /// <summary>The recorder's datagrams: 7 TS packets (FFmpeg's <c>pkt_size</c>); larger ones are dropped.</summary>
     public const int DatagramBytes = 7 * GopCache.PacketSize;
-    private const int ClientQueueDatagrams = 8192; // ~10 MB of 1316-byte datagrams: seconds of even a fast stream
+
+    /// <summary>How far an egress may fall behind before it is dropped: seconds of even a fast stream.</summary>
+    public const long ClientQueueBytes = 8192L * DatagramBytes;
+
     private readonly Lock _lock = new();
-    private readonly GopCache _cache = new();
-    private readonly List<Channel<ReadOnlyMemory<byte>>> _clients = [];
-    private readonly UdpClient _input;
+    private readonly RelayBlockPool _pool = new();
+    private readonly GopCache _cache;
+    private readonly List<RelayClient> _clients = [];
+    private readonly RelayInput _input;
     private readonly TcpListener _output;
     private readonly CancellationTokenSource _stop = new();
     private readonly RelayCounters _counters;
     private readonly int _maxClients;
+    private readonly long _clientQueueBytes;
     private readonly ILogger _logger;
+    private readonly Func<TsSlice, bool> _relay;
     private Task _loops = Task.CompletedTask;
 
     public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan)
@@ -35,12 +42,15 @@ public sealed class MpegTsRelay : IAsyncDisposable
     {
     }
 
-    internal MpegTsRelay(ILogger logger, RelayCounters counters, int maxClients)
+    internal MpegTsRelay(ILogger logger, RelayCounters counters, int maxClients, long clientQueueBytes = ClientQueueBytes)
     {
         _logger = logger;
         _counters = counters;
         _maxClients = maxClients;
-        (_input, RecorderPort) = RelayInput.Open(_logger);
+        _clientQueueBytes = clientQueueBytes;
+        _cache = new GopCache(pool: _pool);
+        _relay = Relay;
+        _input = new RelayInput(_pool, _logger);
         _output = new TcpListener(IPAddress.Loopback, 0);
         _output.Start();
         _counters.InputPort = InputPort;
@@ -48,15 +58,18 @@ public sealed class MpegTsRelay : IAsyncDisposable
     }
 
     /// <summary>Where the recorder sends (UDP).</summary>
-    public int InputPort => ((IPEndPoint)_input.Client.LocalEndPoint!).Port;
+    public int InputPort => _input.Port;
 
     /// <summary>The source port the recorder sends from (its <c>localport</c>); datagrams from anywhere else never arrive.</summary>
-    public int RecorderPort { get; }
+    public int RecorderPort => _input.RecorderPort;
 
     /// <summary>Where each egress reads from (TCP).</summary>
     public int OutputPort => ((IPEndPoint)_output.LocalEndpoint).Port;
 
-    public void Start() => _loops = Task.WhenAll(ReceiveAsync(_stop.Token), AcceptAsync(_stop.Token));
+    /// <summary>The relay's blocks (for tests and the allocation benchmark: none outstanding once all is released).</summary>
+    internal RelayBlockPool Pool => _pool;
+
+    public void Start() => _loops = Task.WhenAll(_input.ReceiveAsync(_relay, _counters.Dropped, _stop.Token), AcceptAsync(_stop.Token));
 
     /// <summary>A new recorder run starts a new stream: what was cached no longer applies.</summary>
     public void Reset()
@@ -71,47 +84,13 @@ public sealed class MpegTsRelay : IAsyncDisposable
         lock (_lock)
         {
             foreach (var client in _clients)
-                client.Writer.TryComplete();
+                client.Complete();
             _clients.Clear();
         }
     }
 
-    private async Task ReceiveAsync(CancellationToken ct)
-    {
-        var loggedUnexpected = false;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var datagram = await _input.ReceiveAsync(ct).ConfigureAwait(false);
-                Relay(datagram.Buffer);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // only DisposeAsync disposes the socket
-            }
-            catch (SocketException ex)
-            {
-                _logger.LogDebug(ex, "Relay receive failed");
-            }
-#pragma warning disable CA1031 // nothing a sender does may end the broadcast: log once, keep receiving
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                if (!loggedUnexpected)
-                    _logger.LogError(ex, "The relay failed on a datagram; dropping it and receiving on");
-                loggedUnexpected = true;
-                _counters.Dropped();
-                await Task.Delay(10, CancellationToken.None).ConfigureAwait(false); // a repeating fault must not spin a core
-            }
-        }
-    }
-
-    private void Relay(byte[] datagram)
+    /// <summary>Caches and fans out one datagram; false when it was dropped (its room in the block is reused).</summary>
+    private bool Relay(TsSlice datagram)
     {
         _counters.Received();
         lock (_lock)
@@ -121,17 +100,19 @@ public sealed class MpegTsRelay : IAsyncDisposable
             if (!verdict.Accepted)
             {
                 _counters.Dropped();
-                return;
+                return false;
             }
 
             for (var i = _clients.Count - 1; i >= 0; i--)
             {
-                if (_clients[i].Writer.TryWrite(datagram))
+                if (_clients[i].TryEnqueue(datagram, retain: true))
                     continue;
-                _logger.LogWarning("An egress fell {Datagrams} datagrams behind the relay; dropping it", ClientQueueDatagrams);
-                _clients[i].Writer.TryComplete();
+                _logger.LogWarning("An egress fell {Bytes} bytes behind the relay; dropping it", _clientQueueBytes);
+                _clients[i].Abort();
                 _clients.RemoveAt(i);
             }
+
+            return true;
         }
     }
 
@@ -154,12 +135,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
                 continue;
             }
 
-            var channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(ClientQueueDatagrams)
-            {
-                SingleReader = true,
-                SingleWriter = true,
-                FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of waiting: the relay never blocks
-            });
+            RelayClient client;
             lock (_lock)
             {
                 if (_clients.Count >= _maxClients)
@@ -171,37 +147,24 @@ public sealed class MpegTsRelay : IAsyncDisposable
                 }
 
                 // Snapshot and subscription under one lock: the new egress gets no gap and no duplicate.
-                var snapshot = _cache.Snapshot();
-                if (snapshot.Length > 0)
-                    channel.Writer.TryWrite(snapshot);
-                _clients.Add(channel);
+                client = new RelayClient(socket, _clientQueueBytes + _cache.SnapshotBytes);
+                _cache.SnapshotTo(slice =>
+                {
+                    if (!client.TryEnqueue(slice, retain: false))
+                        slice.Block.Release();
+                });
+                _clients.Add(client);
             }
 
-            _ = SendAsync(socket, channel, ct);
+            _ = ServeAsync(client, ct);
         }
     }
 
-    private async Task SendAsync(Socket socket, Channel<ReadOnlyMemory<byte>> channel, CancellationToken ct)
+    private async Task ServeAsync(RelayClient client, CancellationToken ct)
     {
-        using (socket)
-        {
-            try
-            {
-                socket.NoDelay = true;
-                await foreach (var data in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
-                    await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The egress went away (or we are stopping): its FFmpeg ends and is restarted by the router if needed.
-            }
-            finally
-            {
-                lock (_lock)
-                    _clients.Remove(channel);
-            }
-        }
+        await client.SendAsync(ct).ConfigureAwait(false);
+        lock (_lock)
+            _clients.Remove(client);
     }
 
     public async ValueTask DisposeAsync()
@@ -211,6 +174,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
         _input.Dispose();
         _output.Stop();
         await _loops.ConfigureAwait(false);
+        Reset(); // the cache's blocks go back too
         _stop.Dispose();
     }
 }
