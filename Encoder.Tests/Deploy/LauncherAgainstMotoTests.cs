@@ -45,7 +45,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
         var instance = instances[0];
         Assert.That(instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
-        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5dLarge), "copy mode: the smallest c5d");
+        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5dXlarge), "the default mode, auto, may transcode: sized for it");
         Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
         Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
         Assert.That(instance.MetadataOptions.HttpPutResponseHopLimit, Is.EqualTo(1));
@@ -66,7 +66,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(userDataText, Does.Not.Contain(CameraPassword).And.Contain("ssm:/encoder/yoga-moto/camera-url"));
         Assert.That(launch.Output, Does.Contain("WARN: --camera-url on the command line"), "argv still works, with a WARN");
         Assert.That(dryRun.Output, Does.Contain("dry run: would put SecureString /encoder/yoga-moto/camera-url").And.Not.Contain(CameraPassword));
-        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.large: the root volume stays the AMI's");
+        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.xlarge: the root volume stays the AMI's");
 
         // The shipped (Native AOT) daemon, as the instance, from that encoder.json: it resolves the camera's reference
         // and names the one parameter that does not exist (the class has no secondary slot).

@@ -16,7 +16,7 @@ public sealed class LaunchArgumentsTests
         Assert.That(request.SessionId, Is.EqualTo("yoga-2026-11-23-1800"));
         Assert.That(request.EndsAt, Is.EqualTo(new DateTimeOffset(2026, 11, 23, 19, 0, 0, TimeSpan.Zero)));
         Assert.That(request.HardStopAt, Is.EqualTo(request.EndsAt + TimeSpan.FromMinutes(30)));
-        Assert.That(request.Instance.InstanceType, Is.EqualTo("c5d.large"), "copy mode: the smallest c5d");
+        Assert.That(request.Instance.InstanceType, Is.EqualTo("c5d.xlarge"), "the default mode, auto, may transcode: sized for it");
         Assert.That(request.Instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
         Assert.That(request.Instance.InstanceProfile, Is.EqualTo("encoder-class"));
         Assert.That(request.Instance.SecurityGroupIds, Is.Empty);

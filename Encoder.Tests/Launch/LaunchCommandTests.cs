@@ -58,7 +58,7 @@ public sealed class LaunchCommandTests
         Assert.That(_stderr.ToString(), Is.EqualTo(
             "encoder launch: put SecureString /encoder/yoga-2026-11-23-1800/camera-url (Encoder:Camera:Url; Advanced tier, expires 2026-11-23T19:30:00Z)\n" +
             "encoder launch: put SecureString /encoder/yoga-2026-11-23-1800/ingest-primary (Encoder:Ingest:Primary; Advanced tier, expires 2026-11-23T19:30:00Z)\n" +
-            "encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.large, recording on the instance store), hard stop at 2026-11-23T19:30:00Z\n"));
+            "encoder launch: class yoga-2026-11-23-1800 on i-0123456789abcdef0 (c5d.xlarge, recording on the instance store), hard stop at 2026-11-23T19:30:00Z\n"));
         Assert.That(_launcher.Region, Is.EqualTo("eu-west-1"));
         Assert.That(_launcher.Requests.Single().UserData, Is.Not.Empty);
     }

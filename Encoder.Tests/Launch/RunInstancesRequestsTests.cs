@@ -18,7 +18,7 @@ public sealed class RunInstancesRequestsTests
         var run = RunInstancesRequests.Create(Request(), "#cloud-config\n");
 
         Assert.That(run.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
-        Assert.That(run.InstanceType, Is.EqualTo(InstanceType.C5dLarge));
+        Assert.That(run.InstanceType, Is.EqualTo(InstanceType.C5dXlarge));
         Assert.That((run.MinCount, run.MaxCount), Is.EqualTo((1, 1)));
         Assert.That(run.InstanceInitiatedShutdownBehavior, Is.EqualTo(ShutdownBehavior.Terminate));
         Assert.That(run.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));

@@ -30,8 +30,8 @@ public static class InstanceSizing
     public const double CopyCores = 0.3;
 
     /// <summary>
-    /// Transcode at 1080p30 (decode + x264 veryfast at 6 Mbit/s, plus egress and daemon): 1.8 cores measured with the
-    /// daemon's own FFmpeg arguments, rounded up. (720p30 at 4.5 Mbit/s: 0.8.)
+    /// Transcode at 1080p30 (decode + x264 veryfast at 6 Mbit/s): 1.1 cores measured with the daemon's own FFmpeg
+    /// arguments on a noisy test pattern; sized at 2.0 for a harder picture, the egress and the daemon. (720p30: 0.8.)
     /// </summary>
     public const double Transcode1080pCores = 2.0;
 

@@ -43,8 +43,8 @@ public sealed class MediaPlanner(EncoderOptions options, ICameraProbe probe, Enc
             PlanConcern.Warning => LogLevel.Warning,
             _ => LogLevel.Information,
         };
-        if (streams is null)
-            logger.Log(level, "Camera not probed ({ProbeError}): {Plan}", probeError, plan.Reason);
+        if (streams is null) // the camera is down: the supervisor reports that outage; this only says what runs meanwhile
+            logger.Log(level == LogLevel.Warning ? LogLevel.Information : level, "Camera not probed ({ProbeError}): {Plan}", probeError, plan.Reason);
         else
             logger.Log(level, "Camera sends {Streams}: {Plan}", streams.ToString(), plan.Reason);
     }
