@@ -45,7 +45,7 @@ public static class InstanceSizing
     public static Candidate For(VideoMode mode, TimeSpan classLength, double recordingMbps)
     {
         var cores = CoresNeeded(mode);
-        var recordingGb = RootVolume.Headroom * recordingMbps * 1_000_000 / 8 * Math.Max(0, classLength.TotalSeconds) / 1e9;
+        var recordingGb = RootVolume.RecordingBytes(classLength, recordingMbps) / 1e9; // instance stores are sold in GB
         return Candidates.FirstOrDefault(c => cores <= c.VCpus * MaxShareOfVCpus && recordingGb <= c.InstanceStoreGb) ?? Candidates[^1];
     }
 }

@@ -36,11 +36,12 @@ public static class RootVolume
         return options.Video.Mode == VideoMode.Transcode ? options.Video.BitrateKbps / 1000.0 + AudioMbps : CopyModeMbps;
     }
 
-    public static int SizeGiB(TimeSpan classLength, double mbps)
-    {
-        var bytes = Headroom * mbps * 1_000_000 / 8 * Math.Max(0, classLength.TotalSeconds);
-        return SystemGiB + (int)Math.Ceiling(bytes / (1L << 30));
-    }
+    public static int SizeGiB(TimeSpan classLength, double mbps) =>
+        SystemGiB + (int)Math.Ceiling(RecordingBytes(classLength, mbps) / (1L << 30));
+
+    /// <summary>What a class of <paramref name="classLength"/> at <paramref name="mbps"/> leaves on disk, with <see cref="Headroom"/>.</summary>
+    public static double RecordingBytes(TimeSpan classLength, double mbps) =>
+        Headroom * mbps * 1_000_000 / 8 * Math.Max(0, classLength.TotalSeconds);
 
     /// <summary>The root volume's mapping for RunInstances: gp3, deleted with the instance (EC2's default, said explicitly).</summary>
     public static BlockDeviceMapping Mapping(int sizeGiB) => new()
