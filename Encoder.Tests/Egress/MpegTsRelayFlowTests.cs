@@ -180,7 +180,7 @@ public sealed class MpegTsRelayFlowTests
             for (var i = 0; i < count; i++)
             {
                 recorder.Send(datagrams[i % datagrams.Length]);
-                sent += MpegTsRelay.DatagramBytes;
+                sent += datagrams[i % datagrams.Length].Length;
                 if (i % 100 == 99)
                     CatchUp(caughtUp);
             }

@@ -80,7 +80,7 @@ public sealed class FfmpegArgumentsTests
         var args = Recorder();
 
         Assert.That(Value(args, "-f"), Is.EqualTo("tee"));
-        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore]udp://127.0.0.1:40001?pkt_size=1316&localaddr=127.0.0.1&localport=40002" }));
+        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore]udp://127.0.0.1:40001?pkt_size=12032&localaddr=127.0.0.1&localport=40002" }));
         Assert.That(string.Join(' ', args), Does.Not.Contain("rtmp://"), "the recorder never talks to an ingest");
     }
 

@@ -13,15 +13,25 @@ namespace Encoder.Egress;
 /// Nothing on its socket can stop it: only the recorder's datagrams arrive (<see cref="RelayInput"/>), what is not
 /// whole TS packets is dropped and counted, and at most slots + 2 egresses are served (the rest closed, counted).
 /// Datagrams are received into pooled blocks that the cache and every egress's queue share by reference
-/// (<see cref="RelayBlock"/>): nothing is copied or allocated per packet.
+/// (<see cref="RelayBlock"/>): nothing is copied or allocated per packet. A datagram is received on the input's own
+/// thread and written to each egress that keeps up from that thread too (<see cref="RelayClient.TryEnqueue"/>): one
+/// wake-up per datagram, none on the thread pool.
 /// </summary>
 public sealed class MpegTsRelay : IAsyncDisposable
 {
-    /// <summary>The recorder's datagrams: 7 TS packets (FFmpeg's <c>pkt_size</c>); larger ones are dropped.</summary>
-    public const int DatagramBytes = 7 * GopCache.PacketSize;
+    /// <summary>
+    /// The recorder's largest datagram: 64 TS packets (FFmpeg's <c>pkt_size</c>); larger ones are dropped. FFmpeg flushes at
+    /// every frame, so a datagram carries up to a frame: about one per frame instead of one per 7 packets (the old
+    /// 1316-byte size), which is what each datagram costs the relay (a receive, a wake-up, a send per egress) divided by
+    /// six at 3 Mbit/s. Loopback carries it whole; it adds at most a frame's time of latency.
+    /// </summary>
+    public const int DatagramPackets = 64;
 
-    /// <summary>How far an egress may fall behind before it is dropped: seconds of even a fast stream.</summary>
-    public const long ClientQueueBytes = 8192L * DatagramBytes;
+    /// <inheritdoc cref="DatagramPackets"/>
+    public const int DatagramBytes = DatagramPackets * GopCache.PacketSize;
+
+    /// <summary>How far an egress may fall behind before it is dropped (10.3 MiB): seconds of even a fast stream.</summary>
+    public const long ClientQueueBytes = 57_344L * GopCache.PacketSize;
 
     private readonly Lock _lock = new();
     private readonly RelayBlockPool _pool = new();
@@ -95,7 +105,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
         _counters.Received();
         lock (_lock)
         {
-            var verdict = _cache.Add(datagram, DatagramBytes / GopCache.PacketSize);
+            var verdict = _cache.Add(datagram, DatagramPackets);
             _counters.ContinuityErrors(verdict.ContinuityErrors);
             if (!verdict.Accepted)
             {
@@ -107,7 +117,8 @@ public sealed class MpegTsRelay : IAsyncDisposable
             {
                 if (_clients[i].TryEnqueue(datagram, retain: true))
                     continue;
-                _logger.LogWarning("An egress fell {Bytes} bytes behind the relay; dropping it", _clientQueueBytes);
+                if (!_clients[i].Ended) // one that went away is not one that fell behind
+                    _logger.LogWarning("An egress fell {Bytes} bytes behind the relay; dropping it", _clientQueueBytes);
                 _clients[i].Abort();
                 _clients.RemoveAt(i);
             }

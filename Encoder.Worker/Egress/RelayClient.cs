@@ -21,8 +21,24 @@ internal sealed class RelayClient(Socket socket, long limitBytes) : IValueTaskSo
     private bool _completed;
     private bool _waiting;
     private bool _sending; // the first slice is being written to the socket: nothing may be joined to it
+    private bool _direct; // the send loop has made the socket non-blocking: the relay may write to it directly
 
-    /// <summary>Queues a slice the caller holds a reference to (ownership passes); false when the client is over its limit or done.</summary>
+    /// <summary>True once the client has ended (completed, cut off, or its egress went away): it takes nothing more.</summary>
+    public bool Ended
+    {
+        get
+        {
+            lock (_lock)
+                return _completed;
+        }
+    }
+
+    /// <summary>
+    /// Hands over a slice the caller holds a reference to (ownership passes); false when the client is over its limit or
+    /// done. With nothing queued, the slice is written at once on the caller's thread without waiting (the socket is
+    /// non-blocking): the common case, an egress keeping up, costs no wake-up of the send loop. What the socket does not
+    /// take at once is queued, and the send loop sends it.
+    /// </summary>
     public bool TryEnqueue(TsSlice slice, bool retain)
     {
         bool wake;
@@ -30,25 +46,58 @@ internal sealed class RelayClient(Socket socket, long limitBytes) : IValueTaskSo
         {
             if (_completed || _queuedBytes + slice.Length > limitBytes)
                 return false;
-            if (!(_queue.Count > (_sending ? 1 : 0) && _queue.TryJoinBack(slice)))
+            var sent = _queue.Count == 0 && _direct ? SendNow(slice.Span) : 0;
+            if (sent == slice.Length || _completed)
             {
-                if (retain)
-                    slice.Block.Retain();
-                _queue.PushBack(slice);
+                if (!retain)
+                    slice.Block.Release();
             }
-            else if (!retain)
+            else
             {
-                slice.Block.Release(); // joined: the queued slice's reference covers it
+                Queue(slice.Slice(sent, slice.Length - sent), retain);
             }
 
-            _queuedBytes += slice.Length;
-            wake = _waiting;
-            _waiting = false;
+            // Queued: the send loop sends it. A failed socket: the send loop ends the client.
+            wake = _waiting && (_queue.Count > 0 || _completed);
+            _waiting &= !wake;
         }
 
         if (wake)
             _signal.SetResult(true);
         return true;
+    }
+
+    private void Queue(TsSlice slice, bool retain)
+    {
+        if (!(_queue.Count > (_sending ? 1 : 0) && _queue.TryJoinBack(slice)))
+        {
+            if (retain)
+                slice.Block.Retain();
+            _queue.PushBack(slice);
+        }
+        else if (!retain)
+        {
+            slice.Block.Release(); // joined: the queued slice's reference covers it
+        }
+
+        _queuedBytes += slice.Length;
+    }
+
+    /// <summary>Writes what the socket takes without waiting (under the lock); a failed socket ends the client.</summary>
+    private int SendNow(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            var sent = socket.Send(bytes, SocketFlags.None, out var error);
+            if (error is SocketError.Success or SocketError.WouldBlock)
+                return Math.Max(sent, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _completed = true; // the egress went away or was cut off: the send loop ends it
+        return 0;
     }
 
     /// <summary>Ends the stream: what is queued is still sent, then the socket is shut down.</summary>
@@ -79,6 +128,12 @@ internal sealed class RelayClient(Socket socket, long limitBytes) : IValueTaskSo
         try
         {
             socket.NoDelay = true;
+            lock (_lock)
+            {
+                socket.Blocking = false;
+                _direct = true;
+            }
+
             while (await WaitAsync().ConfigureAwait(false))
             {
                 TsSlice slice;
