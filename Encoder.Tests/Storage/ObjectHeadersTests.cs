@@ -37,7 +37,7 @@ public sealed class ObjectHeadersTests
 
     private static UploadPlan Plan(bool final) =>
         UploadPlan.For("yoga",
-            new RecordingSnapshot("/rec/yoga", Live, new HashSet<string> { "seg_00000.ts", StorageKeys.PlaylistName },
+            new RecordingSnapshot("/rec/yoga", Live, new HashSet<string> { "seg_00000.ts", StorageKeys.PlaylistName }.Contains,
                 [new("encoder.log", "/logs/encoder.log", new string('1', 32)), new("ffmpeg-recorder-run001.log", "/logs/ffmpeg-recorder-run001.log", new string('2', 32))],
                 Encoding.UTF8.GetBytes("{}")),
             new JournalState(), final, key => "s3://studio/" + key);

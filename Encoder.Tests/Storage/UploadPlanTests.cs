@@ -50,7 +50,7 @@ public sealed class UploadPlanTests
     {
         var files = Segments.Except(Words(missing)).Append(StorageKeys.PlaylistName).ToHashSet();
 
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, files, Logs, Manifest), Journal(stored), final, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, files.Contains, Logs, Manifest), Journal(stored), final, Destination);
 
         Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
         Assert.That(plan.Lost, Is.EqualTo(Words(lost)));
@@ -78,7 +78,7 @@ public sealed class UploadPlanTests
         TestName = "A held log does not hold back the logs after it or session.json")]
     public void Holds_what_waits_for_its_own_retry_and_nothing_after_it_but_the_playlist(bool final, string stored, string held, string expected, string pending)
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.Append(StorageKeys.PlaylistName).ToHashSet(), Logs, Manifest), Journal(stored),
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.Append(StorageKeys.PlaylistName).ToHashSet().Contains, Logs, Manifest), Journal(stored),
             final, Destination, Words(held).Select(name => "yoga/" + name).ToHashSet());
 
         Assert.That(string.Join(' ', plan.Items.Select(Counted)), Is.EqualTo(expected));
@@ -89,7 +89,7 @@ public sealed class UploadPlanTests
     [TestCase(true, "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json")]
     public void Before_FFmpeg_writes_a_playlist_only_the_drain_has_something_to_store(bool final, string expected)
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, null, new HashSet<string>(), Logs, Manifest), new JournalState(), final, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, null, _ => false, Logs, Manifest), new JournalState(), final, Destination);
 
         Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
         Assert.That(plan.Playlist, Is.EqualTo(HlsPlaylist.Empty));
@@ -98,7 +98,7 @@ public sealed class UploadPlanTests
     [Test]
     public void Items_carry_the_local_file_or_the_exact_bytes_and_the_headers_of_their_kind()
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet(), Logs, Manifest), new JournalState(), true, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, Logs, Manifest), new JournalState(), true, Destination);
 
         Assert.That(plan.Items.Select(i => (i.Key, i.Headers, i.LocalPath, i.Segment)), Is.EqualTo(new (string, ObjectHeaders, string?, string?)[]
         {
@@ -118,7 +118,7 @@ public sealed class UploadPlanTests
     [Test]
     public void The_live_playlist_goes_up_as_FFmpeg_wrote_it()
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet(), [], null), new JournalState(), false, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, [], null), new JournalState(), false, Destination);
 
         Assert.That(Encoding.UTF8.GetString(plan.Items.Single(i => i.Headers == ObjectHeaders.LivePlaylist).Content!), Is.EqualTo(Live));
     }

@@ -33,6 +33,15 @@ public abstract class UploaderFixture
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
+    /// <summary>One pass over the recording into <paramref name="store"/>, as the uploader runs it.</summary>
+    protected UploadPass Pass(IRecordingStore store, UploadJournal journal)
+    {
+        var time = TimeProvider.System;
+        var reader = new RecordingReader(Layout, new SessionManifestSource(Options, journal, new SessionOutages(), new EncoderStatus(time), time));
+        return new UploadPass(Options, store, reader, new ObjectUploader(Options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
+            time, NullLogger<UploadPass>.Instance);
+    }
+
     protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null)
     {
         var time = TimeProvider.System;

@@ -12,7 +12,10 @@ public sealed record HlsPlaylist(IReadOnlyList<HlsSegment> Segments, bool HasEnd
 {
     public static readonly HlsPlaylist Empty = new([], false);
 
-    public TimeSpan TotalDuration => Segments.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
+    private TimeSpan? _totalDuration;
+
+    /// <summary>The segments' durations summed (once: a playlist is not changed after it is parsed).</summary>
+    public TimeSpan TotalDuration => _totalDuration ??= Segments.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     /// <summary>
     /// The playlist as the finished VOD it is once the class has ended: <c>#EXT-X-PLAYLIST-TYPE:VOD</c> and

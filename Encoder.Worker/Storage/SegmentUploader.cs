@@ -34,7 +34,7 @@ public sealed class SegmentUploader(
     private DateTimeOffset? _stopRequestedAt;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
-    public int SegmentsStored => journal.State.Stored.Keys.Count(k => k.EndsWith(".ts", StringComparison.Ordinal));
+    public int SegmentsStored => journal.State.StoredSegments;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

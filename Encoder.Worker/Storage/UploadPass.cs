@@ -25,6 +25,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly UploadRetries _retries = new();
     private bool _recovered;
+    private (long Version, PassResult Result)? _settled; // the last live pass, when it left nothing to store
 
     /// <summary>The keys of the segments the playlist named that were on neither the disk nor storage.</summary>
     public IEnumerable<string> LostKeys => _lost.Select(segment => StorageKeys.For(options.SessionId, segment));
@@ -45,6 +46,10 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
             return new PassResult(false, HlsPlaylist.Empty, [StorageKeys.SessionFolder(options.SessionId)], IsFailure(ex, cancellationToken) ? ex : null,
                 StorageState.Down);
         }
+
+        // Nothing new since a pass that left nothing: a look at the playlist is all a quiet tick costs, at any point of the class.
+        if (!final && _settled is { } settled && settled.Version == recording.PlaylistVersion)
+            return settled.Result;
 
         _retries.BeginPass();
         var done = new HashSet<string>(StringComparer.Ordinal);
@@ -99,7 +104,9 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var state = _retries.EndPass(time.GetUtcNow(), done.Count > 0);
         Report(_retries.TakeBlamed());
         var left = Left(recording, final, stored, failed);
-        return new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
+        var result = new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
+        _settled = !final && result.Stored && state == StorageState.Works ? (recording.PlaylistVersion, result) : null;
+        return result;
     }
 
     private static bool IsFailure(Exception ex, CancellationToken cancellationToken) =>

@@ -12,14 +12,24 @@ public sealed record LogFile(string Name, string Path, string Md5);
 
 /// <summary>
 /// What one look at the session folder found, the planner's whole input besides the journal. The playlist is read
-/// before the folder is listed, so every segment it names is already in <paramref name="Files"/> (FFmpeg renames a
+/// before any file is looked up, so every segment it names is on disk unless something removed it (FFmpeg renames a
 /// segment into place before it rewrites the playlist).
 /// </summary>
 /// <param name="PlaylistText">The playlist as FFmpeg wrote it; null before it wrote one.</param>
-/// <param name="Files">The names of the files in <paramref name="Directory"/>.</param>
+/// <param name="HasFile">Whether a file of that name is in <paramref name="Directory"/> (asked only for segments not stored).</param>
 /// <param name="Logs">The logs (read for the final pass only).</param>
 /// <param name="Manifest"><c>session.json</c> (built for the final pass only).</param>
-public sealed record RecordingSnapshot(string Directory, string? PlaylistText, IReadOnlySet<string> Files, IReadOnlyList<LogFile> Logs, byte[]? Manifest);
+public sealed record RecordingSnapshot(string Directory, string? PlaylistText, Func<string, bool> HasFile, IReadOnlyList<LogFile> Logs, byte[]? Manifest)
+{
+    /// <summary><paramref name="PlaylistText"/> parsed, when the reader already did (it parses once per change).</summary>
+    public HlsPlaylist? Parsed { get; init; }
+
+    /// <summary>Counts the playlist's changes: the same number means the same playlist (0: none yet).</summary>
+    public long PlaylistVersion { get; init; }
+
+    /// <summary>The playlist, parsed.</summary>
+    public HlsPlaylist Playlist => Parsed ?? (PlaylistText is { } text ? HlsPlaylist.Parse(text) : HlsPlaylist.Empty);
+}
 
 /// <summary>
 /// What to store next, and in what order: the one place that decides it (pure).
@@ -51,7 +61,7 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(destinationOf);
         held ??= new HashSet<string>();
-        var playlist = recording.PlaylistText is { } text ? HlsPlaylist.Parse(text) : HlsPlaylist.Empty;
+        var playlist = recording.Playlist;
         var items = new List<UploadItem>();
         var pending = new List<string>();
         var lost = new List<string>();
@@ -60,7 +70,7 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
         foreach (var segment in playlist.Segments)
         {
             var key = StorageKeys.For(sessionId, segment.Uri);
-            if (!journal.IsStored(destinationOf(key)) && !recording.Files.Contains(segment.Uri))
+            if (!journal.IsStored(destinationOf(key)) && !recording.HasFile(segment.Uri))
                 lost.Add(segment.Uri);
             else if (!journal.IsStored(destinationOf(key)) && !Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri)))
                 firstHeld ??= segment;
