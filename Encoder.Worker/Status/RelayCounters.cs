@@ -39,5 +39,23 @@ public sealed class RelayCounters(EncoderMetrics? metrics = null)
         Interlocked.Read(ref _datagramsDropped),
         Interlocked.Read(ref _continuityErrors),
         Interlocked.Read(ref _clientsRejected),
-        Egress.UdpSocketDrops.Read(InputPort));
+        SocketDrops());
+
+    /// <summary>How often the kernel's drop counter is read: the table lists every UDP socket of the host, and the status is taken several times a second.</summary>
+    public static readonly TimeSpan SocketDropsInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _dropsLock = new();
+    private long? _socketDrops;
+    private long? _socketDropsReadAt;
+
+    private long? SocketDrops()
+    {
+        lock (_dropsLock)
+        {
+            var now = Environment.TickCount64;
+            if (_socketDropsReadAt is not { } readAt || now - readAt >= (long)SocketDropsInterval.TotalMilliseconds)
+                (_socketDrops, _socketDropsReadAt) = (Egress.UdpSocketDrops.Read(InputPort), now);
+            return _socketDrops;
+        }
+    }
 }
