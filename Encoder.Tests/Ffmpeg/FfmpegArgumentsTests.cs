@@ -50,6 +50,15 @@ public sealed class FfmpegArgumentsTests
         Assert.That(args, Does.Contain("-c:a aac -ar 48000 -ac 2 -b:a 128k"));
     }
 
+    [Test]
+    public void Audio_the_camera_already_sends_as_AAC_48kHz_is_copied_not_encoded()
+    {
+        var args = string.Join(' ', Recorder(Plan(VideoPlan.Copy, AudioPlan.Copy)));
+
+        Assert.That(args, Does.Contain("-map 0:v:0 -map 0:a:0 -c:v copy -c:a copy -f tee"));
+        Assert.That(args, Does.Not.Contain("anullsrc").And.Not.Contain("-b:a"));
+    }
+
     [TestCase(VideoPlan.Copy, "-c:v copy")]
     [TestCase(VideoPlan.Transcode, "-c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 3000k -maxrate 3000k -bufsize 6000k -force_key_frames expr:gte(t,n_forced*6) -sc_threshold 0 -flags +global_header")]
     public void Video_is_copied_or_transcoded_with_a_keyframe_on_every_segment_boundary(VideoPlan video, string expected) =>
@@ -61,9 +70,11 @@ public sealed class FfmpegArgumentsTests
     [TestCase("h264", null, VideoMode.Auto, "-c:v copy", "anullsrc=channel_layout=stereo:sample_rate=48000 -map 0:v:0 -map 1:a:0 ")]
     [TestCase("hevc", null, VideoMode.Copy, "-c:v copy", "-map 0:v:0 -map 1:a:0 ")]
     [TestCase("h264", "aac", VideoMode.Transcode, "-c:v libx264", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("h264", "aac48", VideoMode.Auto, "-c:v copy -c:a copy", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("hevc", "aac48", VideoMode.Auto, "-c:a copy", "-map 0:v:0 -map 0:a:0 ")]
     public void What_the_camera_sends_becomes_the_recorders_arguments(string video, string? audio, VideoMode mode, string codec, string maps)
     {
-        var plan = MediaPlan.Decide(new CameraStreams(video, 1280, 720, audio), mode);
+        var plan = MediaPlan.Decide(audio == "aac48" ? new CameraStreams(video, 1280, 720, "aac", 48_000, 2, "LC") : new CameraStreams(video, 1280, 720, audio), mode);
         var args = string.Join(' ', FfmpegArguments.Recorder(Options(mode), plan, false, 40001, 40002));
 
         Assert.That(args, Does.Contain(codec).And.Contain(maps));

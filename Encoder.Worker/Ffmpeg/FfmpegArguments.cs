@@ -42,13 +42,13 @@ public static class FfmpegArguments
             args.AddRange(["-f", "lavfi", "-i", SilentAudio]);
         args.AddRange(["-map", "0:v:0", "-map", plan.Audio switch
         {
-            AudioPlan.Encode => "0:a:0",
+            AudioPlan.Encode or AudioPlan.Copy => "0:a:0",
             AudioPlan.Silent => "1:a:0",
             _ => "0:a:0?",
         }]);
 
         args.AddRange(VideoCodec(plan.Video, options.Video, options.Recording.SegmentSeconds));
-        args.AddRange(["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
+        args.AddRange(plan.Audio == AudioPlan.Copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
         args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort, sourcePort)}"]);
         return args;
     }
