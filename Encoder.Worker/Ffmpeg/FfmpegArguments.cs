@@ -18,7 +18,11 @@ public static class FfmpegArguments
     public const int AudioSampleRate = 48_000;
     public const string AudioBitrate = "128k";
 
-    /// <summary>Info and up, each line tagged with its level. FFmpeg collapses repeated lines ("Last message repeated N times"): a camera spewing one error cannot flood the log.</summary>
+    /// <summary>
+    /// Info and up, each line tagged with its level. FFmpeg collapses repeated lines ("Last message repeated N times"):
+    /// a camera spewing one error cannot flood the log. Info is also the level of the input's dump, from which the
+    /// recorder's report of what the camera sends is read (<see cref="InputDump"/>): never lower it below info.
+    /// </summary>
     private const string LogLevel = "level+info";
 
     /// <param name="options">The validated options.</param>
