@@ -34,9 +34,14 @@ public sealed class FfmpegArgumentsTests
         Assert.That(Value(args, "-timeout"), Is.EqualTo("5000000"));
         Assert.That(Value(args, "-i"), Is.EqualTo("rtsp://u:p@10.0.0.5/s"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
-        Assert.That(Value(args, "-stats_period"), Is.EqualTo("0.5"));
+        Assert.That(Value(args, "-stats_period"), Is.EqualTo("0.25"));
         Assert.That(args, Does.Not.Contain("-nostdin"), "stopping with 'q' needs stdin");
     }
+
+    [TestCase(false, "-timeout 5000000 -i rtsp://u:p@10.0.0.5/s")]
+    [TestCase(true, "-timeout 5000000 -analyzeduration 500000 -i rtsp://u:p@10.0.0.5/s")]
+    public void A_camera_whose_streams_are_known_is_analysed_for_half_a_second_not_FFmpegs_default_five(bool known, string expected) =>
+        Assert.That(string.Join(' ', FfmpegArguments.Recorder(Options(), CopyH264WithAudio, false, 40001, 40002, cameraKnown: known)), Does.Contain(expected));
 
     // Each case: the plan's audio, the inputs after the camera's, and the maps. Whatever the source, the output is AAC 48 kHz 128k stereo.
     [TestCase(AudioPlan.Encode, "", "-map 0:v:0 -map 0:a:0 ")]

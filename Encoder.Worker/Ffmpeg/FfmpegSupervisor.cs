@@ -131,7 +131,7 @@ public sealed class FfmpegSupervisor(
         var startedAt = time.GetUtcNow();
         var invocation = new FfmpegInvocation(
             $"Recorder run {run}",
-            FfmpegArguments.Recorder(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort),
+            FfmpegArguments.Recorder(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort, cameraKnown: media.Known is not null),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
