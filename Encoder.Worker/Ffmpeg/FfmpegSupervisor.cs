@@ -173,7 +173,8 @@ public sealed class FfmpegSupervisor(
         var replanned = false;
         if (await Task.WhenAny(seen.Task, running).ConfigureAwait(false) != seen.Task && input.End() is { } dumped)
             seen.TrySetResult(dumped); // the run ended right after the dump (say, a planned audio stream that is gone)
-        if (seen.Task.IsCompleted && await media.SeenAsync(await seen.Task.ConfigureAwait(false), stoppingToken).ConfigureAwait(false) is not null)
+        // Not cancelled by the stop: the run must be awaited below whatever happens, so FFmpeg's last segment is flushed.
+        if (seen.Task.IsCompleted && await media.SeenAsync(await seen.Task.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false) is not null)
         {
             replanned = mayReplan;
             if (!mayReplan)
