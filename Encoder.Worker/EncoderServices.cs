@@ -42,6 +42,7 @@ public static class EncoderServices
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();
         services.TryAddSingleton<ICameraProbe, FfprobeCamera>();
+        services.AddSingleton<KnownCamera>();
         services.AddSingleton<MediaPlanner>();
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<IEgressLauncher, EgressLauncher>();

@@ -7,8 +7,9 @@ namespace Encoder.Tests.EndToEnd;
 /// <summary>
 /// Cameras that break plain copy mode, each with its own test camera, ingest and daemon (in the default
 /// <c>Video:Mode=auto</c>), run once per variant and then examined: the daemon probes the camera before going live,
-/// transcodes what FLV cannot carry, encodes any audio to AAC and adds a silent track when there is none, so the ingest
-/// and the recording always carry H.264 and AAC. Small pictures keep the transcodes cheap.
+/// transcodes what FLV cannot carry, copies AAC 48 kHz audio (the test camera's default), encodes any other audio to
+/// AAC and adds a silent track when there is none, so the ingest and the recording always carry H.264 and AAC 48 kHz.
+/// Small pictures keep the transcodes cheap.
 /// </summary>
 [TestFixtureSource(nameof(Variants))]
 [NonParallelizable]
@@ -17,9 +18,10 @@ public sealed class CameraCodecsTests(string video, string audio, string expecte
 {
     public static readonly object[] Variants =
     [
-        new object[] { "hevc", "aac", "transcode", "encode" },
+        new object[] { "hevc", "aac", "transcode", "copy" },
         new object[] { "mjpeg", "pcma", "transcode", "encode" },
         new object[] { "h264", "none", "copy", "silent" },
+        new object[] { "h264", "aac", "copy", "copy" },
     ];
 
     private string _work = "";
@@ -102,6 +104,17 @@ public sealed class CameraCodecsTests(string video, string audio, string expecte
             Assert.That(await CodecsAsync(path), Is.EqualTo(new[] { "audio aac 48000", "video h264 320" }), segment.Uri);
             Assert.That(await Ffprobe.CountVideoFramesAsync(path), Is.GreaterThan(0), segment.Uri);
         }
+    }
+
+    [Test]
+    public async Task The_recorder_copies_or_encodes_the_audio_as_planned()
+    {
+        var log = Directory.GetFiles(Path.Combine(_stored, "logs"), "ffmpeg-recorder-*.log").Order(StringComparer.Ordinal).First();
+        var command = (await File.ReadAllLinesAsync(log))[0];
+
+        Assert.That(command, expectedAudioPlan == "copy"
+            ? Does.Contain(" -c:a copy ").And.Not.Contain("-b:a")
+            : Does.Contain(" -c:a aac -ar 48000 -ac 2 "), command);
     }
 
     /// <summary>"video CODEC WIDTH" and "audio CODEC RATE" for each stream of the file, sorted (MPEG-TS lists them under its program too).</summary>

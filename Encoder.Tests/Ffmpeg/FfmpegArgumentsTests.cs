@@ -34,9 +34,14 @@ public sealed class FfmpegArgumentsTests
         Assert.That(Value(args, "-timeout"), Is.EqualTo("5000000"));
         Assert.That(Value(args, "-i"), Is.EqualTo("rtsp://u:p@10.0.0.5/s"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
-        Assert.That(Value(args, "-stats_period"), Is.EqualTo("0.5"));
+        Assert.That(Value(args, "-stats_period"), Is.EqualTo("0.25"));
         Assert.That(args, Does.Not.Contain("-nostdin"), "stopping with 'q' needs stdin");
     }
+
+    [TestCase(false, "-timeout 5000000 -i rtsp://u:p@10.0.0.5/s")]
+    [TestCase(true, "-timeout 5000000 -analyzeduration 500000 -i rtsp://u:p@10.0.0.5/s")]
+    public void A_camera_whose_streams_are_known_is_analysed_for_half_a_second_not_FFmpegs_default_five(bool known, string expected) =>
+        Assert.That(string.Join(' ', FfmpegArguments.Recorder(Options(), CopyH264WithAudio, false, 40001, 40002, cameraKnown: known)), Does.Contain(expected));
 
     // Each case: the plan's audio, the inputs after the camera's, and the maps. Whatever the source, the output is AAC 48 kHz 128k stereo.
     [TestCase(AudioPlan.Encode, "", "-map 0:v:0 -map 0:a:0 ")]
@@ -50,6 +55,15 @@ public sealed class FfmpegArgumentsTests
         Assert.That(args, Does.Contain("-c:a aac -ar 48000 -ac 2 -b:a 128k"));
     }
 
+    [Test]
+    public void Audio_the_camera_already_sends_as_AAC_48kHz_is_copied_not_encoded()
+    {
+        var args = string.Join(' ', Recorder(Plan(VideoPlan.Copy, AudioPlan.Copy)));
+
+        Assert.That(args, Does.Contain("-map 0:v:0 -map 0:a:0 -c:v copy -c:a copy -f tee"));
+        Assert.That(args, Does.Not.Contain("anullsrc").And.Not.Contain("-b:a"));
+    }
+
     [TestCase(VideoPlan.Copy, "-c:v copy")]
     [TestCase(VideoPlan.Transcode, "-c:v libx264 -preset veryfast -pix_fmt yuv420p -b:v 3000k -maxrate 3000k -bufsize 6000k -force_key_frames expr:gte(t,n_forced*6) -sc_threshold 0 -flags +global_header")]
     public void Video_is_copied_or_transcoded_with_a_keyframe_on_every_segment_boundary(VideoPlan video, string expected) =>
@@ -61,9 +75,11 @@ public sealed class FfmpegArgumentsTests
     [TestCase("h264", null, VideoMode.Auto, "-c:v copy", "anullsrc=channel_layout=stereo:sample_rate=48000 -map 0:v:0 -map 1:a:0 ")]
     [TestCase("hevc", null, VideoMode.Copy, "-c:v copy", "-map 0:v:0 -map 1:a:0 ")]
     [TestCase("h264", "aac", VideoMode.Transcode, "-c:v libx264", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("h264", "aac48", VideoMode.Auto, "-c:v copy -c:a copy", "-map 0:v:0 -map 0:a:0 ")]
+    [TestCase("hevc", "aac48", VideoMode.Auto, "-c:a copy", "-map 0:v:0 -map 0:a:0 ")]
     public void What_the_camera_sends_becomes_the_recorders_arguments(string video, string? audio, VideoMode mode, string codec, string maps)
     {
-        var plan = MediaPlan.Decide(new CameraStreams(video, 1280, 720, audio), mode);
+        var plan = MediaPlan.Decide(audio == "aac48" ? new CameraStreams(video, 1280, 720, "aac", 48_000, 2, "LC") : new CameraStreams(video, 1280, 720, audio), mode);
         var args = string.Join(' ', FfmpegArguments.Recorder(Options(mode), plan, false, 40001, 40002));
 
         Assert.That(args, Does.Contain(codec).And.Contain(maps));

@@ -33,6 +33,33 @@ public sealed class MediaPlanTests
         Assert.That((plan.Video, plan.Audio, plan.Concern), Is.EqualTo((expectedVideo, expectedAudio, expectedConcern)));
     }
 
+    // Each case: the camera's audio codec, profile, sample rate and channels → copied or encoded (the video is H.264 and copied).
+    [TestCase("aac", "LC", 48_000, 2, AudioPlan.Copy)]
+    [TestCase("aac", "LC", 48_000, 1, AudioPlan.Copy)]
+    [TestCase("AAC", "lc", 48_000, 2, AudioPlan.Copy)]
+    [TestCase("aac", "LC", 44_100, 2, AudioPlan.Encode)]
+    [TestCase("aac", "LC", 16_000, 1, AudioPlan.Encode)]
+    [TestCase("aac", "LC", 8_000, 1, AudioPlan.Encode)]
+    [TestCase("aac", "LC", 48_000, 6, AudioPlan.Encode)]
+    [TestCase("aac", "HE-AAC", 48_000, 2, AudioPlan.Encode)]
+    [TestCase("aac", null, 48_000, 2, AudioPlan.Encode)]
+    [TestCase("aac", "LC", null, 2, AudioPlan.Encode)]
+    [TestCase("aac", "LC", 48_000, null, AudioPlan.Encode)]
+    [TestCase("pcm_alaw", null, 8_000, 1, AudioPlan.Encode)]
+    [TestCase("opus", null, 48_000, 2, AudioPlan.Encode)]
+    public void Audio_that_is_already_AAC_LC_at_48kHz_mono_or_stereo_is_copied_anything_else_encoded(
+        string codec, string? profile, int? rate, int? channels, AudioPlan expected)
+    {
+        var plan = MediaPlan.Decide(new CameraStreams("h264", 1280, 720, codec, rate, channels, profile), VideoMode.Auto);
+
+        Assert.That((plan.Video, plan.Audio, plan.Concern), Is.EqualTo((VideoPlan.Copy, expected, PlanConcern.None)));
+    }
+
+    [Test]
+    public void Copied_audio_is_said_in_the_plans_reason() =>
+        Assert.That(MediaPlan.Decide(new CameraStreams("h264", 1280, 720, "aac", 48_000, 2, "LC"), VideoMode.Auto).Reason,
+            Is.EqualTo("copying H.264; AAC 48 kHz audio copied"));
+
     [Test]
     public void Transcoding_in_auto_mode_warns_naming_the_setting_and_the_codec()
     {

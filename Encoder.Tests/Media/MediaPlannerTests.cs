@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Media;
+using Encoder.Recording;
 using Encoder.Status;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -17,42 +18,61 @@ public sealed class MediaPlannerTests
     {
         private int _next;
 
+        public int Probes => _next;
+
         public Task<CameraProbeResult> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(answers[Math.Min(_next++, answers.Length - 1)]);
     }
+
+    private static readonly CameraStreams H264Aac48 = new("h264", 1280, 720, "aac", 48_000, 2, "LC");
+    private static readonly CameraStreams H264Pcma = new("h264", 1280, 720, "pcm_alaw", 8_000, 1);
 
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-24T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private ListLogger<MediaPlanner> _log = null!;
     private EncoderStatus _status = null!;
+
+    private string _recordings = "";
+    private ScriptedCamera _camera = null!;
 
     [SetUp]
     public void NewStatusAndLog()
     {
         _status = new EncoderStatus(_time);
         _log = new ListLogger<MediaPlanner>();
+        _recordings = Directory.CreateTempSubdirectory("encoder-planner-").FullName;
     }
+
+    [TearDown]
+    public void RemoveRecordings() => Directory.Delete(_recordings, recursive: true);
+
+    private EncoderOptions Options(VideoMode mode) => new() { SessionId = "s", Video = new VideoOptions { Mode = mode }, Recording = new RecordingOptions { Directory = _recordings } };
+
+    private KnownCamera Kept => new(new RecordingLayout(Options(VideoMode.Auto)));
 
     private IEnumerable<LogLevel> LevelsSaid => _log.Lines.Select(l => l.Level).Where(level => level >= LogLevel.Information);
 
-    private MediaPlanner Planner(VideoMode mode, params CameraProbeResult[] answers) =>
-        new(new EncoderOptions { Video = new VideoOptions { Mode = mode } }, new ScriptedCamera(answers), _status, _time, _log);
+    private MediaPlanner Planner(VideoMode mode, params CameraProbeResult[] answers)
+    {
+        _camera = new ScriptedCamera(answers);
+        return new(Options(mode), _camera, Kept, _status, _time, _log);
+    }
 
     private static CameraProbeResult Sends(CameraStreams streams) => new(streams, null);
 
     [Test]
-    public async Task A_failed_probe_plans_with_what_the_camera_sent_before()
+    public async Task Once_the_camera_is_known_the_next_runs_are_planned_at_once_without_a_probe()
     {
         var planner = Planner(VideoMode.Auto, Sends(Hevc), CameraProbeResult.Failed("Connection refused"));
 
         var first = await planner.PlanAsync(CancellationToken.None);
         var afterReconnect = await planner.PlanAsync(CancellationToken.None);
 
-        Assert.That((first.Video, afterReconnect.Video), Is.EqualTo((VideoPlan.Transcode, VideoPlan.Transcode)));
+        Assert.That((first.Video, afterReconnect.Video, _camera.Probes), Is.EqualTo((VideoPlan.Transcode, VideoPlan.Transcode, 1)));
         var camera = _status.Snapshot("s").Camera!;
-        Assert.That((camera.VideoCodec, camera.ProbeError, camera.Video), Is.EqualTo(("hevc", "Connection refused", "transcode")));
+        Assert.That((camera.VideoCodec, camera.ProbeError, camera.Video), Is.EqualTo(("hevc", (string?)null, "transcode")));
     }
 
     [Test]
-    public async Task A_camera_never_probed_is_transcoded_in_auto_mode_until_it_answers()
+    public async Task A_camera_never_probed_is_transcoded_in_auto_mode_and_probed_again_until_it_answers()
     {
         var planner = Planner(VideoMode.Auto, CameraProbeResult.Failed("Connection refused"), Sends(H264VideoOnly));
 
@@ -61,6 +81,72 @@ public sealed class MediaPlannerTests
 
         Assert.That((unknown.Video, unknown.Audio), Is.EqualTo((VideoPlan.Transcode, AudioPlan.EncodeIfPresent)));
         Assert.That((known.Video, known.Audio), Is.EqualTo((VideoPlan.Copy, AudioPlan.Silent)));
+        Assert.That(_camera.Probes, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_restarted_daemon_plans_from_the_streams_kept_beside_the_recording_without_a_probe()
+    {
+        await Planner(VideoMode.Auto, Sends(H264Aac48)).PlanAsync(CancellationToken.None);
+
+        var restarted = Planner(VideoMode.Auto, CameraProbeResult.Failed("must not be asked"));
+        var plan = await restarted.PlanAsync(CancellationToken.None);
+
+        Assert.That((plan.Video, plan.Audio, _camera.Probes, restarted.Known), Is.EqualTo((VideoPlan.Copy, AudioPlan.Copy, 0, H264Aac48)));
+        Assert.That(_status.Snapshot("s").Camera!.AudioCodec, Is.EqualTo("aac"));
+    }
+
+    [Test]
+    public async Task Streams_kept_in_a_file_that_cannot_be_read_are_probed_again()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Kept.Path)!);
+        await File.WriteAllTextAsync(Kept.Path, "{ not json");
+
+        var plan = await Planner(VideoMode.Auto, Sends(H264Pcma)).PlanAsync(CancellationToken.None);
+
+        Assert.That((plan.Audio, _camera.Probes, Kept.Load()), Is.EqualTo((AudioPlan.Encode, 1, H264Pcma)));
+    }
+
+    [Test]
+    public async Task What_the_recorder_sees_that_changes_the_plan_restarts_it_with_the_new_plan_and_is_kept()
+    {
+        var planner = Planner(VideoMode.Auto, Sends(H264Pcma));
+        await planner.PlanAsync(CancellationToken.None);
+
+        var restartWith = await planner.SeenAsync(H264Aac48, CancellationToken.None);
+        var next = await planner.PlanAsync(CancellationToken.None);
+
+        Assert.That((restartWith?.Video, restartWith?.Audio), Is.EqualTo(((VideoPlan?)VideoPlan.Copy, (AudioPlan?)AudioPlan.Copy)));
+        Assert.That((next.Audio, _camera.Probes, Kept.Load()), Is.EqualTo((AudioPlan.Copy, 1, H264Aac48)));
+        Assert.That(_status.Snapshot("s").Camera!.Audio, Is.EqualTo("copy"));
+        Assert.That(_log.Lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).Single(),
+            Does.Contain("audio pcm_alaw 8000 Hz 1ch → aac (LC) 48000 Hz 2ch"), _log.Text);
+    }
+
+    [Test]
+    public async Task What_the_recorder_sees_that_the_plan_fits_lets_it_go_on_quietly()
+    {
+        var planner = Planner(VideoMode.Auto, Sends(H264Aac48));
+        await planner.PlanAsync(CancellationToken.None);
+
+        var same = await planner.SeenAsync(H264Aac48, CancellationToken.None);
+        var biggerPicture = await planner.SeenAsync(H264Aac48 with { Width = 1920, Height = 1080 }, CancellationToken.None);
+
+        Assert.That((same, biggerPicture), Is.EqualTo(((MediaPlan?)null, (MediaPlan?)null)));
+        Assert.That(LevelsSaid, Is.EqualTo(new[] { LogLevel.Information }), _log.Text);
+        Assert.That(Kept.Load()!.Width, Is.EqualTo(1920));
+    }
+
+    [Test]
+    public async Task A_camera_the_probe_missed_is_learnt_from_the_recorder()
+    {
+        var planner = Planner(VideoMode.Auto, CameraProbeResult.Failed("timed out"));
+        await planner.PlanAsync(CancellationToken.None);
+
+        var restartWith = await planner.SeenAsync(H264VideoOnly, CancellationToken.None);
+        var next = await planner.PlanAsync(CancellationToken.None);
+
+        Assert.That((restartWith?.Video, next.Video, next.Audio, _camera.Probes), Is.EqualTo(((VideoPlan?)VideoPlan.Copy, VideoPlan.Copy, AudioPlan.Silent, 1)));
     }
 
     [Test]
@@ -75,12 +161,19 @@ public sealed class MediaPlannerTests
     [Test]
     public async Task A_plan_that_needs_the_operator_is_said_once_per_change_not_on_every_reconnect()
     {
-        var planner = Planner(VideoMode.Auto, Sends(Hevc), Sends(Hevc), CameraProbeResult.Failed("timed out"), Sends(Hevc), Sends(H264VideoOnly), Sends(Hevc));
+        var planner = Planner(VideoMode.Auto, Sends(Hevc));
 
-        for (var run = 0; run < 6; run++)
-            await planner.PlanAsync(CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
+        await planner.SeenAsync(Hevc, CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
+        await planner.SeenAsync(H264VideoOnly, CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
+        await planner.SeenAsync(Hevc, CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
+        await planner.PlanAsync(CancellationToken.None);
 
-        Assert.That(LevelsSaid, Is.EqualTo(new[] { LogLevel.Warning, LogLevel.Information, LogLevel.Warning }), _log.Text);
+        Assert.That(LevelsSaid, Is.EqualTo(new[] { LogLevel.Warning, LogLevel.Warning, LogLevel.Warning }), _log.Text);
     }
 
     [Test]

@@ -18,7 +18,21 @@ public static class FfmpegArguments
     public const int AudioSampleRate = 48_000;
     public const string AudioBitrate = "128k";
 
-    /// <summary>Info and up, each line tagged with its level. FFmpeg collapses repeated lines ("Last message repeated N times"): a camera spewing one error cannot flood the log.</summary>
+    /// <summary>
+    /// The recorder's progress period: FFmpeg reports once as it starts (no frame yet) and then every period, so the
+    /// first report with frames, which says the camera is recorded again, comes one period after the start. A quarter
+    /// second keeps that wait short; the egresses report every half second.
+    /// </summary>
+    private const string RecorderStatsPeriod = "0.25";
+
+    /// <summary>How long the recorder analyses a camera whose streams are known before it starts: half a second (15 frames at 30 fps).</summary>
+    public static readonly TimeSpan KnownCameraAnalysis = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Info and up, each line tagged with its level. FFmpeg collapses repeated lines ("Last message repeated N times"):
+    /// a camera spewing one error cannot flood the log. Info is also the level of the input's dump, from which the
+    /// recorder's report of what the camera sends is read (<see cref="InputDump"/>): never lower it below info.
+    /// </summary>
     private const string LogLevel = "level+info";
 
     /// <param name="options">The validated options.</param>
@@ -26,29 +40,36 @@ public static class FfmpegArguments
     /// <param name="continuesRecording">True when a playlist from an earlier run exists: numbering continues and the gap is marked.</param>
     /// <param name="relayPort">The daemon's loopback UDP relay input.</param>
     /// <param name="sourcePort">The port the recorder sends from: the only one the relay accepts datagrams from.</param>
-    public static IReadOnlyList<string> Recorder(EncoderOptions options, MediaPlan plan, bool continuesRecording, int relayPort, int sourcePort)
+    /// <param name="cameraKnown">
+    /// True when the plan rests on streams already known (probed or seen before): FFmpeg then analyses the camera's
+    /// streams for <see cref="KnownCameraAnalysis"/> instead of its default 5 s window, which it otherwise fills until
+    /// it has 20 frames to estimate the frame rate; over RTSP the codecs' parameters come with the session (SDP) anyway.
+    /// </param>
+    public static IReadOnlyList<string> Recorder(EncoderOptions options, MediaPlan plan, bool continuesRecording, int relayPort, int sourcePort, bool cameraKnown = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(plan);
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", LogLevel,
-            "-progress", "pipe:1", "-stats_period", "0.5",
+            "-progress", "pipe:1", "-stats_period", RecorderStatsPeriod,
             "-rtsp_transport", "tcp",
             "-timeout", Microseconds(options.Camera.TimeoutSeconds),
-            "-i", options.Camera.Url,
         };
+        if (cameraKnown)
+            args.AddRange(["-analyzeduration", Invariant((long)KnownCameraAnalysis.TotalMicroseconds)]);
+        args.AddRange(["-i", options.Camera.Url]);
         if (plan.Audio == AudioPlan.Silent)
             args.AddRange(["-f", "lavfi", "-i", SilentAudio]);
         args.AddRange(["-map", "0:v:0", "-map", plan.Audio switch
         {
-            AudioPlan.Encode => "0:a:0",
+            AudioPlan.Encode or AudioPlan.Copy => "0:a:0",
             AudioPlan.Silent => "1:a:0",
             _ => "0:a:0?",
         }]);
 
         args.AddRange(VideoCodec(plan.Video, options.Video, options.Recording.SegmentSeconds));
-        args.AddRange(["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
+        args.AddRange(plan.Audio == AudioPlan.Copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
         args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort, sourcePort)}"]);
         return args;
     }

@@ -60,14 +60,15 @@ public sealed partial class FfmpegProcess(
     private static readonly TimeSpan InterruptToKill = StopBudget.KillAfterGrace;
 
     /// <summary>Runs FFmpeg until it exits. A run that cannot even start is a failed run like any other (retried by the caller), never an exception.</summary>
-    public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken)
+    /// <param name="onStderr">Each stderr line, redacted, as it comes (after it is logged), for a caller that reads FFmpeg's report.</param>
+    public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken, Action<string>? onStderr = null)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         ArgumentNullException.ThrowIfNull(onProgress);
         var startedAt = time.GetUtcNow();
         try
         {
-            return await RunProcessAsync(invocation, onProgress, startedAt, stopToken).ConfigureAwait(false);
+            return await RunProcessAsync(invocation, onProgress, onStderr, startedAt, stopToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // whatever kept FFmpeg from running, the answer is to try again
         catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
@@ -78,7 +79,7 @@ public sealed partial class FfmpegProcess(
         }
     }
 
-    private async Task<FfmpegExit> RunProcessAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, DateTimeOffset startedAt, CancellationToken stopToken)
+    private async Task<FfmpegExit> RunProcessAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, Action<string>? onStderr, DateTimeOffset startedAt, CancellationToken stopToken)
     {
         Directory.CreateDirectory(invocation.WorkingDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(invocation.LogPath)!);
@@ -138,6 +139,7 @@ public sealed partial class FfmpegProcess(
                 log.WriteLine(redacted);
                 if (errors.Add(redacted) is { } error)
                     logger.LogDebug("{Name}: {Line}", invocation.Name, error);
+                onStderr?.Invoke(redacted);
             }));
 
         var task = await starter.StartAsync(() => command.ExecuteAsync(kill.Token, interrupt.Token)).ConfigureAwait(false);

@@ -16,7 +16,10 @@ namespace Encoder.Ffmpeg;
 /// A live camera never ends, so every recorder exit before the stop is a failure: it is restarted
 /// (after <see cref="RestartSchedule"/>'s delay: first within a second, doubling with jitter, capped, never giving up;
 /// sooner when a camera that went away answers again, as <see cref="RestartWait"/> decides), and the recording continues in
-/// the same playlist. On stop, both are asked to finish; the recorder writes its last segment and ENDLIST.
+/// the same playlist. Each run starts with the plan for the camera's known streams (<see cref="MediaPlanner"/>: no probe
+/// once they are known) and reads what the camera sends from FFmpeg's own report; if that changes the plan, the run is
+/// stopped and the next one started at once with it. On stop, both are asked to finish; the recorder writes its last
+/// segment and ENDLIST.
 /// </summary>
 public sealed class FfmpegSupervisor(
     EncoderOptions options,
@@ -57,10 +60,14 @@ public sealed class FfmpegSupervisor(
     {
         try
         {
+            var replanned = false;
             while (true)
             {
-                var exit = await RecordOnceAsync(stoppingToken).ConfigureAwait(false);
-                if (exit.StoppedOnRequest)
+                var (exit, replan) = await RecordOnceAsync(mayReplan: !replanned, stoppingToken).ConfigureAwait(false);
+                replanned = replan;
+                if (replan && !stoppingToken.IsCancellationRequested)
+                    continue; // the camera sends other streams than planned for: at once, with the plan for them
+                if (stoppingToken.IsCancellationRequested || exit.StoppedOnRequest)
                 {
                     logger.LogInformation("Recorder stopped with exit code {ExitCode}; {RecordedSeconds:0.0}s recorded in all runs", exit.ExitCode, Recorded.TotalSeconds);
                     return;
@@ -106,7 +113,9 @@ public sealed class FfmpegSupervisor(
         }
     }
 
-    private async ValueTask<FfmpegExit> RecordOnceAsync(CancellationToken stoppingToken)
+    /// <summary>One recorder run. <c>Replanned</c>: it was stopped because the camera sends other streams than it was planned for.</summary>
+    /// <param name="mayReplan">False right after a replanned run: a camera whose report flips between two plans then keeps the second rather than restarting forever.</param>
+    private async ValueTask<(FfmpegExit Exit, bool Replanned)> RecordOnceAsync(bool mayReplan, CancellationToken stoppingToken)
     {
         var run = ++_runs;
         var continues = File.Exists(layout.PlaylistPath);
@@ -115,13 +124,14 @@ public sealed class FfmpegSupervisor(
                 run, options.Camera.Url, layout.SessionDirectory, continues ? " (continuing the existing playlist)" : "",
                 string.Join(", ", plan.Slots.Select(s => $"{s.Name} {s.Url}")));
 
-        // Know the camera before going live: what it sends decides copy or transcode, and its audio or a silent track.
+        // What the camera sends decides copy or transcode, and its audio or a silent track: known from an earlier run
+        // (then at once), else asked first. The run itself reports what the camera sends now (below).
         var mediaPlan = await media.PlanAsync(stoppingToken).ConfigureAwait(false);
         var healthy = false;
         var startedAt = time.GetUtcNow();
         var invocation = new FfmpegInvocation(
             $"Recorder run {run}",
-            FfmpegArguments.Recorder(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort),
+            FfmpegArguments.Recorder(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort, cameraKnown: media.Known is not null),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
@@ -130,13 +140,16 @@ public sealed class FfmpegSupervisor(
         status.RecorderStarting();
         metrics?.RecorderStarting();
         relay.Reset();
+        using var runStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var input = new InputDump();
+        var seen = new TaskCompletionSource<CameraStreams>(TaskCreationOptions.RunContinuationsAsynchronously);
         DateTimeOffset? stopRequestedAt = null;
         await using var onStop = stoppingToken.Register(() =>
         {
             stopRequestedAt = time.GetUtcNow();
             logger.LogInformation("Stopping recorder run {Run}: asking FFmpeg to finish the last segment", run);
         }).ConfigureAwait(false);
-        var exit = await ffmpeg.RunAsync(invocation, progress =>
+        var running = ffmpeg.RunAsync(invocation, progress =>
         {
             status.RecorderProgress(progress);
             metrics?.RecorderProgress(progress);
@@ -151,20 +164,39 @@ public sealed class FfmpegSupervisor(
             }
             else
                 logger.LogInformation("Recorder run {Run} is streaming", run);
-        }, stoppingToken).ConfigureAwait(false);
+        }, runStop.Token, line =>
+        {
+            if (input.Add(line) is { } streams)
+                seen.TrySetResult(streams);
+        });
+
+        var replanned = false;
+        if (await Task.WhenAny(seen.Task, running).ConfigureAwait(false) != seen.Task && input.End() is { } dumped)
+            seen.TrySetResult(dumped); // the run ended right after the dump (say, a planned audio stream that is gone)
+        // Not cancelled by the stop: the run must be awaited below whatever happens, so FFmpeg's last segment is flushed.
+        if (seen.Task.IsCompleted && await media.SeenAsync(await seen.Task.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false) is not null)
+        {
+            replanned = mayReplan;
+            if (!mayReplan)
+                logger.LogWarning("Recorder run {Run} goes on with its plan: the run before was just restarted for the camera's streams", run);
+            else if (!running.IsCompleted)
+                await runStop.CancelAsync().ConfigureAwait(false);
+        }
+
+        var exit = await running.ConfigureAwait(false);
 
         Interlocked.Add(ref _recordedTicks, (exit.LastProgress?.OutTime ?? TimeSpan.Zero).Ticks);
         metrics?.RecorderDown();
         if (stopRequestedAt is { } stopAt)
             logger.LogInformation("Recorder run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
-        if (!exit.StoppedOnRequest)
+        if (!exit.StoppedOnRequest && !replanned)
         {
             if (healthy)
                 _restarts.Recovered(time.GetUtcNow()); // a run that recorded resets the backoff
             status.RecorderEnded(Describe(exit), restarting: true);
         }
 
-        return exit;
+        return (exit, replanned);
     }
 
     private void ReportFailure(FfmpegExit exit, RestartDecision restart)

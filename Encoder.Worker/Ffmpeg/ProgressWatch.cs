@@ -23,7 +23,7 @@ public enum FfmpegRole
 /// </summary>
 public sealed class ProgressWatch(TimeProvider time)
 {
-    /// <summary>A recorder reports progress every 0.5 s: one that has not advanced for this long is down, not slow.</summary>
+    /// <summary>A recorder reports progress every 0.25 s: one that has not advanced for this long is down, not slow.</summary>
     public static readonly TimeSpan RecorderHealthWindow = TimeSpan.FromSeconds(1.5);
 
     private long _recorderAdvancedAt = long.MinValue;

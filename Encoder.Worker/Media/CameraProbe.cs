@@ -42,7 +42,7 @@ public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redacto
             : "ffprobe";
     }
 
-    /// <summary>ffprobe's arguments: the camera over TCP as the recorder pulls it, each stream's codec and size as JSON.</summary>
+    /// <summary>ffprobe's arguments: the camera over TCP as the recorder pulls it, each stream's codec, profile, size, sample rate and channels as JSON.</summary>
     public static IReadOnlyList<string> Arguments(CameraOptions camera)
     {
         ArgumentNullException.ThrowIfNull(camera);
@@ -51,7 +51,7 @@ public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redacto
             "-v", "error",
             "-rtsp_transport", "tcp",
             "-timeout", (camera.TimeoutSeconds * 1_000_000L).ToString(CultureInfo.InvariantCulture),
-            "-show_entries", "stream=codec_type,codec_name,width,height",
+            "-show_entries", "stream=codec_type,codec_name,profile,width,height,sample_rate,channels",
             "-of", "json",
             camera.Url,
         ];

@@ -21,6 +21,9 @@ public enum AudioPlan
 
     /// <summary>Not known whether the camera sends audio: its first audio stream is encoded if there is one (and nothing added if not).</summary>
     EncodeIfPresent,
+
+    /// <summary>The camera already sends AAC-LC at 48 kHz, mono or stereo: it goes through untouched (no decode, no encode).</summary>
+    Copy,
 }
 
 /// <summary>How far the operator must be told about the plan: as information, a warning, or an error.</summary>
@@ -44,8 +47,9 @@ public sealed record MediaPlan(VideoPlan Video, AudioPlan Audio, PlanConcern Con
     /// H.264 is the one video codec every RTMP ingest takes (and Debian's FFmpeg 5.1 has no enhanced RTMP for HEVC);
     /// AAC the one audio codec. So: H.264 is copied unless the operator asked to transcode; anything else (HEVC,
     /// MJPEG …) is transcoded in <c>auto</c>, and in <c>copy</c> is an error the operator must fix (the copy is still
-    /// attempted: the operator said so). Audio is always encoded to AAC 48 kHz stereo (cheap, and it evens out the
-    /// 8 or 16 kHz mono of many cameras); a camera without audio gets a silent track.
+    /// attempted: the operator said so). Audio that is already AAC-LC at 48 kHz, mono or stereo, is copied; any other
+    /// is encoded to AAC 48 kHz stereo (cheap, and it evens out the 8 or 16 kHz mono of many cameras); a camera without
+    /// audio gets a silent track.
     /// </summary>
     /// <param name="camera">What the camera sends, or null when it could not be probed (and never was).</param>
     public static MediaPlan Decide(CameraStreams? camera, VideoMode mode)
@@ -63,8 +67,13 @@ public sealed record MediaPlan(VideoPlan Video, AudioPlan Audio, PlanConcern Con
             };
         }
 
-        var audio = camera.AudioCodec is null ? AudioPlan.Silent : AudioPlan.Encode;
-        var audioSays = camera.AudioCodec is null ? "no audio: a silent AAC track is added" : $"{camera.AudioCodec} audio encoded to AAC";
+        var audio = camera.AudioCodec is null ? AudioPlan.Silent : CopiesAudio(camera) ? AudioPlan.Copy : AudioPlan.Encode;
+        var audioSays = audio switch
+        {
+            AudioPlan.Silent => "no audio: a silent AAC track is added",
+            AudioPlan.Copy => "AAC 48 kHz audio copied",
+            _ => $"{camera.AudioCodec} audio encoded to AAC",
+        };
         if (IsH264(camera.VideoCodec))
         {
             return mode == VideoMode.Transcode
@@ -82,6 +91,16 @@ public sealed record MediaPlan(VideoPlan Video, AudioPlan Audio, PlanConcern Con
                 $"the camera sends {camera.VideoCodec}, which FLV (RTMP) cannot carry: transcoding to H.264 ({ModeKey} is auto; " +
                 $"set it to transcode to make this the plan, or make the camera send H.264 to save the CPU); {audioSays}"),
         };
+    }
+
+    /// <summary>AAC-LC at 48 kHz, mono or stereo: what the recorder would make of it anyway. Anything not known to be so is encoded.</summary>
+    public static bool CopiesAudio(CameraStreams camera)
+    {
+        ArgumentNullException.ThrowIfNull(camera);
+        return string.Equals(camera.AudioCodec, "aac", StringComparison.OrdinalIgnoreCase)
+               && string.Equals(camera.AudioProfile, "LC", StringComparison.OrdinalIgnoreCase)
+               && camera.AudioSampleRate == 48_000
+               && camera.AudioChannels is 1 or 2;
     }
 
     private static bool IsH264(string codec) => string.Equals(codec, "h264", StringComparison.OrdinalIgnoreCase);

@@ -5,34 +5,99 @@ using Microsoft.Extensions.Logging;
 namespace Encoder.Media;
 
 /// <summary>
-/// Before each recorder run (the first, and every restart after a camera fault), asks the camera what it sends and
-/// turns that into the run's <see cref="MediaPlan"/>. A probe that fails (the camera is away, or too slow to answer)
-/// falls back to what the camera sent last time, since a reconnecting camera rarely changes codec; the recorder then
-/// fails or succeeds on its own as it always did. The plan is logged when it first differs from the last one logged
-/// (a warning or an error when the operator should act), so an outage's retries do not repeat it; status.json shows it always.
+/// Gives each recorder run its <see cref="MediaPlan"/>. Once the camera's streams are known (from an earlier run of
+/// this daemon, or from <see cref="KnownCamera"/>'s <c>camera.json</c> after a daemon restart) the plan is made from
+/// them at once, with no probe: a camera coming back is on air as soon as the recorder has it. The recorder then tells
+/// what the camera sends now from its own stderr (<see cref="SeenAsync"/>), and a change that changes the plan restarts
+/// it at once with the new plan (<see cref="PlanCheck"/> decides). Only a session's first run with nothing known asks
+/// the camera first (ffprobe, <see cref="ICameraProbe"/>); a probe that fails plans for an unknown camera, which the
+/// recorder's own report then corrects. The plan is logged when it first differs from the last one logged (a warning
+/// or an error when the operator should act), so an outage's retries do not repeat it; status.json shows it always.
 /// </summary>
-public sealed class MediaPlanner(EncoderOptions options, ICameraProbe probe, EncoderStatus status, TimeProvider time, ILogger<MediaPlanner> logger)
+public sealed class MediaPlanner(
+    EncoderOptions options,
+    ICameraProbe probe,
+    KnownCamera kept,
+    EncoderStatus status,
+    TimeProvider time,
+    ILogger<MediaPlanner> logger)
 {
     private CameraStreams? _known;
+    private bool _loaded;
     private (CameraStreams? Streams, MediaPlan Plan)? _logged;
 
+    /// <summary>What the camera sent when last probed or seen; null while nothing is known.</summary>
+    public CameraStreams? Known => _known;
+
+    /// <summary>The plan for the next run: from the known streams at once, else from a probe of the camera.</summary>
     public async Task<MediaPlan> PlanAsync(CancellationToken cancellationToken)
     {
-        var probed = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
-        if (probed.Streams is { } streams)
-            _known = streams;
-        else
-            logger.LogDebug("Could not probe the camera: {Error}; planning with {Known}", probed.Error, _known?.ToString() ?? "nothing known yet");
+        if (!_loaded)
+        {
+            _loaded = true;
+            _known ??= kept.Load();
+        }
+
+        string? probeError = null;
+        if (_known is null)
+        {
+            var probed = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            if (probed.Streams is { } streams)
+                await KnowAsync(streams, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                probeError = probed.Error;
+                logger.LogDebug("Could not probe the camera: {Error}; planning for a camera not known yet", probed.Error);
+            }
+        }
 
         var plan = MediaPlan.Decide(_known, options.Video.Mode);
-        status.MediaPlanned(_known, probed.Streams is null ? probed.Error : null, time.GetUtcNow(), plan);
+        status.MediaPlanned(_known, probeError, time.GetUtcNow(), plan);
         if (_logged != (_known, plan))
         {
             _logged = (_known, plan);
-            Log(plan, _known, probed.Error);
+            Log(plan, _known, probeError);
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// The running recorder says what the camera sends (<see cref="InputDump"/>): it becomes what is known (and kept),
+    /// and the answer is the plan to restart the recorder with at once, or null when the running plan fits.
+    /// </summary>
+    public async Task<MediaPlan?> SeenAsync(CameraStreams seen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        var before = _known;
+        var check = PlanCheck.Decide(before, seen, options.Video.Mode);
+        if (seen != before)
+            await KnowAsync(seen, cancellationToken).ConfigureAwait(false);
+        status.MediaPlanned(seen, null, time.GetUtcNow(), check.Plan);
+        _logged = (seen, check.Plan);
+        if (check.Restart)
+        {
+            logger.LogWarning("The camera sends other streams than planned for ({Changed}): restarting the recorder at once. {Plan}", check.Changed, check.Plan.Reason);
+            return check.Plan;
+        }
+
+        if (seen != before)
+            logger.LogDebug("Camera sends {Streams}; the recorder's plan fits: {Plan}", seen.ToString(), check.Plan.Reason);
+        return null;
+    }
+
+    private async Task KnowAsync(CameraStreams streams, CancellationToken cancellationToken)
+    {
+        _known = streams;
+        try
+        {
+            await kept.SaveAsync(streams, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only a restarted daemon's first run is slower for it (it probes): nothing to stop the recording for.
+            logger.LogDebug(ex, "Could not keep the camera's streams in {Path}", kept.Path);
+        }
     }
 
     private void Log(MediaPlan plan, CameraStreams? streams, string? probeError)

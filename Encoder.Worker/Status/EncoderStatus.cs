@@ -51,7 +51,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
         var snapshot = new CameraSnapshot(
             streams?.VideoCodec, streams?.Width, streams?.Height, streams?.AudioCodec, at, probeError,
             plan.Video == VideoPlan.Copy ? "copy" : "transcode",
-            plan.Audio switch { AudioPlan.Encode => "encode", AudioPlan.Silent => "silent", _ => "encode-if-present" },
+            plan.Audio switch { AudioPlan.Encode => "encode", AudioPlan.Silent => "silent", AudioPlan.Copy => "copy", _ => "encode-if-present" },
             plan.Reason);
         lock (_lock)
             _camera = snapshot;
