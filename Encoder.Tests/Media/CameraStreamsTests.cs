@@ -41,12 +41,12 @@ public sealed class CameraStreamsTests
             Is.EqualTo(("hevc 1920x1080 + aac", "mjpeg, no audio", "h264 1280x720 + aac (LC) 48000 Hz 2ch")));
 
     [Test]
-    public void ffprobe_pulls_the_camera_as_the_recorder_does_over_TCP_with_its_socket_timeout()
+    public void ffprobe_pulls_the_camera_as_the_recorder_does_over_TCP_with_its_socket_timeout_and_reads_only_its_description()
     {
         var args = FfprobeCamera.Arguments(new CameraOptions { Url = "rtsp://u:p@10.0.0.5/s", TimeoutSeconds = 3 });
 
         Assert.That(string.Join(' ', args), Is.EqualTo(
-            "-v error -rtsp_transport tcp -timeout 3000000 -show_entries stream=codec_type,codec_name,profile,width,height,sample_rate,channels -of json rtsp://u:p@10.0.0.5/s"));
+            "-v error -rtsp_transport tcp -timeout 3000000 -analyzeduration 0 -probesize 32 -show_entries stream=codec_type,codec_name,profile,width,height,sample_rate,channels -of json rtsp://u:p@10.0.0.5/s"));
     }
 
     [TestCase("ffmpeg", "ffprobe")]
