@@ -22,6 +22,21 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
     private OutputStatus _recorder = new();
     private CameraSnapshot? _camera;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes at the next change of state: the recorder's or a slot's (connecting, streaming, down …) or the active
+    /// slot. The status writer writes at once then, so a reader of the status file sees a camera back or a failover
+    /// when it happens, not up to a second later.
+    /// </summary>
+    public Task NextChange
+    {
+        get
+        {
+            lock (_lock)
+                return _changed.Task;
+        }
+    }
 
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
@@ -80,6 +95,8 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     {
         lock (_lock)
         {
+            if (ActiveSlot != slot)
+                Changed();
             ActiveSlot = slot;
             Failovers += isFailover ? 1 : 0;
             Returns += isReturn ? 1 : 0;
@@ -141,11 +158,23 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     {
         lock (_lock)
         {
+            var before = slot is null ? _recorder : _slots.GetValueOrDefault(slot) ?? new OutputStatus();
+            var after = change(before);
             if (slot is null)
-                _recorder = change(_recorder);
+                _recorder = after;
             else
-                _slots[slot] = change(_slots.GetValueOrDefault(slot) ?? new OutputStatus());
+                _slots[slot] = after;
+            if (after.State != before.State)
+                Changed();
         }
+    }
+
+    /// <summary>Under the lock: completes <see cref="NextChange"/> and sets up the next one.</summary>
+    private void Changed()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
     }
 
     private sealed record OutputStatus

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Encoder.Status;
 
-/// <summary>Rewrites the status JSON every second (write beside, then rename: a reader never sees half) and logs a summary now and then.</summary>
+/// <summary>
+/// Rewrites the status JSON every second and at once when a state changes (<see cref="EncoderStatus.NextChange"/>),
+/// writing beside and then renaming so a reader never sees half, and logs a summary now and then.
+/// </summary>
 public sealed class StatusWriter(
     EncoderOptions options,
     RecordingLayout layout,
@@ -21,6 +24,7 @@ public sealed class StatusWriter(
     {
         var nextSummary = time.GetUtcNow() + TimeSpan.FromSeconds(options.Status.LogIntervalSeconds);
         using var timer = new PeriodicTimer(Interval, time);
+        Task<bool>? tick = null;
         try
         {
             do
@@ -36,10 +40,21 @@ public sealed class StatusWriter(
                         snapshot.SegmentsRecorded, snapshot.SegmentsStored, snapshot.Failovers, snapshot.UptimeSeconds);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            while (await NextWriteAsync());
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        // The next tick, or a change of state before it (the tick stays pending: a periodic timer takes one waiter).
+        async Task<bool> NextWriteAsync()
+        {
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            if (await Task.WhenAny(tick, status.NextChange).ConfigureAwait(false) != tick)
+                return true;
+            var ticked = await tick.ConfigureAwait(false);
+            tick = null;
+            return ticked;
         }
     }
 

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Encoder.Configuration;
+using Encoder.Egress;
+using Encoder.Ffmpeg;
+using Encoder.Recording;
+using Encoder.Status;
+using Encoder.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Encoder.Tests.Status;
+
+/// <summary>status.json is written every second, and at once when a state changes: a reader sees a camera back or a failover when it happens.</summary>
+public sealed class StatusWriterTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void A_change_of_state_completes_the_wait_and_progress_in_the_same_state_does_not()
+    {
+        var status = new EncoderStatus(new FakeTimeProvider(T0));
+        var slot = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/x");
+
+        var first = status.NextChange;
+        status.RecorderStarting();
+        var second = status.NextChange;
+        status.RecorderProgress(Progress(frame: 0)); // still connecting
+        var stillSecond = second.IsCompleted;
+        status.RecorderProgress(Progress(frame: 30)); // streaming
+        var third = status.NextChange;
+        status.RecorderProgress(Progress(frame: 60));
+        status.Activated(slot, isFailover: false, isReturn: false);
+
+        Assert.That((first.IsCompleted, stillSecond, second.IsCompleted, third.IsCompleted), Is.EqualTo((true, false, true, true)));
+        Assert.That(status.NextChange.IsCompleted, Is.False);
+    }
+
+    [Test]
+    public async Task Writes_a_change_of_state_at_once_without_waiting_for_the_next_second()
+    {
+        var work = Directory.CreateTempSubdirectory("encoder-status-");
+        try
+        {
+            var options = new EncoderOptions
+            {
+                SessionId = "yoga",
+                Recording = new RecordingOptions { Directory = Path.Combine(work.FullName, "rec") },
+                Status = new StatusOptions { Path = Path.Combine(work.FullName, "status.json") },
+            };
+            var layout = new RecordingLayout(options);
+            var time = new FakeTimeProvider(T0);
+            var status = new EncoderStatus(time);
+            using var writer = new StatusWriter(options, layout, status, time, NullLogger<StatusWriter>.Instance);
+            await writer.StartAsync(CancellationToken.None);
+            await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "idle", TimeSpan.FromSeconds(10), "the first write");
+
+            status.RecorderStarting();
+            await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "connecting", TimeSpan.FromSeconds(10), "the change written with the clock stopped");
+            status.RecorderProgress(Progress(frame: 30));
+            await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "streaming", TimeSpan.FromSeconds(10), "the next change too");
+
+            time.Advance(TimeSpan.FromSeconds(1)); // the ticks go on as before
+            await Poll.UntilAsync(() => UpdatedAt(layout.StatusPath) == T0.AddSeconds(1), TimeSpan.FromSeconds(10), "the next tick's write");
+            await writer.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static FfmpegProgress Progress(long frame) => new(frame, TimeSpan.FromSeconds(frame / 30.0), 1.0, IsEnd: false);
+
+    private static string? RecorderState(string path) => Read(path)?.GetProperty("recorder").GetProperty("state").GetString();
+
+    private static DateTimeOffset? UpdatedAt(string path) => Read(path)?.GetProperty("at").GetDateTimeOffset();
+
+    private static JsonElement? Read(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone() : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+}
