@@ -33,7 +33,7 @@ public sealed record RelaySnapshot(
 /// <param name="AudioCodec">The camera's audio codec, null when it sends none (or was never probed).</param>
 /// <param name="ProbeError">Why the last probe failed (the plan then rests on the streams probed before), null when it worked.</param>
 /// <param name="Video"><c>copy</c> or <c>transcode</c>.</param>
-/// <param name="Audio"><c>encode</c> (the camera's audio to AAC), <c>silent</c> (a silent AAC track) or <c>encode-if-present</c> (never probed).</param>
+/// <param name="Audio"><c>copy</c> (the camera's AAC 48 kHz as it is), <c>encode</c> (the camera's audio to AAC), <c>silent</c> (a silent AAC track) or <c>encode-if-present</c> (never probed).</param>
 /// <param name="Plan">The plan's reason, as logged.</param>
 public sealed record CameraSnapshot(
     string? VideoCodec,
