@@ -48,8 +48,15 @@ public sealed partial class StreamingTests
         // reads from FFmpeg's own report that the camera sends H.264 and AAC 48 kHz, and is restarted at once to copy both.
         await File.WriteAllTextAsync(kept, """{"videoCodec":"hevc","width":640,"height":360,"audioCodec":"pcm_alaw","audioSampleRate":8000,"audioChannels":1}""");
         File.Delete(Path.Combine(work, "recordings", "class-known", "status.json"));
+        var logs = Path.Combine(work, "recordings", "class-known", "logs");
+        List<string> Commands() => Directory.GetFiles(logs, "ffmpeg-recorder-*.log").Order(StringComparer.Ordinal).Select(FirstLine).ToList();
+        var earlierRuns = Commands().Count;
         await using (var restarted = EncoderDaemon.Start(settings))
         {
+            // The run that copies has started (its log is written after its state is set to connecting), and streams:
+            // the replanned run may have shown "streaming" while it was being stopped.
+            await Poll.UntilAsync(() => Commands().Skip(earlierRuns).Any(c => c.Contains(" -c:v copy -c:a copy ", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "the restarted daemon restarts its recorder with the plan for what the camera sends", () => restarted.Output);
             await Poll.UntilAsync(() => status.Read()?.TryGetProperty("camera", out var c) == true && c.GetProperty("audio").GetString() == "copy"
                                         && status.RecorderState() == "streaming",
                 TimeSpan.FromSeconds(60), "the restarted daemon records with the plan for what the camera sends", () => restarted.Output);
@@ -61,11 +68,17 @@ public sealed partial class StreamingTests
             Assert.That(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, restarted.Output);
         }
 
-        var commands = Directory.GetFiles(Path.Combine(work, "recordings", "class-known", "logs"), "ffmpeg-recorder-*.log")
-            .Order(StringComparer.Ordinal).Select(log => File.ReadLines(log).First()).ToList();
+        var commands = Commands();
         Assert.That(commands.Count(c => c.Contains("libx264", StringComparison.Ordinal)), Is.EqualTo(1), string.Join('\n', commands));
         Assert.That(commands[^1], Does.Contain(" -c:v copy -c:a copy "));
         Assert.That(Probes(), Is.EqualTo(1), "the restarted daemon planned from camera.json");
         Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
+    }
+
+    /// <summary>A log's first line (the command), read while FFmpeg may still be writing the log.</summary>
+    private static string FirstLine(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadLine() ?? "";
     }
 }

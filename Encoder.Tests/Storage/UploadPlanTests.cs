@@ -85,6 +85,39 @@ public sealed class UploadPlanTests
         Assert.That(string.Join(' ', plan.Pending.Select(key => key["yoga/".Length..])), Is.EqualTo(pending));
     }
 
+    /// <summary>
+    /// <paramref name="settledBefore"/>: the <see cref="UploadPlan.Settled"/> of the plan before; the files on disk are the
+    /// segments not in <paramref name="missing"/>. A settled prefix is not looked at again (not even asked of the disk).
+    /// </summary>
+    [TestCase("", "", 0, 0, "seg_00000.ts seg_00001.ts seg_00002.ts index.m3u8(live)", "",
+        TestName = "Nothing stored: nothing is settled")]
+    [TestCase("seg_00000.ts seg_00001.ts", "", 0, 2, "seg_00002.ts index.m3u8(live)", "",
+        TestName = "The stored first segments are settled")]
+    [TestCase("seg_00000.ts seg_00002.ts", "", 0, 1, "seg_00001.ts index.m3u8(live)", "",
+        TestName = "The settled prefix ends at the first segment still to store, whatever is stored after it")]
+    [TestCase("seg_00001.ts", "seg_00000.ts", 0, 2, "seg_00002.ts index.m3u8(live)", "seg_00000.ts",
+        TestName = "A lost segment is settled: nothing will ever store it")]
+    [TestCase("seg_00000.ts seg_00001.ts seg_00002.ts index.m3u8=old", "seg_00000.ts seg_00001.ts", 2, 3, "index.m3u8(live)", "",
+        TestName = "From a settled prefix the plan looks only after it, and its deleted files are not lost")]
+    [TestCase("seg_00000.ts", "seg_00001.ts", 2, 2, "seg_00002.ts index.m3u8(live)", "",
+        TestName = "A lost segment in the settled prefix is not reported again")]
+    public void Skips_the_prefix_an_earlier_plan_found_settled(string stored, string missing, int settledBefore, int settled, string expected, string lost)
+    {
+        var asked = new List<string>();
+        var files = Segments.Except(Words(missing)).ToHashSet();
+        bool HasFile(string name)
+        {
+            asked.Add(name);
+            return files.Contains(name);
+        }
+
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, HasFile, [], null), Journal(stored), false, Destination, settled: settledBefore);
+
+        Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
+        Assert.That((plan.Settled, plan.Lost), Is.EqualTo((settled, Words(lost))));
+        Assert.That(asked.Intersect(Segments.Take(settledBefore)), Is.Empty, "a settled segment is not asked of the disk");
+    }
+
     [TestCase(false, "")]
     [TestCase(true, "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json")]
     public void Before_FFmpeg_writes_a_playlist_only_the_drain_has_something_to_store(bool final, string expected)

@@ -25,7 +25,8 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly UploadRetries _retries = new();
     private bool _recovered;
-    private (long Version, PassResult Result)? _settled; // the last live pass, when it left nothing to store
+    private (long Version, PassResult Result)? _quiet; // the last live pass, when it left nothing to store
+    private (int Count, string LastUri)? _settled; // the playlist's first segments the last plan found stored or lost
 
     /// <summary>The keys of the segments the playlist named that were on neither the disk nor storage.</summary>
     public IEnumerable<string> LostKeys => _lost.Select(segment => StorageKeys.For(options.SessionId, segment));
@@ -48,16 +49,14 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         }
 
         // Nothing new since a pass that left nothing: a look at the playlist is all a quiet tick costs, at any point of the class.
-        if (!final && _settled is { } settled && settled.Version == recording.PlaylistVersion)
-            return settled.Result;
+        if (!final && _quiet is { } quiet && quiet.Version == recording.PlaylistVersion)
+            return quiet.Result;
 
         _retries.BeginPass();
         var done = new HashSet<string>(StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var stored = new HashSet<UploadItem>();
         var plan = Plan(recording, final, failed);
-        foreach (var segment in plan.Lost.Where(_lost.Add))
-            logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
         if (final)
             (recording, plan) = WithManifest(recording, failed);
         Exception? failure = null;
@@ -105,7 +104,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         Report(_retries.TakeBlamed());
         var left = Left(recording, final, stored, failed);
         var result = new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
-        _settled = !final && result.Stored && state == StorageState.Works ? (recording.PlaylistVersion, result) : null;
+        _quiet = !final && result.Stored && state == StorageState.Works ? (recording.PlaylistVersion, result) : null;
         return result;
     }
 
@@ -116,7 +115,15 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
     {
         var held = _retries.Held(time.GetUtcNow());
         held.UnionWith(failed);
-        return UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held);
+        var playlist = recording.Playlist;
+        // The settled prefix of the last plan holds while the playlist still names the same segment at its end.
+        var settled = _settled is { Count: > 0 } s && s.Count <= playlist.Segments.Count && playlist.Segments[s.Count - 1].Uri == s.LastUri ? s.Count : 0;
+        var plan = UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held, settled);
+        // Reported by whichever plan finds it first: the next one starts after it.
+        foreach (var segment in plan.Lost.Where(_lost.Add))
+            logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
+        _settled = plan.Settled > 0 ? (plan.Settled, playlist.Segments[plan.Settled - 1].Uri) : null;
+        return plan;
     }
 
     /// <summary>

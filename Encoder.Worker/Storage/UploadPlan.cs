@@ -50,12 +50,20 @@ public sealed record RecordingSnapshot(string Directory, string? PlaylistText, F
 /// </list>
 /// </summary>
 /// <param name="Pending">Every key not stored yet, planned or held, in order.</param>
-public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist, IReadOnlyList<string> Pending)
+/// <param name="Settled">
+/// How many of the playlist's first segments are settled: stored per the journal, or lost. They stay so, so the next plan
+/// can start after them (<c>settled</c>): a pass then costs what is new, not the class so far.
+/// </param>
+public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist, IReadOnlyList<string> Pending, int Settled = 0)
 {
     /// <param name="destinationOf">Where a key ends up, as the journal names it (<see cref="IRecordingStore.Describe"/>).</param>
     /// <param name="held">The keys not to try now (<see cref="UploadRetries.Held"/>).</param>
+    /// <param name="settled">
+    /// The <see cref="Settled"/> of an earlier plan over the same playlist (it only grows): those segments are not looked
+    /// at again, and a lost one among them is not reported again. 0 looks at all.
+    /// </param>
     public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, bool final, Func<string, string> destinationOf,
-        IReadOnlySet<string>? held = null)
+        IReadOnlySet<string>? held = null, int settled = 0)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(journal);
@@ -66,14 +74,25 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
         var pending = new List<string>();
         var lost = new List<string>();
         HlsSegment? firstHeld = null;
-        HlsSegment? lastBefore = null;
-        foreach (var segment in playlist.Segments)
+        var from = Math.Clamp(settled, 0, playlist.Segments.Count);
+        HlsSegment? lastBefore = from > 0 ? playlist.Segments[from - 1] : null;
+        int? unsettled = null;
+        for (var i = from; i < playlist.Segments.Count; i++)
         {
+            var segment = playlist.Segments[i];
             var key = StorageKeys.For(sessionId, segment.Uri);
-            if (!journal.IsStored(destinationOf(key)) && !recording.HasFile(segment.Uri))
+            var stored = journal.IsStored(destinationOf(key));
+            if (!stored && !recording.HasFile(segment.Uri))
+            {
                 lost.Add(segment.Uri);
-            else if (!journal.IsStored(destinationOf(key)) && !Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri)))
-                firstHeld ??= segment;
+            }
+            else if (!stored)
+            {
+                unsettled ??= i;
+                if (!Add(new UploadItem(key, ObjectHeaders.Segment, Path.Combine(recording.Directory, segment.Uri), Segment: segment.Uri)))
+                    firstHeld ??= segment;
+            }
+
             if (firstHeld is null)
                 lastBefore = segment;
         }
@@ -94,7 +113,7 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
                 Add(new UploadItem(StorageKeys.For(sessionId, StorageKeys.ManifestName), ObjectHeaders.Manifest, Content: manifest));
         }
 
-        return new UploadPlan(items, lost, playlist, pending);
+        return new UploadPlan(items, lost, playlist, pending, unsettled ?? playlist.Segments.Count);
 
         // Plans the item unless it is held; either way it is pending. False when held.
         bool Add(UploadItem item)
