@@ -64,11 +64,19 @@ public sealed class SegmentUploader(
         drain.CancelAfter(DrainBudget(started));
 
         PassResult result;
+        PassResult? finished = null;
         do
+        {
             result = await PassAsync(final: true, drain.Token).ConfigureAwait(false);
+            if (result.Storage != StorageState.Unknown)
+                finished = result;
+        }
         while (!result.Stored && await WaitAsync(NextTry(result), drain.Token).ConfigureAwait(false));
 
-        var pending = result.Left.Concat(pass.LostKeys).ToList();
+        // A pass the deadline cut short counts what it had not re-stored yet (session.json goes up last in every final
+        // pass): what is left is what neither it nor the last finished pass stored.
+        var left = result.Storage == StorageState.Unknown && finished is { } last ? result.Left.Intersect(last.Left, StringComparer.Ordinal) : result.Left;
+        var pending = left.Concat(pass.LostKeys).ToList();
         drainReport.Complete(pending);
         metrics?.DrainEnded(pending.Count);
         if (pending.Count > 0)
