@@ -1,16 +1,10 @@
-using Encoder.Lifecycle;
-using Encoder.Status;
 using Encoder.Storage;
 
 namespace Encoder.Tests.Storage;
 
 public sealed class RecordingReaderTests : UploaderFixture
 {
-    private RecordingReader Reader()
-    {
-        var time = TimeProvider.System;
-        return new RecordingReader(Layout, new SessionManifestSource(Options, new UploadJournal(Layout, time), new SessionOutages(), new EncoderStatus(time), time));
-    }
+    private RecordingReader Reader() => Reader(new UploadJournal(Layout, TimeProvider.System));
 
     [Test]
     public async Task Reads_and_parses_the_playlist_again_only_after_it_changed()

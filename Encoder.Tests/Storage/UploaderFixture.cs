@@ -33,14 +33,14 @@ public abstract class UploaderFixture
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
+    /// <summary>The uploader's reader of the recording; its <c>session.json</c> tells of <paramref name="status"/> and <paramref name="outages"/>.</summary>
+    protected RecordingReader Reader(UploadJournal journal, EncoderStatus? status = null, SessionOutages? outages = null) =>
+        new(Layout, new SessionManifestSource(Options, journal, outages ?? new SessionOutages(), status ?? new EncoderStatus(TimeProvider.System), TimeProvider.System));
+
     /// <summary>One pass over the recording into <paramref name="store"/>, as the uploader runs it.</summary>
-    protected UploadPass Pass(IRecordingStore store, UploadJournal journal)
-    {
-        var time = TimeProvider.System;
-        var reader = new RecordingReader(Layout, new SessionManifestSource(Options, journal, new SessionOutages(), new EncoderStatus(time), time));
-        return new UploadPass(Options, store, reader, new ObjectUploader(Options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
-            time, NullLogger<UploadPass>.Instance);
-    }
+    protected UploadPass Pass(IRecordingStore store, UploadJournal journal, RecordingReader? reader = null) =>
+        new(Options, store, reader ?? Reader(journal), new ObjectUploader(Options, store, journal, TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
+            TimeProvider.System, NullLogger<UploadPass>.Instance);
 
     protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null)
     {
@@ -48,9 +48,7 @@ public abstract class UploaderFixture
         var status = new EncoderStatus(time);
         var outages = new SessionOutages();
         journal ??= new UploadJournal(Layout, time);
-        var reader = new RecordingReader(Layout, new SessionManifestSource(Options, journal, outages, status, time));
-        var pass = new UploadPass(Options, store, reader, new ObjectUploader(Options, store, journal, time, NullLogger<ObjectUploader>.Instance), journal,
-            time, NullLogger<UploadPass>.Instance);
+        var pass = Pass(store, journal, Reader(journal, status, outages));
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
             report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance);
     }
