@@ -96,7 +96,7 @@ public sealed class FfmpegArgumentsTests
         var args = Recorder();
 
         Assert.That(Value(args, "-f"), Is.EqualTo("tee"));
-        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore]udp://127.0.0.1:40001?pkt_size=12032&localaddr=127.0.0.1&localport=40002" }));
+        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0]udp://127.0.0.1:40001?pkt_size=32712&localaddr=127.0.0.1&localport=40002" }));
         Assert.That(string.Join(' ', args), Does.Not.Contain("rtmp://"), "the recorder never talks to an ingest");
     }
 
@@ -106,7 +106,7 @@ public sealed class FfmpegArgumentsTests
         var args = FfmpegArguments.Egress(40002, "rtmp://b.example.com/live/key2", timeoutSeconds: 5, new TlsOptions());
 
         Assert.That(string.Join(' ', args), Does.EndWith(
-            "-analyzeduration 1000000 -f mpegts -i tcp://127.0.0.1:40002 -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
+            "-analyzeduration 500000 -fpsprobesize 0 -f mpegts -i tcp://127.0.0.1:40002 -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
     }
 

@@ -57,7 +57,7 @@ public readonly record struct TsSlice(RelayBlock Block, int Offset, int Length)
 /// </summary>
 public sealed class RelayBlockPool(int blockBytes = RelayBlockPool.DefaultBlockBytes)
 {
-    public const int DefaultBlockBytes = 64 * 1024;
+    public const int DefaultBlockBytes = 256 * 1024; // seven whole datagrams
     private readonly Lock _lock = new();
     private readonly Stack<RelayBlock> _free = new();
     private int _outstanding;

@@ -75,8 +75,19 @@ public static class FfmpegArguments
     }
 
     /// <summary>
-    /// Reads the relay on <paramref name="relayPort"/> and pushes it unchanged as FLV to <paramref name="ingestUrl"/>.
-    /// The relay starts every reader with at least one whole GOP, so one second of analysis always finds the codec headers.
+    /// How long an egress analyses the relay's stream before it starts pushing: half a second of the stream. MPEG-TS
+    /// has no header, so FFmpeg 5.1 always reads this much, even with every stream's parameters found; it is most of
+    /// an egress's start. The relay starts a reader with at least one whole GOP (which carries the codec headers), and
+    /// the recorder writes each audio frame at once (<c>pes_payload_size=0</c>), so half a second finds both streams
+    /// unless the camera's audio starts that much after its video. Then the first egress fails on its missing audio and
+    /// its retry gets the relay's cached GOP, which holds both. Counting frames to estimate the frame rate is off
+    /// (<c>-fpsprobesize 0</c>): a copy to FLV does not need it.
+    /// </summary>
+    public static readonly TimeSpan EgressAnalysis = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Reads the relay on <paramref name="relayPort"/> and pushes it unchanged as FLV to <paramref name="ingestUrl"/>,
+    /// after <see cref="EgressAnalysis"/>.
     /// </summary>
     public static IReadOnlyList<string> Egress(int relayPort, string ingestUrl, int timeoutSeconds, TlsOptions tls)
     {
@@ -86,7 +97,7 @@ public static class FfmpegArguments
         [
             "-hide_banner", "-nostats", "-loglevel", LogLevel,
             "-progress", "pipe:1", "-stats_period", "0.5",
-            "-analyzeduration", "1000000",
+            "-analyzeduration", Invariant((long)EgressAnalysis.TotalMicroseconds), "-fpsprobesize", "0",
             "-f", "mpegts",
             "-i", $"tcp://127.0.0.1:{Invariant(relayPort)}",
             "-map", "0:v:0", "-map", "0:a:0?",
@@ -147,8 +158,13 @@ public static class FfmpegArguments
                RecordingLayout.PlaylistFileName;
     }
 
+    /// <summary>
+    /// The relay's copy: MPEG-TS in full datagrams (<c>flush_packets=0</c>: FFmpeg otherwise sends at every frame; see
+    /// <see cref="MpegTsRelay.DatagramPackets"/>), each audio frame in a PES of its own (<c>pes_payload_size=0</c>: the
+    /// muxer otherwise gathers 2,930 bytes, up to 0.7 s of a thin audio track, which an egress's analysis would wait for).
+    /// </summary>
     private static string RelayOutput(int port, int sourcePort) =>
-        $"[f=mpegts:onfail=ignore]udp://127.0.0.1:{Invariant(port)}?pkt_size={Invariant(MpegTsRelay.DatagramBytes)}&localaddr=127.0.0.1&localport={Invariant(sourcePort)}";
+        $"[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0]udp://127.0.0.1:{Invariant(port)}?pkt_size={Invariant(MpegTsRelay.DatagramBytes)}&localaddr=127.0.0.1&localport={Invariant(sourcePort)}";
 
     private static string Microseconds(int seconds) => Invariant(seconds * 1_000_000L);
 

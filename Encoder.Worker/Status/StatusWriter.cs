@@ -30,7 +30,7 @@ public sealed class StatusWriter(
             do
             {
                 var snapshot = status.Snapshot(options.SessionId);
-                await WriteAsync(snapshot, stoppingToken).ConfigureAwait(false);
+                Write(snapshot);
                 if (time.GetUtcNow() >= nextSummary)
                 {
                     nextSummary += TimeSpan.FromSeconds(options.Status.LogIntervalSeconds);
@@ -61,15 +61,14 @@ public sealed class StatusWriter(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await WriteAsync(status.Snapshot(options.SessionId), cancellationToken).ConfigureAwait(false);
+        Write(status.Snapshot(options.SessionId));
     }
 
-    private async Task WriteAsync(StatusSnapshot snapshot, CancellationToken cancellationToken)
+    private void Write(StatusSnapshot snapshot)
     {
         try
         {
-            await AtomicFile.WriteAllBytesAsync(layout.StatusPath, JsonSerializer.SerializeToUtf8Bytes(snapshot, StatusJsonContext.Default.StatusSnapshot), cancellationToken)
-                .ConfigureAwait(false);
+            AtomicFile.WriteAllBytes(layout.StatusPath, JsonSerializer.SerializeToUtf8Bytes(snapshot, StatusJsonContext.Default.StatusSnapshot));
         }
         catch (IOException ex)
         {

@@ -13,4 +13,17 @@ public static class AtomicFile
         await File.WriteAllBytesAsync(partial, content, cancellationToken).ConfigureAwait(false);
         File.Move(partial, path, overwrite: true);
     }
+
+    /// <summary>
+    /// The same, written synchronously: for a small file written often (the status, every second), where an
+    /// asynchronous write costs more than it saves (on Linux a file's async write is a thread-pool hop, two wake-ups).
+    /// </summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var partial = path + PartialSuffix;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(partial, content);
+        File.Move(partial, path, overwrite: true);
+    }
 }
