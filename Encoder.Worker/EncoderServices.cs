@@ -92,6 +92,7 @@ public static class EncoderServices
         services.AddSingleton<ObjectUploader>();
         services.AddSingleton<UploadPass>();
         services.AddSingleton<StorageOutage>();
+        services.AddSingleton<PlaylistChanges>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddSingleton<FfmpegSupervisor>();

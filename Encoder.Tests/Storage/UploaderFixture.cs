@@ -42,7 +42,8 @@ public abstract class UploaderFixture
         new(Options, store, reader ?? Reader(journal), new ObjectUploader(Options, store, journal, TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
             TimeProvider.System, NullLogger<UploadPass>.Instance);
 
-    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null)
+    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null,
+        PlaylistChanges? playlistChanges = null)
     {
         var time = TimeProvider.System;
         var status = new EncoderStatus(time);
@@ -50,12 +51,14 @@ public abstract class UploaderFixture
         journal ??= new UploadJournal(Layout, time);
         var pass = Pass(store, journal, Reader(journal, status, outages));
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance);
+            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance,
+            playlistChanges: playlistChanges);
     }
 
     protected static string Md5Of(string text) => ContentMd5.Hex(System.Text.Encoding.UTF8.GetBytes(text));
 
-    protected void Record(int segments, bool ended = false)
+    /// <param name="asFfmpeg">Write the playlist beside and rename it in, as FFmpeg does (<c>temp_file</c>), rather than in place.</param>
+    protected void Record(int segments, bool ended = false, bool asFfmpeg = false)
     {
         var playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n";
         for (var i = 0; i < segments; i++)
@@ -66,7 +69,15 @@ public abstract class UploaderFixture
             playlist += $"#EXTINF:6.0,\n{name}\n";
         }
 
-        File.WriteAllText(Layout.PlaylistPath, playlist + (ended ? "#EXT-X-ENDLIST\n" : ""));
+        var content = playlist + (ended ? "#EXT-X-ENDLIST\n" : "");
+        if (!asFfmpeg)
+        {
+            File.WriteAllText(Layout.PlaylistPath, content);
+            return;
+        }
+
+        File.WriteAllText(Layout.PlaylistPath + ".tmp", content);
+        File.Move(Layout.PlaylistPath + ".tmp", Layout.PlaylistPath, overwrite: true);
     }
 
     protected static Task Eventually(Func<bool> condition) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), "the uploader gets there");

@@ -10,8 +10,9 @@ namespace Encoder.Storage;
 
 /// <summary>
 /// Uploads the recording while the class runs: a pass (<see cref="UploadPass"/>, which stores what <see cref="UploadPlan"/>
-/// says comes next), then a wait (the scan interval, or <see cref="StorageOutage.Backoff"/> while storage is away), and
-/// again. It stops after FFmpeg (hosted services stop in reverse order) and then drains: final passes within the
+/// says comes next), then a wait, and again. The wait lasts until the recorder puts a new playlist in place
+/// (<see cref="PlaylistChanges"/>), an object that failed is due again, or the watch's fallback has passed; without a
+/// watch it is the scan interval; while storage is away it is <see cref="StorageOutage.Backoff"/>. It stops after FFmpeg (hosted services stop in reverse order) and then drains: final passes within the
 /// drain budget; what it could not store is reported and the daemon exits with <see cref="ExitCodes.UploadsPending"/>.
 /// </summary>
 public sealed class SegmentUploader(
@@ -27,7 +28,8 @@ public sealed class SegmentUploader(
     TimeProvider time,
     ILogger<SegmentUploader> logger,
     IHostApplicationLifetime? lifetime = null,
-    EncoderMetrics? metrics = null) : BackgroundService
+    EncoderMetrics? metrics = null,
+    PlaylistChanges? playlistChanges = null) : BackgroundService
 {
     private readonly UploadLag _lag = new();
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
@@ -50,10 +52,21 @@ public sealed class SegmentUploader(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var changed = playlistChanges is { Watching: true } ? playlistChanges.Next : null; // before the pass reads the playlist
             var result = await PassAsync(final: false, stoppingToken).ConfigureAwait(false);
-            if (!await WaitAsync(result.Storage == StorageState.Down ? outage.Backoff : ScanInterval, stoppingToken).ConfigureAwait(false))
+            var next = result.Storage == StorageState.Down ? outage.Backoff : changed is null ? ScanInterval : UntilRetryDue(playlistChanges!.Fallback);
+            if (!await WaitAsync(next, stoppingToken, result.Storage == StorageState.Down ? null : changed).ConfigureAwait(false))
                 break;
         }
+    }
+
+    /// <summary>The time until the next object that failed on its own is due, at most <paramref name="longest"/>.</summary>
+    private TimeSpan UntilRetryDue(TimeSpan longest)
+    {
+        if (pass.NextRetry is not { } due)
+            return longest;
+        var wait = due - time.GetUtcNow();
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < longest ? wait : longest;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -128,12 +141,22 @@ public sealed class SegmentUploader(
         return due > ScanInterval ? due : ScanInterval;
     }
 
-    /// <summary>Waits; false when the wait was cancelled.</summary>
-    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>Waits for <paramref name="delay"/>, or less if <paramref name="changed"/> completes; false when the wait was cancelled.</summary>
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken, Task? changed = null)
     {
         try
         {
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            if (changed is null)
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            using var early = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delayed = Task.Delay(delay, time, early.Token);
+            if (await Task.WhenAny(changed, delayed).ConfigureAwait(false) == changed)
+                await early.CancelAsync().ConfigureAwait(false); // the timer goes now, not when it would have fired
+            cancellationToken.ThrowIfCancellationRequested();
             return true;
         }
         catch (OperationCanceledException)
