@@ -5,7 +5,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The published binary's `encoder launch` against moto_server's EC2 enforcing IAM, run as a user holding only

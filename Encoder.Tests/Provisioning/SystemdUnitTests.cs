@@ -4,7 +4,7 @@ using Encoder.Launch;
 using Encoder.Lifecycle;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The units as the AMI installs them, checked by `systemd-analyze verify --root`: a temporary root holds the host's

@@ -1,6 +1,6 @@
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// cloud-init/encoder-poweroff-on-request, encoder.service's ExecStopPost, with the variables systemd gives it and a

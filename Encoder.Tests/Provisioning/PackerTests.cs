@@ -1,6 +1,6 @@
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The AMI template, checked by Debian's Packer 1.6.6 (Amazon builder built in): formatting, and a full validate

@@ -1,6 +1,6 @@
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>Every shell script in the repository (found by its #! line, wherever it lives) passes shellcheck.</summary>
 [Category("Deploy")]

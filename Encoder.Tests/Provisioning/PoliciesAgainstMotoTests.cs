@@ -10,7 +10,7 @@ using Encoder.Storage;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The stand-in the AWS end-to-end tests run against (moto enforcing IAM, <see cref="MotoServer.StartEnforcingIamAsync"/>)

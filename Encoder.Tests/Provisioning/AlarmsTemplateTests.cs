@@ -3,7 +3,7 @@ using Encoder.Metrics;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>ops/encoder-alarms.yaml, the alarms deployed once per account: valid CloudFormation, on metrics the daemon sends.</summary>
 [Category("Deploy")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>The class instance's IAM policy grants exactly what the daemon does, and nothing else.</summary>
 [Category("Deploy")]

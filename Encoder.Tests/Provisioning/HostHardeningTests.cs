@@ -1,7 +1,7 @@
 using System.Globalization;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// What the AMI does to keep other local users away from the class's secrets: the IMDS firewall
@@ -20,7 +20,7 @@ public sealed class HostHardeningTests
 
     private static string Ruleset => DeployFiles.CloudInit("encoder-imds.nft");
 
-    private static string Probe(string name) => Path.Combine(RepoPaths.Root, "Encoder.Tests", "Deploy", "Probes", name);
+    private static string Probe(string name) => Path.Combine(RepoPaths.Root, "Encoder.Tests", "Provisioning", "Probes", name);
 
     [Test]
     public async Task The_imds_ruleset_passes_nft_s_check_where_the_encoder_user_exists()

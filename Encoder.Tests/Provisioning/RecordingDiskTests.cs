@@ -1,6 +1,6 @@
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// cloud-init/encoder-recording-disk, the boot script that puts the recordings on the NVMe instance store, run as root

@@ -7,7 +7,7 @@ using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The CloudWatch agent's configuration the AMI ships (cloud-init/amazon-cloudwatch-agent.json) and the boot script that

@@ -1,7 +1,7 @@
 using Encoder.Launch;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>The repository's deploy files, and a sample class's user-data as `encoder launch` renders it.</summary>
 internal static class DeployFiles

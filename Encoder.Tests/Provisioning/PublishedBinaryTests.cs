@@ -1,6 +1,6 @@
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>The Native AOT binary as it ships.</summary>
 [Category("Deploy")]

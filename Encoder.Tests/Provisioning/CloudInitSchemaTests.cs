@@ -1,7 +1,7 @@
 using Encoder.Launch;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>The user-data `encoder launch` renders, checked by cloud-init itself.</summary>
 [Category("Deploy")]

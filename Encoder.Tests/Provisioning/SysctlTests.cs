@@ -1,6 +1,6 @@
 using Encoder.Egress;
 
-namespace Encoder.Tests.Deploy;
+namespace Encoder.Tests.Provisioning;
 
 /// <summary>cloud-init/encoder-sysctl.conf: the kernel settings the AMI applies at boot (systemd-sysctl's format).</summary>
 [Category("Deploy")]
