@@ -34,6 +34,7 @@ public sealed class SegmentUploader(
     private readonly UploadLag _lag = new();
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
     private DateTimeOffset? _stopRequestedAt;
+    private bool _stopping;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
     public int SegmentsStored => journal.State.StoredSegments;
@@ -41,7 +42,11 @@ public sealed class SegmentUploader(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         journal.Open();
-        lifetime?.ApplicationStopping.Register(() => _stopRequestedAt = time.GetUtcNow());
+        lifetime?.ApplicationStopping.Register(() =>
+        {
+            _stopRequestedAt = time.GetUtcNow();
+            Volatile.Write(ref _stopping, true);
+        });
         if (journal.State.FirstStart is { } first && journal.State.Restarts.Count > 0)
             logger.LogWarning("Resuming the upload of session {SessionId} (first started {FirstStart:O}): {Stored} objects are already stored, per {Journal}",
                 options.SessionId, first, journal.State.Stored.Count, journal.Path);
@@ -52,6 +57,14 @@ public sealed class SegmentUploader(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _stopping))
+            {
+                // The host is stopping: the recorder's last playlist is about to land, and a live pass begun for it
+                // would be cut off mid-object by this service's stop and put again by the drain, which stores it all.
+                await WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
+                break;
+            }
+
             var changed = playlistChanges is { Watching: true } ? playlistChanges.Next : null; // before the pass reads the playlist
             var result = await PassAsync(final: false, stoppingToken).ConfigureAwait(false);
             var next = result.Storage == StorageState.Down ? outage.Backoff : changed is null ? ScanInterval : UntilRetryDue(playlistChanges!.Fallback);
