@@ -12,8 +12,9 @@ namespace Encoder.Storage;
 /// Uploads the recording while the class runs: a pass (<see cref="UploadPass"/>, which stores what <see cref="UploadPlan"/>
 /// says comes next), then a wait, and again. The wait lasts until the recorder puts a new playlist in place
 /// (<see cref="PlaylistChanges"/>), an object that failed is due again, or the watch's fallback has passed; without a
-/// watch it is the scan interval; while storage is away it is <see cref="StorageOutage.Backoff"/>. It stops after FFmpeg (hosted services stop in reverse order) and then drains: final passes within the
-/// drain budget; what it could not store is reported and the daemon exits with <see cref="ExitCodes.UploadsPending"/>.
+/// watch it is the scan interval; while storage is away it is <see cref="StorageOutage.Backoff"/>. It stops after
+/// FFmpeg (hosted services stop in reverse order) and then drains: final passes within the drain budget; what it could
+/// not store is reported and the daemon exits with <see cref="ExitCodes.UploadsPending"/>.
 /// </summary>
 public sealed class SegmentUploader(
     EncoderOptions options,
@@ -73,13 +74,13 @@ public sealed class SegmentUploader(
         }
     }
 
-    /// <summary>The time until the next object that failed on its own is due, at most <paramref name="longest"/>.</summary>
+    /// <summary>The time until the next object that failed on its own is due: at least the scan interval, at most <paramref name="longest"/>.</summary>
     private TimeSpan UntilRetryDue(TimeSpan longest)
     {
         if (pass.NextRetry is not { } due)
             return longest;
         var wait = due - time.GetUtcNow();
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < longest ? wait : longest;
+        return wait < ScanInterval ? ScanInterval : wait < longest ? wait : longest;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
