@@ -7,9 +7,7 @@ public static class AtomicFile
 
     public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        var partial = path + PartialSuffix;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = Beside(path);
         await File.WriteAllBytesAsync(partial, content, cancellationToken).ConfigureAwait(false);
         File.Move(partial, path, overwrite: true);
     }
@@ -20,10 +18,16 @@ public static class AtomicFile
     /// </summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        var partial = path + PartialSuffix;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = Beside(path);
         File.WriteAllBytes(partial, content);
         File.Move(partial, path, overwrite: true);
+    }
+
+    /// <summary>Where <paramref name="path"/> is written before it is renamed in; its folder is made if missing.</summary>
+    private static string Beside(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path + PartialSuffix;
     }
 }

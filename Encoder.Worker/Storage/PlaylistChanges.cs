@@ -31,11 +31,10 @@ public sealed class PlaylistChanges : IDisposable
 
     private FileSystemWatcher? Watch()
     {
-        var layout = _layout;
         try
         {
-            Directory.CreateDirectory(layout.SessionDirectory);
-            var watcher = new FileSystemWatcher(layout.SessionDirectory, RecordingLayout.PlaylistFileName)
+            Directory.CreateDirectory(_layout.SessionDirectory);
+            var watcher = new FileSystemWatcher(_layout.SessionDirectory, RecordingLayout.PlaylistFileName)
             {
                 NotifyFilter = NotifyFilters.FileName,
                 IncludeSubdirectories = false,
@@ -49,7 +48,7 @@ public sealed class PlaylistChanges : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
             _logger.LogWarning("Cannot watch {Directory} for new playlists ({Error}); the uploader looks twice a second instead",
-                layout.SessionDirectory, ex.Message);
+                _layout.SessionDirectory, ex.Message);
             return null;
         }
     }

@@ -35,7 +35,6 @@ public sealed class SegmentUploader(
     private readonly UploadLag _lag = new();
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
     private DateTimeOffset? _stopRequestedAt;
-    private bool _stopping;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
     public int SegmentsStored => journal.State.StoredSegments;
@@ -43,11 +42,7 @@ public sealed class SegmentUploader(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         journal.Open();
-        lifetime?.ApplicationStopping.Register(() =>
-        {
-            _stopRequestedAt = time.GetUtcNow();
-            Volatile.Write(ref _stopping, true);
-        });
+        lifetime?.ApplicationStopping.Register(() => _stopRequestedAt = time.GetUtcNow());
         if (journal.State.FirstStart is { } first && journal.State.Restarts.Count > 0)
             logger.LogWarning("Resuming the upload of session {SessionId} (first started {FirstStart:O}): {Stored} objects are already stored, per {Journal}",
                 options.SessionId, first, journal.State.Stored.Count, journal.Path);
@@ -58,7 +53,7 @@ public sealed class SegmentUploader(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (Volatile.Read(ref _stopping))
+            if (lifetime?.ApplicationStopping.IsCancellationRequested == true)
             {
                 // The host is stopping: the recorder's last playlist is about to land, and a live pass begun for it
                 // would be cut off mid-object by this service's stop and put again by the drain, which stores it all.
@@ -68,20 +63,20 @@ public sealed class SegmentUploader(
 
             var changed = playlistChanges is { Watching: true } ? playlistChanges.Next : null; // before the pass reads the playlist
             var result = await PassAsync(final: false, stoppingToken).ConfigureAwait(false);
-            var next = result.Storage == StorageState.Down ? outage.Backoff : changed is null ? ScanInterval : UntilRetryDue(playlistChanges!.Fallback);
-            if (!await WaitAsync(next, stoppingToken, result.Storage == StorageState.Down ? null : changed).ConfigureAwait(false))
+            var (wait, wake) = result.Storage == StorageState.Down ? (outage.Backoff, null)
+                : changed is null ? (ScanInterval, null)
+                : (Min(UntilRetryDue() ?? playlistChanges!.Fallback, playlistChanges!.Fallback), changed);
+            if (!await WaitAsync(wait, stoppingToken, wake).ConfigureAwait(false))
                 break;
         }
     }
 
-    /// <summary>The time until the next object that failed on its own is due: at least the scan interval, at most <paramref name="longest"/>.</summary>
-    private TimeSpan UntilRetryDue(TimeSpan longest)
-    {
-        if (pass.NextRetry is not { } due)
-            return longest;
-        var wait = due - time.GetUtcNow();
-        return wait < ScanInterval ? ScanInterval : wait < longest ? wait : longest;
-    }
+    /// <summary>The time until the next object that failed on its own is due, at least the scan interval; null when none is held.</summary>
+    private TimeSpan? UntilRetryDue() => pass.NextRetry is { } due ? Max(due - time.GetUtcNow(), ScanInterval) : null;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -147,13 +142,8 @@ public sealed class SegmentUploader(
     }
 
     /// <summary>The drain's wait before its next pass: the outage's backoff, or until the next object that failed on its own is due.</summary>
-    private TimeSpan NextTry(PassResult result)
-    {
-        if (result.Storage == StorageState.Down)
-            return outage.Backoff;
-        var due = (pass.NextRetry ?? time.GetUtcNow()) - time.GetUtcNow();
-        return due > ScanInterval ? due : ScanInterval;
-    }
+    private TimeSpan NextTry(PassResult result) =>
+        result.Storage == StorageState.Down ? outage.Backoff : UntilRetryDue() ?? ScanInterval;
 
     /// <summary>Waits for <paramref name="delay"/>, or less if <paramref name="changed"/> completes; false when the wait was cancelled.</summary>
     private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken, Task? changed = null)
