@@ -199,7 +199,7 @@ public sealed partial class IngestFaultTests
     private static void AssertMetricsFollowTheSpec(EmfAgent agent, string sessionId)
     {
         Assert.That(agent.Malformed, Is.Empty);
-        Assert.That(agent.Documents.SelectMany(EmfSpec.Problems).Distinct(), Is.Empty);
+        Assert.That(agent.Documents.SelectMany(d => EmfSpec.Problems(d, DateTimeOffset.UtcNow)).Distinct(), Is.Empty);
         var names = agent.Documents.Where(d => d.GetProperty("SessionId").GetString() == sessionId)
             .SelectMany(d => d.EnumerateObject().Select(p => p.Name)).ToHashSet();
         Assert.That(names, Is.SupersetOf(new[]

@@ -113,7 +113,9 @@ internal sealed class EmfAgent : IAsyncDisposable
 /// What CloudWatch's Embedded Metric Format specification requires of a document: an <c>_aws</c> object with an integer
 /// <c>Timestamp</c> (epoch milliseconds) and <c>CloudWatchMetrics</c> directives (<c>Namespace</c>, <c>Dimensions</c> as
 /// arrays of member names, at most 30 each, <c>Metrics</c> with a <c>Name</c> and a valid <c>Unit</c>); every dimension
-/// member a string at the root; every metric a number at the root. Returns the problems found.
+/// member a string at the root; every metric a number at the root; the timestamp within a day of <paramref name="now"/>
+/// (the time the document was made for: the test's fixed clock, or the real one for a document a real daemon just sent).
+/// Returns the problems found.
 /// </summary>
 internal static class EmfSpec
 {
@@ -125,14 +127,14 @@ internal static class EmfSpec
         "Terabits/Second", "Count/Second", "None",
     ];
 
-    public static List<string> Problems(JsonElement document)
+    public static List<string> Problems(JsonElement document, DateTimeOffset now)
     {
         var problems = new List<string>();
         if (document.ValueKind != JsonValueKind.Object || !document.TryGetProperty("_aws", out var aws) || aws.ValueKind != JsonValueKind.Object)
             return ["no _aws object"];
         if (!aws.TryGetProperty("Timestamp", out var timestamp) || timestamp.ValueKind != JsonValueKind.Number || !timestamp.TryGetInt64(out var ms)
-            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ms) > TimeSpan.FromDays(1).TotalMilliseconds)
-            problems.Add("_aws.Timestamp is not epoch milliseconds of today");
+            || Math.Abs(now.ToUnixTimeMilliseconds() - ms) > TimeSpan.FromDays(1).TotalMilliseconds)
+            problems.Add("_aws.Timestamp is not epoch milliseconds within a day of now");
         if (!aws.TryGetProperty("CloudWatchMetrics", out var directives) || directives.ValueKind != JsonValueKind.Array || directives.GetArrayLength() == 0)
             return [.. problems, "no _aws.CloudWatchMetrics directives"];
         foreach (var directive in directives.EnumerateArray())

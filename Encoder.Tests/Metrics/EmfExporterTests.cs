@@ -53,7 +53,7 @@ public sealed class EmfExporterTests
         await Poll.UntilAsync(() => agent.Documents.Count == 6, TimeSpan.FromSeconds(10), "the waiting documents arrive");
 
         Assert.That(agent.Values("yoga-1", "DiskFreePercent"), Is.EqualTo(new[] { 1.0, 2, 3, 4, 5, 6 }));
-        Assert.That(agent.Documents.SelectMany(EmfSpec.Problems), Is.Empty);
+        Assert.That(agent.Documents.SelectMany(d => EmfSpec.Problems(d, TimeProvider.System.GetUtcNow())), Is.Empty);
         Assert.That(exporter.Queued, Is.Zero);
         Assert.That(_log.Lines.Count(l => l.Level == LogLevel.Information), Is.EqualTo(1), "it says once that the agent is back");
     }
@@ -85,7 +85,7 @@ public sealed class EmfExporterTests
         var datagram = await receiver.ReceiveAsync(timeout.Token);
 
         using var document = JsonDocument.Parse(datagram.Buffer);
-        Assert.That(EmfSpec.Problems(document.RootElement), Is.Empty);
+        Assert.That(EmfSpec.Problems(document.RootElement, TimeProvider.System.GetUtcNow()), Is.Empty);
         Assert.That((document.RootElement.GetProperty("Failovers").GetDouble(), document.RootElement.GetProperty("OnSecondary").GetDouble()), Is.EqualTo((1.0, 1.0)));
     }
 }

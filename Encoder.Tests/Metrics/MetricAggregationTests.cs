@@ -63,7 +63,7 @@ public sealed class MetricAggregationTests
 
         Assert.That(documents, Has.Count.EqualTo(1));
         var doc = documents[0];
-        Assert.That(EmfSpec.Problems(doc), Is.Empty);
+        Assert.That(EmfSpec.Problems(doc, T0), Is.Empty);
         Assert.That(doc.GetRawText(), Is.EqualTo(
             """{"_aws":{"Timestamp":1795510800000,"LogGroupName":"/encoder/metrics","LogStreamName":"yoga-1","CloudWatchMetrics":[{"Namespace":"Encoder","Dimensions":[["SessionId"]],"Metrics":[{"Name":"Failovers","Unit":"Count"},{"Name":"DiskFreePercent","Unit":"Percent"}]}]},"SessionId":"yoga-1","Failovers":1,"DiskFreePercent":42.5}"""));
     }
@@ -81,7 +81,7 @@ public sealed class MetricAggregationTests
         var documents = Parse(EmfDocument.Render("yoga-1", T0, points));
 
         Assert.That(documents.Select(d => d.TryGetProperty("Slot", out var s) ? s.GetString() : null), Is.EqualTo(new string?[] { null, "primary", "secondary" }));
-        Assert.That(documents.SelectMany(EmfSpec.Problems), Is.Empty);
+        Assert.That(documents.SelectMany(d => EmfSpec.Problems(d, T0)), Is.Empty);
         var secondary = documents[2];
         Assert.That(secondary.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions").GetRawText(), Is.EqualTo("""[["SessionId","Slot"]]"""));
         Assert.That((secondary.GetProperty("SessionId").GetString(), secondary.GetProperty("IngestUp").GetDouble()), Is.EqualTo(("yoga-1", 0.0)));
@@ -95,7 +95,16 @@ public sealed class MetricAggregationTests
     {
         using var noUnit = JsonDocument.Parse("""{"_aws":{"Timestamp":"now","CloudWatchMetrics":[{"Namespace":"Encoder","Dimensions":[["SessionId"]],"Metrics":[{"Name":"X","Unit":"Frames"}]}]},"X":"1"}""");
 
-        Assert.That(EmfSpec.Problems(noUnit.RootElement), Has.Count.EqualTo(4));
+        Assert.That(EmfSpec.Problems(noUnit.RootElement, T0), Has.Count.EqualTo(4));
+    }
+
+    [Test]
+    public void The_spec_check_judges_the_timestamp_against_the_time_it_is_given_not_the_machine_clock()
+    {
+        var document = Parse(EmfDocument.Render("yoga-1", T0, [new MetricPoint("Failovers", "Count", null, 1)]))[0];
+
+        Assert.That(EmfSpec.Problems(document, T0.AddHours(23)), Is.Empty);
+        Assert.That(EmfSpec.Problems(document, T0.AddDays(2)), Has.Count.EqualTo(1));
     }
 
     private static List<JsonElement> Parse(IReadOnlyList<byte[]> documents) =>
