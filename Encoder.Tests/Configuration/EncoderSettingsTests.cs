@@ -5,24 +5,24 @@ using static Encoder.Tests.Configuration.TestConfigurations;
 
 namespace Encoder.Tests.Configuration;
 
-/// <summary>Each setting is declared once, on <see cref="EncoderOptions"/>: README, the key list and the range checks follow from it.</summary>
+/// <summary>Each setting is declared once, on <see cref="EncoderOptions"/>: docs/configuration.md, the key list and the range checks follow from it.</summary>
 public sealed class EncoderSettingsTests
 {
     private const string TableHeader = "| key | default | range | meaning |";
 
     [Test]
-    public void Readme_configuration_table_is_the_options_declaration()
+    public void The_configuration_doc_table_is_the_options_declaration()
     {
-        var readmeRows = ReadmeTableRows();
+        var docRows = DocTableRows();
         var sourceRows = EncoderSettings.All
             .Select(s => $"| `{s.FullKey}` | {s.DefaultMarkdown} | {s.RangeText} | {s.Description} |".Replace("|  |", "| |", StringComparison.Ordinal))
             .ToList();
 
-        if (!readmeRows.SequenceEqual(sourceRows))
+        if (!docRows.SequenceEqual(sourceRows))
         {
-            var expected = Path.Combine(Path.GetTempPath(), "encoder-readme-configuration-table.md");
+            var expected = Path.Combine(Path.GetTempPath(), "encoder-configuration-table.md");
             File.WriteAllLines(expected, [TableHeader, "|---|---|---|---|", .. sourceRows]);
-            Assert.That(readmeRows, Is.EqualTo(sourceRows), $"README's table differs from EncoderOptions; the table as declared is in {expected}");
+            Assert.That(docRows, Is.EqualTo(sourceRows), $"docs/configuration.md's table differs from EncoderOptions; the table as declared is in {expected}");
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class EncoderSettingsTests
     }
 
     [TestCaseSource(nameof(RangeBounds))]
-    public void Each_declared_range_is_enforced_with_one_line_in_readme_words(string key, string value, string? expected)
+    public void Each_declared_range_is_enforced_with_one_line_in_the_documented_words(string key, string value, string? expected)
     {
         var values = Valid();
         values[key] = value;
@@ -110,11 +110,11 @@ public sealed class EncoderSettingsTests
         Assert.That(EncoderConfiguration.UnknownKeys(section), Is.Empty);
     }
 
-    private static List<string> ReadmeTableRows()
+    private static List<string> DocTableRows()
     {
-        var readme = File.ReadAllLines(Path.Combine(Infrastructure.RepoPaths.Root, "README.md"));
-        var header = Array.IndexOf(readme, TableHeader);
-        Assert.That(header, Is.GreaterThan(0), $"README has no line '{TableHeader}'");
-        return [.. readme.Skip(header + 2).TakeWhile(line => line.StartsWith('|'))];
+        var doc = File.ReadAllLines(Path.Combine(Infrastructure.RepoPaths.Root, "docs", "configuration.md"));
+        var header = Array.IndexOf(doc, TableHeader);
+        Assert.That(header, Is.GreaterThan(0), $"docs/configuration.md has no line '{TableHeader}'");
+        return [.. doc.Skip(header + 2).TakeWhile(line => line.StartsWith('|'))];
     }
 }
