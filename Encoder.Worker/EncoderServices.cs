@@ -21,7 +21,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
+    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -31,6 +31,9 @@ public static class EncoderServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(SecretRedactor.For(options));
         services.AddSingleton<RecordingLayout>();
+        services.AddSingleton<SegmentLedger>();
+        services.AddSingleton<IUploadFigures>(sp => sp.GetRequiredService<SegmentLedger>());
+        services.AddSingleton<PlaylistReader>();
         services.AddSingleton<ChildProcessThread>();
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
@@ -87,12 +90,13 @@ public static class EncoderServices
         services.AddHostedService<SessionAnnouncer>();
         services.AddSingleton<IRecordingDisk, RecordingDisk>();
         services.AddHostedService<DiskGuard>();
+        services.AddSingleton<PlaylistChanges>();
+        services.AddHostedService<PlaylistWatch>(); // before the uploader: stops after its drain
         services.AddSingleton<SessionManifestSource>();
         services.AddSingleton<RecordingReader>();
         services.AddSingleton<ObjectUploader>();
         services.AddSingleton<UploadPass>();
         services.AddSingleton<StorageOutage>();
-        services.AddSingleton<PlaylistChanges>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddSingleton<FfmpegSupervisor>();

@@ -200,6 +200,52 @@ public sealed class S3UploadTests : LiveClassFixture
     }
 
     [Test]
+    public async Task While_S3_hangs_in_a_request_the_metrics_and_the_status_show_the_pending_segments_rising_and_afterwards_each_is_stored_once()
+    {
+        var work = Path.Combine(Work, "hung");
+        var settings = Settings("s3-class-6", work);
+        settings["Storage:RequestTimeoutSeconds"] = "60"; // the request outlives the freeze: the pass stays blocked in one PUT throughout
+        await using var agent = EmfAgent.Start();
+        EncoderDaemon.WithMetrics(settings, agent.Endpoint); // one document a second
+        var status = EncoderDaemon.Status(settings);
+        int? Pending() => status.Read() is { } root && root.TryGetProperty("segmentsPending", out var p) ? p.GetInt32() : null;
+        double? Lag() => status.Read() is { } root && root.TryGetProperty("uploadLagSeconds", out var l) ? l.GetDouble() : null;
+
+        await using var daemon = Start(settings);
+        await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
+        await WaitForStoredSegmentsAsync("s3-class-6", 1, TimeSpan.FromSeconds(20), daemon);
+        await Poll.UntilAsync(() => Pending() == 0, TimeSpan.FromSeconds(10), "nothing waits before the freeze");
+        var before = agent.Values("s3-class-6", "ObjectsPending").Count;
+        List<double> during;
+        Moto.Freeze();
+        try
+        {
+            // A segment every 2 s, a document every second: the next segment shows within a segment and an interval.
+            await Poll.UntilAsync(() => agent.Values("s3-class-6", "ObjectsPending").Skip(before).DefaultIfEmpty(0).Max() >= 2 && Pending() >= 2,
+                TimeSpan.FromSeconds(8), "the metrics and status.json show segments waiting soon after S3 froze", () => LastLines(daemon));
+            await Poll.UntilAsync(() => Lag() >= 40, TimeSpan.FromSeconds(60), "S3 has been frozen for 40 s, as the daemon's own lag says", () => LastLines(daemon));
+            during = agent.Values("s3-class-6", "ObjectsPending").Skip(before).ToList();
+            Assert.That(Pending(), Is.GreaterThanOrEqualTo(15), "status.json counts the segments recorded during the freeze");
+        }
+        finally
+        {
+            Moto.Thaw();
+        }
+
+        Assert.That(during, Is.Ordered, "pending segments only rise while S3 hangs");
+        Assert.That(during.Distinct().Count(), Is.GreaterThanOrEqualTo(10), "the count rose all along, not once");
+        Assert.That(during[^1], Is.GreaterThanOrEqualTo(15));
+        Assert.That(agent.Values("s3-class-6", "UploadLagSeconds").Max(), Is.GreaterThanOrEqualTo(35));
+        await Poll.UntilAsync(() => Pending() == 0, TimeSpan.FromSeconds(60), "everything that waited is stored once S3 answers", () => LastLines(daemon));
+        daemon.Signal(Signals.SigTerm);
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, daemon.Output);
+
+        var playlist = await AssertStoredRecordingMatchesAsync("s3-class-6", work);
+        Assert.That(SegmentPuts("s3-class-6"), Is.EqualTo(playlist.Segments.Select(s => s.Uri)), "every segment was PUT exactly once, in order");
+        Assert.That((agent.Values("s3-class-6", "ObjectsPending")[^1], agent.Values("s3-class-6", "UploadsPendingAtEnd").Single()), Is.EqualTo((0.0, 0.0)));
+    }
+
+    [Test]
     public async Task A_daemon_killed_mid_upload_resumes_and_stores_every_segment_once_under_the_instance_policy()
     {
         var work = Path.Combine(Work, "crash");

@@ -1,6 +1,6 @@
 using Encoder.Ffmpeg;
 using Encoder.Metrics;
-using Encoder.Storage;
+using Encoder.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
@@ -13,6 +13,7 @@ public sealed class EncoderMetricsTests
     private ServiceProvider _services = null!;
     private FakeTimeProvider _time = null!;
     private EncoderMetrics _metrics = null!;
+    private SegmentLedger _segments = null!;
     private MetricsCollector _collector = null!;
 
     [SetUp]
@@ -20,7 +21,8 @@ public sealed class EncoderMetricsTests
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
-        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), _time);
+        _segments = new SegmentLedger(_time);
+        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), _time, _segments);
         _collector = new MetricsCollector(_metrics.Meter);
     }
 
@@ -125,17 +127,27 @@ public sealed class EncoderMetricsTests
     }
 
     [Test]
-    public void Upload_lag_is_the_largest_of_the_interval_and_the_drain_reports_what_is_left()
+    public void Pending_and_lag_are_read_from_the_ledger_the_lag_the_longest_wait_of_the_interval_and_the_drain_reports_what_is_left()
     {
-        _metrics.Uploads(3, TimeSpan.FromSeconds(12));
-        _metrics.Uploads(1, TimeSpan.FromSeconds(2));
+        _segments.PlaylistRead(Playlist(2));
+        _time.Advance(TimeSpan.FromSeconds(12));
+        _segments.Stored("seg_00000.ts");
+        _segments.Stored("seg_00001.ts"); // both waited 12 s
+        _segments.PlaylistRead(Playlist(3));
+        _time.Advance(TimeSpan.FromSeconds(2));
         var live = Interval();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var next = Interval();
         _metrics.DrainEnded(2);
         var end = Interval();
 
         Assert.That((live["UploadLagSeconds"], live["ObjectsPending"], live.ContainsKey("UploadsPendingAtEnd")), Is.EqualTo((12.0, 1.0, false)));
-        Assert.That((end["ObjectsPending"], end["UploadsPendingAtEnd"], end.ContainsKey("UploadLagSeconds")), Is.EqualTo((2.0, 2.0, false)));
+        Assert.That((next["UploadLagSeconds"], next["ObjectsPending"]), Is.EqualTo((3.0, 1.0)), "a new interval: the wait of the one still pending");
+        Assert.That((end["ObjectsPending"], end["UploadsPendingAtEnd"]), Is.EqualTo((2.0, 2.0)));
     }
+
+    private static HlsPlaylist Playlist(int segments) =>
+        new([.. Enumerable.Range(0, segments).Select(i => new HlsSegment($"seg_{i:D5}.ts", TimeSpan.FromSeconds(2), false))], false);
 
     [Test]
     public void Disk_and_relay_figures_reach_the_interval()
@@ -147,24 +159,5 @@ public sealed class EncoderMetricsTests
         var interval = Interval();
 
         Assert.That((interval["DiskFreePercent"], interval["RelayDroppedDatagrams"]), Is.EqualTo((15.0, 2.0)));
-    }
-
-    [TestCase(new string[0], 0)]
-    [TestCase(new[] { "a" }, 0)]
-    public void Upload_lag_is_zero_when_nothing_or_something_new_waits(string[] left, double seconds) =>
-        Assert.That(new UploadLag().Observe(left, DateTimeOffset.UnixEpoch).TotalSeconds, Is.EqualTo(seconds));
-
-    [Test]
-    public void Upload_lag_counts_from_when_the_oldest_waiting_object_was_first_seen()
-    {
-        var lag = new UploadLag();
-        var t0 = DateTimeOffset.UnixEpoch;
-
-        lag.Observe(["seg_1", "index"], t0);
-        var stillWaiting = lag.Observe(["seg_1", "seg_2", "index"], t0.AddSeconds(5));
-        var firstStored = lag.Observe(["seg_2"], t0.AddSeconds(6));
-        var allStored = lag.Observe([], t0.AddSeconds(7));
-
-        Assert.That((stillWaiting.TotalSeconds, firstStored.TotalSeconds, allStored.TotalSeconds), Is.EqualTo((5.0, 1.0, 0.0)));
     }
 }

@@ -9,7 +9,7 @@ namespace Encoder.Tests.Recording;
 
 /// <summary>
 /// The guard's action on a real, small filesystem: a 64 MB tmpfs mounted by the test (as root) for a class that
-/// would overflow it, 1 MB segments, some stored per the upload journal and some not.
+/// would overflow it, 1 MB segments, some stored per the upload journal (which tells the segments' ledger) and some not.
 /// </summary>
 [Category("Integration")]
 [NonParallelizable]
@@ -20,6 +20,7 @@ public sealed class DiskGuardOnASmallDiskTests
     private EncoderOptions _options = null!;
     private RecordingLayout _layout = null!;
     private LocalFolderStore _store = null!;
+    private SegmentLedger _segments = null!;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero));
     private readonly ListLogger<DiskGuard> _log = new();
     private DiskGuard _guard = null!;
@@ -36,7 +37,8 @@ public sealed class DiskGuardOnASmallDiskTests
         _layout = new RecordingLayout(_options);
         Directory.CreateDirectory(_layout.SessionDirectory);
         _store = new LocalFolderStore(Path.Combine(_mount, "elsewhere"));
-        _guard = new DiskGuard(_options, new RecordingDisk(_options, _layout, _store), _time, _log);
+        _segments = new SegmentLedger(_time);
+        _guard = new DiskGuard(_options, new RecordingDisk(_layout, _segments), _time, _log);
     }
 
     [TearDown]
@@ -53,7 +55,7 @@ public sealed class DiskGuardOnASmallDiskTests
     {
         // 4 segments stored before storage went away, then segments that wait: the disk drops below 15 % free.
         var stored = Enumerable.Range(0, 4).Select(_ => WriteSegment()).ToList();
-        using (var journal = new UploadJournal(_layout, _time))
+        using (var journal = new UploadJournal(_layout, _segments, _time))
         {
             journal.Open();
             foreach (var name in stored)

@@ -1,3 +1,4 @@
+using Encoder.Recording;
 using System.Text;
 using Encoder.Storage;
 
@@ -40,5 +41,5 @@ public sealed class ObjectHeadersTests
             new RecordingSnapshot("/rec/yoga", Live, new HashSet<string> { "seg_00000.ts", StorageKeys.PlaylistName }.Contains,
                 [new("encoder.log", "/logs/encoder.log", new string('1', 32)), new("ffmpeg-recorder-run001.log", "/logs/ffmpeg-recorder-run001.log", new string('2', 32))],
                 Encoding.UTF8.GetBytes("{}")),
-            new JournalState(), final, key => "s3://studio/" + key);
+            new JournalState(), new SegmentLedger(TimeProvider.System), final, key => "s3://studio/" + key);
 }

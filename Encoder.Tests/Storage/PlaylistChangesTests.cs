@@ -1,3 +1,4 @@
+using Encoder.Recording;
 using Encoder.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -22,7 +22,7 @@ public sealed class QuietPassTests : UploaderFixture
     public async Task A_new_segment_after_quiet_passes_is_stored_with_the_playlist_that_names_it()
     {
         var store = new CountingStore(new LocalFolderStore(Options.Storage.Directory));
-        using var journal = new UploadJournal(Layout, TimeProvider.System);
+        using var journal = Journal();
         journal.Open();
         var pass = Pass(store, journal);
         Record(segments: 2);
@@ -47,7 +47,7 @@ public sealed class QuietPassTests : UploaderFixture
         File.Delete(journalPath);
         await File.WriteAllLinesAsync(journalPath, Enumerable.Range(0, segments).Select(i =>
             JournalState.StoredLine(DateTimeOffset.UtcNow, store.Describe(StorageKeys.For(Options.SessionId, $"seg_{i:D5}.ts")), new string('0', 32), 4)));
-        using var journal = new UploadJournal(Layout, TimeProvider.System);
+        using var journal = Journal();
         journal.Open();
         var pass = Pass(store, journal);
         Assert.That((await pass.RunAsync(final: false, CancellationToken.None)).Stored, Is.True, "the playlist goes up; then all is stored");

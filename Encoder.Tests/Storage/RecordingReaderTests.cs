@@ -4,7 +4,7 @@ namespace Encoder.Tests.Storage;
 
 public sealed class RecordingReaderTests : UploaderFixture
 {
-    private RecordingReader Reader() => Reader(new UploadJournal(Layout, TimeProvider.System));
+    private RecordingReader Reader() => Reader(Journal());
 
     [Test]
     public async Task Reads_and_parses_the_playlist_again_only_after_it_changed()

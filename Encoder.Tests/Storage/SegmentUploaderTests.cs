@@ -34,7 +34,7 @@ public sealed class SegmentUploaderTests : UploaderFixture
     {
         var store = new CountingStore(new LocalFolderStore(Options.Storage.Directory));
         Record(segments: 2);
-        var journal = new UploadJournal(Layout, TimeProvider.System);
+        var journal = Journal();
         var first = Uploader(store, journal: journal);
         await first.StartAsync(CancellationToken.None);
         await Eventually(() => store.Puts.Contains("class-9/index.m3u8"));

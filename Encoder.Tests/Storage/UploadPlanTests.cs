@@ -50,7 +50,7 @@ public sealed class UploadPlanTests
     {
         var files = Segments.Except(Words(missing)).Append(StorageKeys.PlaylistName).ToHashSet();
 
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, files.Contains, Logs, Manifest), Journal(stored), final, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, files.Contains, Logs, Manifest), Journal(stored), Ledger(stored), final, Destination);
 
         Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
         Assert.That(plan.Lost, Is.EqualTo(Words(lost)));
@@ -79,7 +79,7 @@ public sealed class UploadPlanTests
     public void Holds_what_waits_for_its_own_retry_and_nothing_after_it_but_the_playlist(bool final, string stored, string held, string expected, string pending)
     {
         var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.Append(StorageKeys.PlaylistName).ToHashSet().Contains, Logs, Manifest), Journal(stored),
-            final, Destination, Words(held).Select(name => "yoga/" + name).ToHashSet());
+            Ledger(stored), final, Destination, Words(held).Select(name => "yoga/" + name).ToHashSet());
 
         Assert.That(string.Join(' ', plan.Items.Select(Counted)), Is.EqualTo(expected));
         Assert.That(string.Join(' ', plan.Pending.Select(key => key["yoga/".Length..])), Is.EqualTo(pending));
@@ -111,7 +111,7 @@ public sealed class UploadPlanTests
             return files.Contains(name);
         }
 
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, HasFile, [], null), Journal(stored), false, Destination, settled: settledBefore);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, HasFile, [], null), Journal(stored), Ledger(stored), false, Destination, settled: settledBefore);
 
         Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
         Assert.That((plan.Settled, plan.Lost), Is.EqualTo((settled, Words(lost))));
@@ -122,7 +122,7 @@ public sealed class UploadPlanTests
     [TestCase(true, "logs/encoder.log logs/ffmpeg-recorder-run001.log session.json")]
     public void Before_FFmpeg_writes_a_playlist_only_the_drain_has_something_to_store(bool final, string expected)
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, null, _ => false, Logs, Manifest), new JournalState(), final, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, null, _ => false, Logs, Manifest), new JournalState(), new SegmentLedger(TimeProvider.System), final, Destination);
 
         Assert.That(string.Join(' ', plan.Items.Select(Describe)), Is.EqualTo(expected));
         Assert.That(plan.Playlist, Is.EqualTo(HlsPlaylist.Empty));
@@ -131,7 +131,7 @@ public sealed class UploadPlanTests
     [Test]
     public void Items_carry_the_local_file_or_the_exact_bytes_and_the_headers_of_their_kind()
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, Logs, Manifest), new JournalState(), true, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, Logs, Manifest), new JournalState(), new SegmentLedger(TimeProvider.System), true, Destination);
 
         Assert.That(plan.Items.Select(i => (i.Key, i.Headers, i.LocalPath, i.Segment)), Is.EqualTo(new (string, ObjectHeaders, string?, string?)[]
         {
@@ -151,7 +151,7 @@ public sealed class UploadPlanTests
     [Test]
     public void The_live_playlist_goes_up_as_FFmpeg_wrote_it()
     {
-        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, [], null), new JournalState(), false, Destination);
+        var plan = UploadPlan.For("yoga", new RecordingSnapshot(Directory, Live, Segments.ToHashSet().Contains, [], null), new JournalState(), new SegmentLedger(TimeProvider.System), false, Destination);
 
         Assert.That(Encoding.UTF8.GetString(plan.Items.Single(i => i.Headers == ObjectHeaders.LivePlaylist).Content!), Is.EqualTo(Live));
     }
@@ -176,6 +176,15 @@ public sealed class UploadPlanTests
             var (name, content) = entry.Split('=') is [var n, var c] ? (n, c) : (entry, "old");
             return JournalState.StoredLine(at, Destination("yoga/" + name), Md5(name, content), 1);
         }));
+    }
+
+    /// <summary>The segments' ledger with the segments of <paramref name="stored"/> stored.</summary>
+    private static SegmentLedger Ledger(string stored)
+    {
+        var ledger = new SegmentLedger(TimeProvider.System);
+        foreach (var entry in Words(stored))
+            ledger.Stored(entry.Split('=')[0]);
+        return ledger;
     }
 
     private static string Md5(string name, string content) => content switch

@@ -97,19 +97,6 @@ public sealed class UploadRulesTests
         Assert.That(state.FirstStart, Is.EqualTo(T0));
         Assert.That(state.Restarts, Is.EqualTo(new[] { new DaemonRestart(T0.AddSeconds(12), T0.AddSeconds(20)) }));
         Assert.That(state.IsStored("s3://b/r/yoga/index.m3u8", Md5A), Is.False, "the playlist changed since");
-        Assert.That(state.StoredSegments, Is.EqualTo(1), "the playlist stored twice is no segment");
-    }
-
-    [Test]
-    public void A_segment_stored_again_is_counted_once()
-    {
-        var state = JournalState.Replay([
-            JournalState.StoredLine(T0, "s3://b/r/yoga/seg_00000.ts", Md5A, 1000),
-            JournalState.StoredLine(T0.AddSeconds(1), "s3://b/r/yoga/seg_00000.ts", Md5B, 1000),
-            JournalState.StoredLine(T0.AddSeconds(2), "s3://b/r/yoga/seg_00001.ts", Md5A, 1000),
-        ]);
-
-        Assert.That(state.StoredSegments, Is.EqualTo(2));
     }
 
     [TestCase("")]

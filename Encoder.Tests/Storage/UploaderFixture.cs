@@ -16,6 +16,9 @@ public abstract class UploaderFixture
     protected EncoderOptions Options { get; private set; } = null!;
     protected RecordingLayout Layout { get; private set; } = null!;
 
+    /// <summary>The segments' ledger of the daemon under test (a restarted daemon gets a new one: <see cref="Uploader"/> without a journal).</summary>
+    protected SegmentLedger Segments { get; private set; } = null!;
+
     [SetUp]
     public void CreateRecording()
     {
@@ -27,31 +30,41 @@ public abstract class UploaderFixture
             Storage = new StorageOptions { Directory = Path.Combine(_work, "store") },
         };
         Layout = new RecordingLayout(Options);
+        Segments = new SegmentLedger(TimeProvider.System);
         Directory.CreateDirectory(Layout.LogDirectory);
     }
 
     [TearDown]
     public void DeleteRecording() => Directory.Delete(_work, recursive: true);
 
+    /// <summary>The upload journal of the session folder, feeding <paramref name="segments"/> (default: <see cref="Segments"/>).</summary>
+    protected UploadJournal Journal(SegmentLedger? segments = null, TimeProvider? time = null) => new(Layout, segments ?? Segments, time ?? TimeProvider.System);
+
     /// <summary>The uploader's reader of the recording; its <c>session.json</c> tells of <paramref name="status"/> and <paramref name="outages"/>.</summary>
-    protected RecordingReader Reader(UploadJournal journal, EncoderStatus? status = null, SessionOutages? outages = null) =>
-        new(Layout, new SessionManifestSource(Options, journal, outages ?? new SessionOutages(), status ?? new EncoderStatus(TimeProvider.System), TimeProvider.System));
+    protected RecordingReader Reader(UploadJournal journal, EncoderStatus? status = null, SessionOutages? outages = null, SegmentLedger? segments = null) =>
+        new(Layout, new PlaylistReader(Layout, segments ?? Segments),
+            new SessionManifestSource(Options, journal, outages ?? new SessionOutages(), status ?? new EncoderStatus(TimeProvider.System), TimeProvider.System));
 
     /// <summary>One pass over the recording into <paramref name="store"/>, as the uploader runs it.</summary>
-    protected UploadPass Pass(IRecordingStore store, UploadJournal journal, RecordingReader? reader = null) =>
-        new(Options, store, reader ?? Reader(journal), new ObjectUploader(Options, store, journal, TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
-            TimeProvider.System, NullLogger<UploadPass>.Instance);
+    protected UploadPass Pass(IRecordingStore store, UploadJournal journal, RecordingReader? reader = null, SegmentLedger? segments = null)
+    {
+        segments ??= Segments;
+        return new(Options, store, reader ?? Reader(journal, segments: segments),
+            new ObjectUploader(Options, store, journal, new RecordingDisk(Layout, segments), TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
+            segments, TimeProvider.System, NullLogger<UploadPass>.Instance);
+    }
 
     protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null,
         PlaylistChanges? playlistChanges = null)
     {
         var time = TimeProvider.System;
-        var status = new EncoderStatus(time);
+        var segments = journal is null ? new SegmentLedger(time) : Segments;
+        var status = new EncoderStatus(time, segments: segments);
         var outages = new SessionOutages();
-        journal ??= new UploadJournal(Layout, time);
-        var pass = Pass(store, journal, Reader(journal, status, outages));
+        journal ??= Journal(segments);
+        var pass = Pass(store, journal, Reader(journal, status, outages, segments), segments);
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance,
+            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), segments, time, NullLogger<SegmentUploader>.Instance,
             playlistChanges: playlistChanges);
     }
 

@@ -1,3 +1,5 @@
+using Encoder.Recording;
+
 namespace Encoder.Lifecycle;
 
 public enum KeepVerdict
@@ -82,7 +84,7 @@ public static class KeptCopy
     private static int Rank(KeptFile file) => file.RelativePath switch
     {
         var p when p.StartsWith("logs/", StringComparison.Ordinal) => 2,
-        var p when p.StartsWith("seg_", StringComparison.Ordinal) => 1,
+        var p when RecordingLayout.IsSegmentFile(p) => 1,
         _ => 0,
     };
 }

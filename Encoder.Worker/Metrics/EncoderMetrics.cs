@@ -7,7 +7,8 @@ namespace Encoder.Metrics;
 /// <summary>
 /// The daemon's figures as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
 /// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the supervisor the recorder's
-/// state, the uploader what is pending); how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
+/// state, the playlist's reader what was recorded); what waits to be stored is read at each collection from
+/// <see cref="IUploadFigures"/> (the segments' ledger), so a blocked upload cannot freeze it; how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
 /// exporter) is a listener's business, not theirs. Counters count events; gauges report the state as of the collection.
 /// Instrument names are the CloudWatch metric names; units are UCUM (<see cref="EmfUnits"/> maps them).
 /// </summary>
@@ -24,7 +25,7 @@ public sealed class EncoderMetrics
     private readonly Counter<long> _segmentsRecorded;
     private readonly Counter<double> _recordedSeconds;
     private readonly Counter<long> _relayDropped;
-    private readonly Histogram<double> _uploadLag;
+    private readonly IUploadFigures? _uploads;
     private readonly ConcurrentDictionary<string, int> _ingestUp = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -32,7 +33,6 @@ public sealed class EncoderMetrics
     private DateTimeOffset? _recorderDownSince;
     private DateTimeOffset? _ingestsDownSince;
     private int? _onSecondary;
-    private long? _objectsPending;
     private double? _diskFreePercent;
     private long? _uploadsPendingAtEnd;
     private double _framesPerSecond;
@@ -40,21 +40,25 @@ public sealed class EncoderMetrics
     private (long Frames, long Bytes, DateTimeOffset At)? _rateFrom;
     private (int Count, double Seconds)? _playlist;
 
-    public EncoderMetrics(IMeterFactory meters, TimeProvider time)
+    /// <param name="uploads">Where <c>ObjectsPending</c> and <c>UploadLagSeconds</c> are read; without it they report only the drain's end.</param>
+    public EncoderMetrics(IMeterFactory meters, TimeProvider time, IUploadFigures? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
+        _uploads = uploads;
         Meter = meters.Create(MeterName);
         _failovers = Meter.CreateCounter<long>("Failovers", "{failover}", "Failovers from the primary ingest to the secondary.");
         _cameraOutages = Meter.CreateCounter<long>("CameraOutages", "{outage}", "Camera (recorder) outages that began.");
         _segmentsRecorded = Meter.CreateCounter<long>("SegmentsRecorded", "{segment}", "HLS segments the playlist gained.");
         _recordedSeconds = Meter.CreateCounter<double>("RecordedSeconds", "s", "Media seconds the playlist gained.");
         _relayDropped = Meter.CreateCounter<long>("RelayDroppedDatagrams", "{datagram}", "Datagrams the relay dropped (not whole MPEG-TS packets).");
-        _uploadLag = Meter.CreateHistogram<double>("UploadLagSeconds", "s", "How long the oldest object not yet stored has waited.");
+        Meter.CreateObservableGauge("UploadLagSeconds", () => Value(_uploads?.TakeLag() is { } lag ? Math.Round(lag.TotalSeconds, 1) : (double?)null), "s",
+            "The longest, in the interval, any complete segment waited to be stored (the oldest one not stored yet, or one stored meanwhile).");
         Meter.CreateObservableGauge("RecorderUp", () => Value(_recorderUp), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
         Meter.CreateObservableGauge("IngestUp", IngestUp, "1", "Per slot: 1 while its egress streams to the ingest, else 0.");
         Meter.CreateObservableGauge("OnSecondary", () => Value(_onSecondary), "1", "1 while the stream goes to the secondary ingest, else 0.");
-        Meter.CreateObservableGauge("ObjectsPending", () => Value(_objectsPending), "{object}", "Objects complete on disk and not stored yet.");
+        Meter.CreateObservableGauge("ObjectsPending", () => Value(_uploadsPendingAtEnd ?? _uploads?.Pending), "{object}",
+            "Segments complete on disk and not stored yet; after the drain, every object left only on this machine.");
         Meter.CreateObservableGauge("DiskFreePercent", () => Value(_diskFreePercent), "%", "Free space on the recording disk.");
         Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorderUp is null ? null : _framesPerSecond), "{frame}/s", "Frames the recorder writes per second.");
         Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorderUp is null ? null : _bitrateKbps), "kbit/s", "What the recorder writes, in kilobits per second.");
@@ -154,7 +158,7 @@ public sealed class EncoderMetrics
             _failovers.Add(1);
     }
 
-    /// <summary>The playlist as the uploader read it: what it gained since the last look is what was recorded (the first look is the baseline).</summary>
+    /// <summary>The playlist as read (once per change): what it gained since the last look is what was recorded (the first look is the baseline).</summary>
     public void Playlist(int segments, TimeSpan duration)
     {
         lock (_lock)
@@ -170,17 +174,7 @@ public sealed class EncoderMetrics
         }
     }
 
-    public void Uploads(int pending, TimeSpan lag)
-    {
-        _objectsPending = pending;
-        _uploadLag.Record(Math.Round(lag.TotalSeconds, 1));
-    }
-
-    public void DrainEnded(int pending)
-    {
-        _objectsPending = pending;
-        _uploadsPendingAtEnd = pending;
-    }
+    public void DrainEnded(int pending) => _uploadsPendingAtEnd = pending;
 
     public void DiskFree(double percent) => _diskFreePercent = Math.Round(percent, 1);
 

@@ -7,7 +7,7 @@ namespace Encoder.Recording;
 
 /// <summary>
 /// Keeps the recording disk from filling. Every <see cref="Interval"/>: below <c>Recording:LowDiskWarningPercent</c>
-/// free it deletes segments storage already holds (oldest first, per the upload journal) until the threshold is
+/// free it deletes segments storage already holds (oldest first, per the <see cref="SegmentLedger"/>) until the threshold is
 /// met again; what it can't free is said loudly, each minute: a warning below the threshold, an ALERT naming the
 /// segments that exist only on this machine and the minutes left at the current rate below half of it. The decision
 /// is <see cref="DiskSpace.Plan"/>'s; the disk is behind <see cref="IRecordingDisk"/>.
@@ -79,7 +79,8 @@ public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeP
         {
             try
             {
-                disk.Delete(segment);
+                if (!disk.Delete(segment.Name))
+                    continue;
                 dropped++;
                 bytes += segment.Bytes;
             }

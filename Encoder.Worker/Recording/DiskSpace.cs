@@ -11,7 +11,7 @@ public enum DiskSpaceLevel
     Critical,
 }
 
-/// <summary>A segment file in the session folder, and whether storage already holds it (the upload journal says so).</summary>
+/// <summary>A segment file in the session folder, and whether storage already holds it (the <see cref="SegmentLedger"/> says so).</summary>
 public sealed record SegmentFile(string Name, long Bytes, bool Stored);
 
 /// <summary>

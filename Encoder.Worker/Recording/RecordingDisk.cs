@@ -1,9 +1,6 @@
-using Encoder.Configuration;
-using Encoder.Storage;
-
 namespace Encoder.Recording;
 
-/// <summary>The disk guard's one seam: the recording disk's space, the session's segments, and deleting one.</summary>
+/// <summary>The recording disk's one seam: its space, the session's segments, and deleting one (the only place a local segment is deleted).</summary>
 public interface IRecordingDisk
 {
     /// <summary>The folder being guarded (the session's), for log lines.</summary>
@@ -11,17 +8,15 @@ public interface IRecordingDisk
 
     (long FreeBytes, long TotalBytes) Space();
 
-    /// <summary>The session's complete segments on disk, oldest first, each marked stored when the upload journal says so.</summary>
+    /// <summary>The session's segments on disk, oldest first, each marked stored when the segments' ledger says so.</summary>
     IReadOnlyList<SegmentFile> Segments();
 
-    void Delete(SegmentFile segment);
+    /// <summary>Deletes the local copy of the segment <paramref name="name"/> if the ledger says it may go; false (nothing deleted) when it may not.</summary>
+    bool Delete(string name);
 }
 
-/// <summary>
-/// The session folder on the real disk. What is stored comes from the upload journal's file, read (never written)
-/// here: the uploader owns it, and a line is on disk before the uploader moves on.
-/// </summary>
-public sealed class RecordingDisk(EncoderOptions options, RecordingLayout layout, IRecordingStore store) : IRecordingDisk
+/// <summary>The session folder on the real disk; what is a segment is <see cref="RecordingLayout"/>'s rule, what is stored and deletable the <see cref="SegmentLedger"/>'s.</summary>
+public sealed class RecordingDisk(RecordingLayout layout, SegmentLedger ledger) : IRecordingDisk
 {
     public string Directory => layout.SessionDirectory;
 
@@ -31,31 +26,19 @@ public sealed class RecordingDisk(EncoderOptions options, RecordingLayout layout
         return (drive.AvailableFreeSpace, drive.TotalSize);
     }
 
-    public IReadOnlyList<SegmentFile> Segments()
-    {
-        var journal = ReadJournal();
-        return new DirectoryInfo(layout.SessionDirectory)
-            .EnumerateFiles("seg_*.ts")
+    public IReadOnlyList<SegmentFile> Segments() =>
+        new DirectoryInfo(layout.SessionDirectory)
+            .EnumerateFiles(RecordingLayout.SegmentFileGlob)
+            .Where(f => RecordingLayout.IsSegmentFile(f.Name))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => new SegmentFile(f.Name, f.Length, journal.IsStored(store.Describe(StorageKeys.For(options.SessionId, f.Name)))))
+            .Select(f => new SegmentFile(f.Name, f.Length, ledger.IsStored(f.Name)))
             .ToList();
-    }
 
-    public void Delete(SegmentFile segment)
+    public bool Delete(string name)
     {
-        ArgumentNullException.ThrowIfNull(segment);
-        File.Delete(Path.Combine(layout.SessionDirectory, segment.Name));
-    }
-
-    private JournalState ReadJournal()
-    {
-        var path = Path.Combine(layout.SessionDirectory, UploadJournal.FileName);
-        if (!File.Exists(path))
-            return new JournalState();
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-            lines.Add(line);
-        return JournalState.Replay(lines);
+        if (!ledger.IsDeletable(name))
+            return false;
+        File.Delete(Path.Combine(layout.SessionDirectory, name));
+        return true;
     }
 }

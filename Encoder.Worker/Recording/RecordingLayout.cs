@@ -7,7 +7,32 @@ namespace Encoder.Recording;
 public sealed class RecordingLayout(EncoderOptions options)
 {
     public const string PlaylistFileName = "index.m3u8";
+
+    /// <summary>
+    /// What FFmpeg names a segment (<c>hls_segment_filename</c>): the one rule for a segment's file name. Everything that
+    /// asks whether a file is a segment (<see cref="IsSegmentFile"/>, <see cref="SegmentFileGlob"/>) reads it from here.
+    /// </summary>
     public const string SegmentFilePattern = "seg_%05d.ts";
+
+    private static readonly int NumberAt = SegmentFilePattern.IndexOf('%', StringComparison.Ordinal);
+    private static readonly int NumberEnd = SegmentFilePattern.IndexOf('d', NumberAt);
+    private static readonly string SegmentPrefix = SegmentFilePattern[..NumberAt];
+    private static readonly string SegmentSuffix = SegmentFilePattern[(NumberEnd + 1)..];
+    private static readonly int SegmentDigits = int.Parse(SegmentFilePattern[(NumberAt + 1)..NumberEnd], CultureInfo.InvariantCulture);
+
+    /// <summary>A pattern for listing the segments of a folder (<c>seg_*.ts</c>); filter with <see cref="IsSegmentFile"/>.</summary>
+    public static string SegmentFileGlob { get; } = SegmentPrefix + "*" + SegmentSuffix;
+
+    /// <summary>True when <paramref name="name"/> (a file name, or a path relative to the session folder) is a segment's: <see cref="SegmentFilePattern"/> with its number.</summary>
+    public static bool IsSegmentFile(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var digits = name.Length - SegmentPrefix.Length - SegmentSuffix.Length;
+        return digits >= SegmentDigits
+            && name.StartsWith(SegmentPrefix, StringComparison.Ordinal)
+            && name.EndsWith(SegmentSuffix, StringComparison.Ordinal)
+            && name.AsSpan(SegmentPrefix.Length, digits).ContainsAnyExceptInRange('0', '9') == false;
+    }
 
     public string SessionDirectory { get; } = Path.GetFullPath(Path.Combine(options.Recording.Directory, options.SessionId));
 

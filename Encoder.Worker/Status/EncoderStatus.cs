@@ -1,6 +1,7 @@
 using Encoder.Egress;
 using Encoder.Ffmpeg;
 using Encoder.Media;
+using Encoder.Recording;
 
 namespace Encoder.Status;
 
@@ -13,10 +14,11 @@ public enum OutputState
 }
 
 /// <summary>
-/// The live state of the class, written by the supervisors, the router and the uploader, and read by the status
-/// writer. It records; it decides nothing (advanced and stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
+/// The live state of the class, written by the supervisors and the router, and read by the status writer; the
+/// segments' figures are read from the <see cref="SegmentLedger"/>. It records; it decides nothing (advanced and
+/// stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
 /// </summary>
-public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null)
+public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null, SegmentLedger? segments = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
@@ -46,7 +48,8 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
 
     public int Returns { get; private set; }
 
-    public int SegmentsRecorded { get; private set; }
+    /// <summary>Segments the playlist names (<see cref="SegmentLedger.RecordedCount"/>).</summary>
+    public int SegmentsRecorded => segments?.RecordedCount ?? 0;
 
     /// <summary>From the primary's failure to the secondary's first frame, for the last failover.</summary>
     public TimeSpan? LastFailoverTook { get; private set; }
@@ -57,7 +60,8 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
             LastFailoverTook = took;
     }
 
-    public int SegmentsStored { get; private set; }
+    /// <summary>Segments storage holds, per the upload journal (<see cref="SegmentLedger.StoredCount"/>).</summary>
+    public int SegmentsStored => segments?.StoredCount ?? 0;
 
     /// <summary>The recorder's plan for its next run, from what the camera sent when last probed.</summary>
     public void MediaPlanned(CameraStreams? streams, string? probeError, DateTimeOffset at, MediaPlan plan)
@@ -103,15 +107,6 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
         }
     }
 
-    public void Segments(int recorded, int stored)
-    {
-        lock (_lock)
-        {
-            SegmentsRecorded = recorded;
-            SegmentsStored = stored;
-        }
-    }
-
     /// <summary>The slots that have streamed at least one frame this session, primary first.</summary>
     public List<string> SlotsThatStreamed()
     {
@@ -137,7 +132,9 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
                 _recorder.ToSnapshot(now),
                 _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
                 relay?.ToSnapshot(),
-                _camera);
+                _camera,
+                segments?.Pending,
+                segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null);
         }
     }
 

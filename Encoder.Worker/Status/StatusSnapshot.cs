@@ -47,6 +47,8 @@ public sealed record CameraSnapshot(
     string Plan);
 
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
+/// <param name="SegmentsPending">Complete segments not stored yet (null before the first playlist), current whatever the uploader is doing.</param>
+/// <param name="UploadLagSeconds">How long the oldest of them has waited (0 when none waits).</param>
 public sealed record StatusSnapshot(
     string SessionId,
     DateTimeOffset At,
@@ -60,7 +62,9 @@ public sealed record StatusSnapshot(
     OutputSnapshot Recorder,
     IReadOnlyDictionary<string, OutputSnapshot> Ingest,
     RelaySnapshot? Relay = null,
-    CameraSnapshot? Camera = null);
+    CameraSnapshot? Camera = null,
+    int? SegmentsPending = null,
+    double? UploadLagSeconds = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]

@@ -29,9 +29,6 @@ public sealed class JournalState
 
     public IReadOnlyList<DaemonRestart> Restarts => _restarts;
 
-    /// <summary>How many of the stored objects are segments (<c>.ts</c>), counted as lines are applied.</summary>
-    public int StoredSegments { get; private set; }
-
     public bool IsStored(string destination) => _stored.ContainsKey(destination);
 
     public bool IsStored(string destination, string md5) => _stored.TryGetValue(destination, out var stored) && stored == md5;
@@ -71,10 +68,7 @@ public sealed class JournalState
                 break;
             case "stored" when fields.Length == 5 && fields[3].Length == 32 && long.TryParse(fields[4], CultureInfo.InvariantCulture, out _):
                 _inFlight.Remove(fields[2]);
-                if (_stored.TryAdd(fields[2], fields[3]))
-                    StoredSegments += fields[2].EndsWith(".ts", StringComparison.Ordinal) ? 1 : 0;
-                else
-                    _stored[fields[2]] = fields[3];
+                _stored[fields[2]] = fields[3];
                 break;
             default:
                 return false;

@@ -1,13 +1,15 @@
 using Encoder.Configuration;
+using Encoder.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Storage;
 
 /// <summary>
 /// Stores one planned item: journals it as begun, puts it (the store verifies it), journals it as stored. A segment's
-/// lag is logged and, when configured, its local copy deleted once it is verified.
+/// lag is logged and, when configured, its local copy deleted once it is verified (by <see cref="IRecordingDisk"/>, which asks the ledger).
 /// </summary>
-public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store, UploadJournal journal, TimeProvider time, ILogger<ObjectUploader> logger)
+public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store, UploadJournal journal, IRecordingDisk disk, TimeProvider time,
+    ILogger<ObjectUploader> logger)
 {
     public async Task StoreAsync(UploadItem item, CancellationToken cancellationToken)
     {
@@ -76,6 +78,6 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
         var lag = time.GetUtcNow() - File.GetLastWriteTimeUtc(path);
         logger.LogDebug("Stored {Segment} (lag {LagSeconds:0.000}s, {Bytes} bytes in {UploadSeconds:0.000}s)", segment, lag.TotalSeconds, new FileInfo(path).Length, upload.TotalSeconds);
         if (options.Storage.DeletesLocalAfterUpload())
-            File.Delete(path);
+            disk.Delete(segment);
     }
 }

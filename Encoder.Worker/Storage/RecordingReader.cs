@@ -1,22 +1,21 @@
-using System.Text;
 using Encoder.Recording;
 
 namespace Encoder.Storage;
 
 /// <summary>
-/// Reads what the planner needs from the session folder: the playlist, whether a segment is on disk, and for the final
-/// pass the logs (with their MD5) and <c>session.json</c>. A look costs the same at any point of the class: the playlist
-/// is read and parsed again only when its size or time changed (FFmpeg replaces it once per segment), and a segment's
-/// file is looked up only when the planner asks (it asks only for segments not stored yet). Nothing lists the folder.
+/// Reads what the planner needs from the session folder: the playlist (through <see cref="PlaylistReader"/>, which keeps
+/// the segments' ledger current), whether a segment is on disk, and for the final pass the logs (with their MD5) and
+/// <c>session.json</c>. A look costs the same at any point of the class: the playlist is read and parsed again only when
+/// it changed, and a segment's file is looked up only when the planner asks (it asks only for segments not stored yet).
+/// Nothing lists the folder.
 /// </summary>
-public sealed class RecordingReader(RecordingLayout layout, SessionManifestSource manifest)
+public sealed class RecordingReader(RecordingLayout layout, PlaylistReader playlists, SessionManifestSource manifest)
 {
-    private PlaylistRead? _last;
 
     public async Task<RecordingSnapshot> ReadAsync(bool final, CancellationToken cancellationToken)
     {
         // The playlist first: a segment it names was renamed into place before it was written, so it is on disk.
-        var playlist = ReadPlaylist();
+        var playlist = playlists.Read();
         var directory = layout.SessionDirectory;
         var snapshot = new RecordingSnapshot(directory, playlist?.Text, name => File.Exists(Path.Combine(directory, name)), [], null)
         {
@@ -27,21 +26,6 @@ public sealed class RecordingReader(RecordingLayout layout, SessionManifestSourc
             return snapshot;
         return snapshot with { Logs = await LogsAsync(cancellationToken).ConfigureAwait(false), Manifest = manifest.Json(playlist?.Text) };
     }
-
-    /// <summary>The playlist as last read, read again only when it changed; null before FFmpeg wrote one.</summary>
-    private PlaylistRead? ReadPlaylist()
-    {
-        var file = new FileInfo(layout.PlaylistPath);
-        if (!file.Exists)
-            return _last = null;
-        if (_last is { } last && last.Length == file.Length && last.WrittenAt == file.LastWriteTimeUtc)
-            return last;
-        // Read after the look: what is read is at least as new as what was seen, so an unchanged look means nothing new.
-        var text = File.ReadAllText(layout.PlaylistPath, Encoding.UTF8);
-        return _last = new PlaylistRead(file.Length, file.LastWriteTimeUtc, text, HlsPlaylist.Parse(text), (_last?.Version ?? 0) + 1);
-    }
-
-    private sealed record PlaylistRead(long Length, DateTime WrittenAt, string Text, HlsPlaylist Parsed, long Version);
 
     /// <summary>The snapshot with <c>session.json</c> made again, now that the pass knows what storage will not hold (<see cref="SessionOutcome"/>).</summary>
     public RecordingSnapshot WithManifest(RecordingSnapshot recording, IEnumerable<string> notStoredKeys)

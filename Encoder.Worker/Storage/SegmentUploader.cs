@@ -2,7 +2,6 @@ using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Encoder.Recording;
-using Encoder.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,19 +24,18 @@ public sealed class SegmentUploader(
     IRecordingStore store,
     UploadDrainReport drainReport,
     DaemonOutcome outcome,
-    EncoderStatus status,
+    SegmentLedger segments,
     TimeProvider time,
     ILogger<SegmentUploader> logger,
     IHostApplicationLifetime? lifetime = null,
     EncoderMetrics? metrics = null,
     PlaylistChanges? playlistChanges = null) : BackgroundService
 {
-    private readonly UploadLag _lag = new();
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
     private DateTimeOffset? _stopRequestedAt;
 
     /// <summary>Segments verified in storage (by this daemon or, per the journal, an earlier one).</summary>
-    public int SegmentsStored => journal.State.StoredSegments;
+    public int SegmentsStored => segments.StoredCount;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -125,17 +123,12 @@ public sealed class SegmentUploader(
     private async Task<PassResult> PassAsync(bool final, CancellationToken cancellationToken)
     {
         var result = await pass.RunAsync(final, cancellationToken).ConfigureAwait(false);
-        if (result.Playlist.Segments.Count > 0)
-            metrics?.Playlist(result.Playlist.Segments.Count, result.Playlist.TotalDuration);
-        if (result.Storage != StorageState.Unknown)
-            metrics?.Uploads(result.Left.Count, _lag.Observe(result.Left, time.GetUtcNow()));
         if (result.Storage == StorageState.Down && result.Failure is { } failure)
         {
             outage.Failed(failure, result.Left.Count);
             return result;
         }
 
-        status.Segments(result.Playlist.Segments.Count, SegmentsStored);
         if (result.Storage == StorageState.Works)
             outage.Succeeded();
         return result;

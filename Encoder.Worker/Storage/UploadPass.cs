@@ -14,13 +14,14 @@ namespace Encoder.Storage;
 public sealed record PassResult(bool Stored, HlsPlaylist Playlist, IReadOnlyList<string> Left, Exception? Failure, StorageState Storage = StorageState.Works);
 
 /// <summary>
-/// One pass over the recording: read it, plan (<see cref="UploadPlan"/>), then store the items in order. When one fails,
+/// One pass over the recording: read it, plan once (<see cref="UploadPlan"/>), then store the items in order. When one fails,
 /// <see cref="UploadRetries"/> says whose failure it is: the object's (it is held for its own retry, the plan is made again
-/// without it and the pass goes on) or the storage's (the pass stops). The first pass also cleans up what a killed
-/// earlier run left in storage.
+/// without it and the pass goes on) or the storage's (the pass stops). What is left comes from the plan, and
+/// <c>session.json</c> is made when its turn comes (last), from what the pass leaves unstored: a pass plans once more
+/// only for each object that fails. The first pass also cleans up what a killed earlier run left in storage.
 /// </summary>
 public sealed class UploadPass(EncoderOptions options, IRecordingStore store, RecordingReader reader, ObjectUploader uploader, UploadJournal journal,
-    TimeProvider time, ILogger<UploadPass> logger)
+    SegmentLedger segments, TimeProvider time, ILogger<UploadPass> logger)
 {
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly UploadRetries _retries = new();
@@ -55,10 +56,8 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         _retries.BeginPass();
         var done = new HashSet<string>(StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        var stored = new HashSet<UploadItem>();
+        var stored = new HashSet<string>(StringComparer.Ordinal);
         var plan = Plan(recording, final, failed);
-        if (final)
-            (recording, plan) = WithManifest(recording, failed);
         Exception? failure = null;
         var down = false;
         try
@@ -70,8 +69,8 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                 done.Add(item.Key);
                 try
                 {
-                    await uploader.StoreAsync(item, cancellationToken).ConfigureAwait(false);
-                    stored.Add(item);
+                    await uploader.StoreAsync(item.Key == ManifestKey ? WithManifest(recording, item, plan, stored) : item, cancellationToken).ConfigureAwait(false);
+                    stored.Add(item.Key);
                     if (_retries.Stored(item.Key, time.GetUtcNow()) is > 0 and var failures)
                         logger.LogInformation("{Object} is stored after {Failures} failed attempts", store.Describe(item.Key), failures);
                 }
@@ -80,9 +79,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                     failed.Add(item.Key);
                     failure = ex;
                     down = _retries.Failed(item.Key, ex.Message, ex is StorageUnavailableException { StorageWide: true }, time.GetUtcNow()) == FailureVerdict.StorageDown;
-                    if (!down && final)
-                        (recording, plan) = WithManifest(recording, failed);
-                    else if (!down)
+                    if (!down)
                         plan = Plan(recording, final, failed);
                 }
 
@@ -91,7 +88,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new PassResult(false, plan.Playlist, Left(recording, final, stored, failed), null, StorageState.Unknown);
+            return new PassResult(false, plan.Playlist, plan.Left(stored), null, StorageState.Unknown);
         }
         catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
@@ -102,7 +99,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
 
         var state = _retries.EndPass(time.GetUtcNow(), done.Count > 0);
         Report(_retries.TakeBlamed());
-        var left = Left(recording, final, stored, failed);
+        var left = plan.Left(stored);
         var result = new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
         _quiet = !final && result.Stored && state == StorageState.Works ? (recording.PlaylistVersion, result) : null;
         return result;
@@ -118,32 +115,27 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var playlist = recording.Playlist;
         // The settled prefix of the last plan holds while the playlist still names the same segment at its end.
         var settled = _settled is { Count: > 0 } s && s.Count <= playlist.Segments.Count && playlist.Segments[s.Count - 1].Uri == s.LastUri ? s.Count : 0;
-        var plan = UploadPlan.For(options.SessionId, recording, journal.State, final, store.Describe, held, settled);
+        var plan = UploadPlan.For(options.SessionId, recording, journal.State, segments, final, store.Describe, held, settled);
         // Reported by whichever plan finds it first: the next one starts after it.
         foreach (var segment in plan.Lost.Where(_lost.Add))
+        {
+            segments.Lost(segment);
             logger.LogError("Segment {Segment} is named by the playlist but is missing on disk and not in storage: it cannot be stored", segment);
+        }
         _settled = plan.Settled > 0 ? (plan.Settled, playlist.Segments[plan.Settled - 1].Uri) : null;
         return plan;
     }
 
-    /// <summary>
-    /// <c>session.json</c> made again with what this pass will leave unstored (held, failed in it, lost) and the plan with it:
-    /// it goes up last, so its outcome is known; if a later item fails, it is made again before it goes up.
-    /// </summary>
-    private (RecordingSnapshot Recording, UploadPlan Plan) WithManifest(RecordingSnapshot recording, HashSet<string> failed)
-    {
-        var plan = Plan(recording, final: true, failed);
-        var manifestKey = StorageKeys.For(options.SessionId, StorageKeys.ManifestName);
-        var notStored = plan.Pending.Where(key => key != manifestKey && !plan.Items.Any(item => item.Key == key)).Concat(LostKeys);
-        recording = reader.WithManifest(recording, notStored);
-        return (recording, Plan(recording, final: true, failed));
-    }
+    private string ManifestKey => StorageKeys.For(options.SessionId, StorageKeys.ManifestName);
 
-    /// <summary>What is not stored: the plan made now, less what this pass stored that the journal does not track (<c>session.json</c>).</summary>
-    private List<string> Left(RecordingSnapshot recording, bool final, HashSet<UploadItem> stored, HashSet<string> failed)
+    /// <summary>
+    /// <c>session.json</c> as it goes up, last: made now with what this pass leaves unstored (held, failed in it, lost), so its
+    /// outcome is known.
+    /// </summary>
+    private UploadItem WithManifest(RecordingSnapshot recording, UploadItem item, UploadPlan plan, HashSet<string> stored)
     {
-        var plan = Plan(recording, final, failed);
-        return plan.Pending.Where(key => !plan.Items.Any(item => item.Key == key && stored.Contains(item))).ToList();
+        var notStored = plan.Left(stored).Where(key => key != ManifestKey).Concat(LostKeys);
+        return reader.WithManifest(recording, notStored).Manifest is { } manifest ? item with { Content = manifest } : item;
     }
 
     /// <summary>An object that fails on its own: a warning the first time, with the reason, then a reminder once a minute.</summary>

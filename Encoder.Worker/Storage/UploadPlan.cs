@@ -35,7 +35,7 @@ public sealed record RecordingSnapshot(string Directory, string? PlaylistText, F
 /// What to store next, and in what order: the one place that decides it (pure).
 /// <list type="bullet">
 /// <item>A segment is <b>complete</b> once the playlist names it (<see cref="HlsPlaylist"/>'s rule); it is stored unless the
-/// journal says it is.</item>
+/// segments' ledger says it is (<see cref="SegmentLedger.IsStored"/>, from the journal).</item>
 /// <item>A segment the playlist names that is neither on disk nor stored is <b>lost</b>: reported in <see cref="Lost"/>, never
 /// planned, and it does not hold the playlist back (nothing could ever store it).</item>
 /// <item><b>Next</b> is the first item: the new segments in playlist order, then the playlist (the live form, or on the final
@@ -46,7 +46,7 @@ public sealed record RecordingSnapshot(string Directory, string? PlaylistText, F
 /// must); with no segment before it, no playlist goes up. On the final pass the VOD waits too: the cut live form is stored
 /// and the playlist stays pending.</item>
 /// <item>On the final pass the logs follow, by name, then <c>session.json</c>.</item>
-/// <item>A resume skips what the journal says is stored: a segment by its key, the playlist and a log only with the same MD5.</item>
+/// <item>A resume skips what is stored: a segment by its name (the ledger), the playlist and a log only with the same MD5 (the journal).</item>
 /// </list>
 /// </summary>
 /// <param name="Pending">Every key not stored yet, planned or held, in order.</param>
@@ -54,19 +54,31 @@ public sealed record RecordingSnapshot(string Directory, string? PlaylistText, F
 /// How many of the playlist's first segments are settled: stored per the journal, or lost. They stay so, so the next plan
 /// can start after them (<c>settled</c>): a pass then costs what is new, not the class so far.
 /// </param>
-public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist, IReadOnlyList<string> Pending, int Settled = 0)
+/// <param name="VodWaits">On the final pass, true when the VOD playlist waits for a held segment: the playlist stays pending even once its cut form is stored.</param>
+public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<string> Lost, HlsPlaylist Playlist, IReadOnlyList<string> Pending, int Settled = 0,
+    bool VodWaits = false)
 {
+    /// <summary>What this plan leaves pending once the items in <paramref name="stored"/> went up: no need to plan again to know.</summary>
+    public List<string> Left(IReadOnlySet<string> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var playlistKey = Items.FirstOrDefault(i => i.Key.EndsWith("/" + StorageKeys.PlaylistName, StringComparison.Ordinal))?.Key;
+        return Pending.Where(key => !stored.Contains(key) || (VodWaits && key == playlistKey)).ToList();
+    }
+
     /// <param name="destinationOf">Where a key ends up, as the journal names it (<see cref="IRecordingStore.Describe"/>).</param>
     /// <param name="held">The keys not to try now (<see cref="UploadRetries.Held"/>).</param>
     /// <param name="settled">
     /// The <see cref="Settled"/> of an earlier plan over the same playlist (it only grows): those segments are not looked
     /// at again, and a lost one among them is not reported again. 0 looks at all.
     /// </param>
-    public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, bool final, Func<string, string> destinationOf,
-        IReadOnlySet<string>? held = null, int settled = 0)
+    /// <param name="segments">What is stored, for segments (<see cref="SegmentLedger"/>); the journal for the rest.</param>
+    public static UploadPlan For(string sessionId, RecordingSnapshot recording, JournalState journal, SegmentLedger segments, bool final,
+        Func<string, string> destinationOf, IReadOnlySet<string>? held = null, int settled = 0)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(destinationOf);
         held ??= new HashSet<string>();
         var playlist = recording.Playlist;
@@ -81,7 +93,7 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
         {
             var segment = playlist.Segments[i];
             var key = StorageKeys.For(sessionId, segment.Uri);
-            var stored = journal.IsStored(destinationOf(key));
+            var stored = segments.IsStored(segment.Uri);
             if (!stored && !recording.HasFile(segment.Uri))
             {
                 lost.Add(segment.Uri);
@@ -113,7 +125,7 @@ public sealed record UploadPlan(IReadOnlyList<UploadItem> Items, IReadOnlyList<s
                 Add(new UploadItem(StorageKeys.For(sessionId, StorageKeys.ManifestName), ObjectHeaders.Manifest, Content: manifest));
         }
 
-        return new UploadPlan(items, lost, playlist, pending, unsettled ?? playlist.Segments.Count);
+        return new UploadPlan(items, lost, playlist, pending, unsettled ?? playlist.Segments.Count, final && firstHeld is not null);
 
         // Plans the item unless it is held; either way it is pending. False when held.
         bool Add(UploadItem item)

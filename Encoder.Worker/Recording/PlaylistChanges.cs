@@ -1,18 +1,17 @@
-using Encoder.Recording;
 using Microsoft.Extensions.Logging;
 
-namespace Encoder.Storage;
+namespace Encoder.Recording;
 
 /// <summary>
-/// Tells the uploader when the recorder has put a new playlist in place, so that it need not look twice a second.
+/// Tells the playlist's readers (<see cref="PlaylistWatch"/>, the uploader) when the recorder has put a new playlist in place, so that they need not poll.
 /// FFmpeg writes the playlist beside and renames it in (<c>hls_flags temp_file</c>); the kernel reports the rename
 /// (inotify, through <see cref="FileSystemWatcher"/>, watching file names only: a segment's writes do not wake it).
-/// Where the watch cannot be set up (no inotify instances left), <see cref="Watching"/> is false and the uploader polls.
-/// The watch starts when the uploader first asks, after the services before it (the recording disk) have started.
+/// Where the watch cannot be set up (no inotify instances left), <see cref="Watching"/> is false and they poll.
+/// The watch starts when it is first asked, after the services before the asker have started.
 /// </summary>
 public sealed class PlaylistChanges : IDisposable
 {
-    /// <summary>How long the uploader waits for a change before it looks anyway: a missed event costs at most this.</summary>
+    /// <summary>How long a reader waits for a change before it looks anyway: a missed event costs at most this.</summary>
     public static readonly TimeSpan DefaultFallback = TimeSpan.FromSeconds(2);
 
     private readonly RecordingLayout _layout;
@@ -47,13 +46,13 @@ public sealed class PlaylistChanges : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            _logger.LogWarning("Cannot watch {Directory} for new playlists ({Error}); the uploader looks twice a second instead",
+            _logger.LogWarning("Cannot watch {Directory} for new playlists ({Error}); the playlist is polled instead",
                 _layout.SessionDirectory, ex.Message);
             return null;
         }
     }
 
-    /// <summary>False when there is no watch: the uploader must poll.</summary>
+    /// <summary>False when there is no watch: the readers must poll.</summary>
     public bool Watching => _watcher.Value is not null;
 
     /// <summary>How long to wait for <see cref="Next"/> before looking anyway.</summary>
