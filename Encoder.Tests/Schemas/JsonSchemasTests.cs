@@ -60,7 +60,8 @@ public sealed class JsonSchemasTests
     public void A_status_snapshot_as_written_validates_in_every_state()
     {
         var time = new FakeTimeProvider(T0);
-        var status = new EncoderStatus(time, new RelayCounters());
+        var ledger = new SegmentLedger(time);
+        var status = new EncoderStatus(time, new RelayCounters(), ledger);
         var primary = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/a");
         var secondary = new IngestSlot(IngestSlot.SecondaryName, "rtmp://127.0.0.1/live/b");
         var snapshots = new List<StatusSnapshot> { status.Snapshot("yoga") }; // idle, nothing known
@@ -70,7 +71,9 @@ public sealed class JsonSchemasTests
         status.SlotStarting(primary);
         status.SlotProgress(primary, new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false));
         status.Activated(primary, isFailover: false, isReturn: false);
-        status.Segments(3, 2);
+        ledger.PlaylistRead(HlsPlaylist.Parse("#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n#EXTINF:2.0,\nseg_00001.ts\n#EXTINF:2.0,\nseg_00002.ts\n"));
+        ledger.Stored("seg_00000.ts");
+        ledger.Stored("seg_00001.ts");
         time.Advance(TimeSpan.FromSeconds(5));
         snapshots.Add(status.Snapshot("yoga"));
 
