@@ -91,7 +91,8 @@ public sealed class LauncherAgainstMotoTests
         var binary = await PublishedEncoder.PathAsync();
         await using var moto = await MotoServer.StartEnforcingIamAsync();
         await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance", "c5.2xlarge"));
+        // c5.2xlarge is no type the launcher picks: a deployer who passes it adds it to the policy's ec2:InstanceType list.
         var endsAt = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         var launch = await Tool.RunAsync(binary,
