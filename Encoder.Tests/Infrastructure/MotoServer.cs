@@ -257,6 +257,19 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return System.Text.Json.JsonDocument.Parse(text);
     }
 
+    /// <summary>
+    /// The ClientToken each EC2 instance was run with, by instance id: read from moto's own model (<c>/moto-api/data.json</c>),
+    /// since DescribeInstances does not return it and moto does not honour it (a repeated token starts another instance).
+    /// </summary>
+    public async Task<Dictionary<string, string?>> ClientTokensAsync()
+    {
+        using var response = await Http.GetAsync(new Uri($"{Url}/moto-api/data.json"));
+        response.EnsureSuccessStatusCode();
+        using var data = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return data.RootElement.GetProperty("ec2").GetProperty("Instance").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("id").GetString()!, i => i.TryGetProperty("client_token", out var token) ? token.GetString() : null);
+    }
+
     /// <summary>Forgets everything; only for a moto that does not enforce IAM (it would forget the admin too).</summary>
     public async Task ResetAsync()
     {
