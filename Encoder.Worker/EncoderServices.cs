@@ -66,7 +66,9 @@ public static class EncoderServices
         services.AddSingleton<UploadJournal>();
         if (options.Storage.Kind == StorageKind.S3)
         {
-            services.AddSingleton<IAmazonS3>(_ => new AmazonS3Client(S3StoreFactory.Config(options.Storage)));
+            services.AddSingleton<IAmazonS3>(sp => S3StoreFactory.Client(options.Storage, ClassCredentials.For(
+                ClassRole.Of(options.Aws.ClassRoleArn, options.SessionId, options.Storage.Bucket, options.Storage.Prefix), options.Storage.Region,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClassCredentials)))));
             services.AddSingleton<IRecordingStore>(sp => new S3RecordingStore(
                 sp.GetRequiredService<IAmazonS3>(), options.Storage.Bucket!, options.Storage.Prefix,
                 UploadResilience.Create(TimeSpan.FromSeconds(options.Storage.RequestTimeoutSeconds), sp.GetRequiredService<ILogger<S3RecordingStore>>()),

@@ -18,8 +18,11 @@ process only:
    only on keys the request supplies (a missing key passes too), and does not expand policy variables such as
    `${ec2:SourceInstanceARN}`: the caller fills that variable in the policy with the ARN of the instance the
    credentials stand for (what AWS would resolve it to for that instance's role).
-3. RunInstances with an instance profile also needs `iam:PassRole` on the profile's role, with the condition key
-   `iam:PassedToService` = `ec2.amazonaws.com`, as on AWS (moto checks only the action called).
+3. RunInstances is authorised as on AWS against each resource it makes or uses (instance, image, volume, network
+   interface, subnet, security group, key pair), the instance with the condition keys `ec2:InstanceType` and
+   `ec2:MetadataHttpTokens`; the tags it asks for need `ec2:CreateTags` with `ec2:CreateAction` = `RunInstances`; with
+   an instance profile it also needs `iam:PassRole` on the profile's role, with the condition key
+   `iam:PassedToService` = `ec2.amazonaws.com` (moto itself checks only the action called, against `*`).
 4. SSM requests that name one parameter (`Name`: GetParameter, PutParameter, DeleteParameter, ...) are authorised
    against that parameter's ARN, `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME` (the name's leading `/` dropped, as AWS
    writes it), instead of moto's `*`; any other SSM request (GetParameters with a list, DescribeParameters) stays `*`,
@@ -95,14 +98,53 @@ def _roles_passed(self):
     return []
 
 
+def _first(self, key):
+    values = self._data.get(key)
+    return values[0] if values else None
+
+
+def _check_run_instances(self):
+    """RunInstances authorised as AWS does: each resource it makes or uses, with that resource's condition keys
+    (ec2:InstanceType and ec2:MetadataHttpTokens on the instance); the tags it asks for need ec2:CreateTags with
+    ec2:CreateAction = RunInstances. Only StringEquals is evaluated (see 2.), so the aws:RequestTag/aws:TagKeys
+    conditions (StringLike, ForAllValues) pass here."""
+    region, account = self._region, self.account_id
+    instance_keys = {
+        "ec2:InstanceType": _first(self, "InstanceType") or "m1.small",
+        "ec2:MetadataHttpTokens": _first(self, "MetadataOptions.HttpTokens") or "optional",
+    }
+    resources = [
+        (f"arn:aws:ec2:{region}:{account}:instance/*", instance_keys),
+        (f"arn:aws:ec2:{region}::image/{_first(self, 'ImageId')}", {}),
+        (f"arn:aws:ec2:{region}:{account}:volume/*", {}),
+        (f"arn:aws:ec2:{region}:{account}:network-interface/*", {}),
+        (f"arn:aws:ec2:{region}:{account}:subnet/*", {}),
+        (f"arn:aws:ec2:{region}:{account}:security-group/*", {}),
+    ]
+    if _first(self, "KeyName"):
+        resources.append((f"arn:aws:ec2:{region}:{account}:key-pair/{_first(self, 'KeyName')}", {}))
+    for arn, context in resources:
+        _require(self, "ec2:RunInstances", arn, context)
+    tagged = {values[0] for key, values in self._data.items() if key.startswith("TagSpecification.") and key.endswith(".ResourceType")}
+    for resource_type in sorted(tagged):
+        _require(self, "ec2:CreateTags", f"arn:aws:ec2:{region}:{account}:{resource_type}/*", {"ec2:CreateAction": "RunInstances"})
+
+
 def _check_with_condition_keys(self, resource):
     if self._service != "ec2":
         _check_action_permitted(self, resource)
         return
-    if resource == "*":
+    if self._action == "ec2:RunInstances":
+        _check_run_instances(self)
+    elif resource == "*":
         _check_action_permitted(self, resource)
     else:
-        _require(self, self._action, resource, {"aws:ARN": resource})
+        context = {"aws:ARN": resource}
+        if self._action == "ec2:CreateTags":
+            # Outside a RunInstances AWS has no ec2:CreateAction, so a StringEquals on it fails; moto would let a
+            # missing key pass, an empty one it compares.
+            context["ec2:CreateAction"] = ""
+        _require(self, self._action, resource, context)
     if self._action == "ec2:RunInstances":
         for role in _roles_passed(self):
             _require(self, "iam:PassRole", role.arn, {"iam:PassedToService": "ec2.amazonaws.com"})

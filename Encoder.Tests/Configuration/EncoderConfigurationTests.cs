@@ -159,6 +159,7 @@ public sealed class EncoderConfigurationTests
         "Storage:RequestChecksumCalculation" => "WhenRequired",
         "Storage:RequestTimeoutSeconds" => "12",
         "Storage:DeleteLocalAfterUpload" => "true",
+        "Aws:ClassRoleArn" => "arn:aws:iam::123456789012:role/encoder-class",
         "Recording:LowDiskWarningPercent" => "25",
         "Session:EndsAt" => "2026-11-23T19:00:00Z",
         "Session:MaxDuration" => "01:15:00",

@@ -29,7 +29,7 @@ public sealed class SecretResolutionTests
     public async Task Plain_urls_are_left_alone_and_no_aws_client_is_made()
     {
         var result = await SecretResolution.ResolveAsync(Config(("Camera:Url", "rtsp://cam/s"), ("Ingest:Primary", "rtmp://i/app/key")),
-            () => throw new AssertionException("a local run must not need AWS"));
+            _ => throw new AssertionException("a local run must not need AWS"));
 
         Assert.That((result.IsValid, result.Values.Count, result.ExitCode), Is.EqualTo((true, 0, ExitCodes.Clean)));
     }
@@ -41,7 +41,7 @@ public sealed class SecretResolutionTests
 
         var result = await SecretResolution.ResolveAsync(
             Config(("Camera:Url", "ssm:/encoder/c/camera-url"), ("Ingest:Primary", "rtmp://i/app/k1"), ("Ingest:Secondary", "ssm:/encoder/c/ingest-secondary")),
-            () => parameters);
+            _ => parameters);
 
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Values, Is.EquivalentTo(new Dictionary<string, string?>
@@ -60,7 +60,7 @@ public sealed class SecretResolutionTests
     {
         var parameters = new Parameters([], new() { ["/encoder/c/camera-url"] = failure });
 
-        var result = await SecretResolution.ResolveAsync(Config(("Camera:Url", "ssm:/encoder/c/camera-url"), ("Ingest:Primary", "rtmp://i/app/k")), () => parameters);
+        var result = await SecretResolution.ResolveAsync(Config(("Camera:Url", "ssm:/encoder/c/camera-url"), ("Ingest:Primary", "rtmp://i/app/k")), _ => parameters);
 
         Assert.That(result.Errors, Is.EqualTo(new[] { line }));
         Assert.That(result.ExitCode, Is.EqualTo(exitCode));
@@ -72,7 +72,7 @@ public sealed class SecretResolutionTests
         var parameters = new Parameters([], new() { ["/encoder/c/camera-url"] = ParameterFailure.Unavailable });
 
         var result = await SecretResolution.ResolveAsync(
-            Config(("Camera:Url", "ssm:/encoder/c/camera-url"), ("Ingest:Primary", "ssm:/encoder/c/ingest-primary")), () => parameters);
+            Config(("Camera:Url", "ssm:/encoder/c/camera-url"), ("Ingest:Primary", "ssm:/encoder/c/ingest-primary")), _ => parameters);
 
         Assert.That((result.Errors.Count, result.ExitCode), Is.EqualTo((2, ExitCodes.ConfigurationError)));
     }
@@ -81,7 +81,7 @@ public sealed class SecretResolutionTests
     public async Task A_malformed_reference_is_a_configuration_error_naming_the_key_without_asking_ssm()
     {
         var result = await SecretResolution.ResolveAsync(Config(("Ingest:Primary", "ssm:encoder/c/ingest-primary")),
-            () => throw new AssertionException("nothing to ask"));
+            _ => throw new AssertionException("nothing to ask"));
 
         Assert.That(result.Errors, Is.EqualTo(new[] { "Encoder:Ingest:Primary: must name the parameter by its full path, starting with / (ssm:/path/name)" }));
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError));
@@ -91,7 +91,7 @@ public sealed class SecretResolutionTests
     public async Task A_validation_error_about_a_resolved_value_names_the_parameter_it_came_from()
     {
         var result = await SecretResolution.ResolveAsync(Config(("Camera:Url", "ssm:/encoder/c/camera-url")),
-            () => new Parameters(new() { ["/encoder/c/camera-url"] = "http://cam/s" }));
+            _ => new Parameters(new() { ["/encoder/c/camera-url"] = "http://cam/s" }));
 
         Assert.That(result.Explain("Encoder:Camera:Url: must be an rtsp:// or rtsps:// URL"),
             Is.EqualTo("Encoder:Camera:Url: must be an rtsp:// or rtsps:// URL (the value of SSM parameter /encoder/c/camera-url)"));

@@ -23,23 +23,47 @@ internal static class IamPolicies
     /// (<c>aws:ARN</c>, which <c>dev/moto-iam.py</c> sets to the target instance's ARN) as AWS would. Without an instance
     /// (a daemon that is not to terminate anything) the variable stays as written and matches no instance.
     /// </remarks>
-    public static string Instance(string bucket, string prefix, string? instanceId = null)
+    public static string Instance(string bucket, string prefix, string? instanceId = null, string classRoleName = "encoder-class-role")
     {
-        var policy = File.ReadAllText(Path.Combine(RepoPaths.Root, "iam", "encoder-instance-policy.json"))
-            .Replace("REPLACE_WITH_RECORDINGS_BUCKET", bucket, StringComparison.Ordinal)
-            .Replace("REPLACE_WITH_RECORDINGS_PREFIX", prefix.TrimEnd('/'), StringComparison.Ordinal)
-            .Replace("REPLACE_WITH_REGION", MotoServer.Region, StringComparison.Ordinal)
-            .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal);
+        var policy = Filled("encoder-instance-policy.json", bucket, prefix)
+            .Replace("REPLACE_WITH_CLASS_ROLE_NAME", classRoleName, StringComparison.Ordinal);
         return instanceId is null
             ? policy
             : policy.Replace("${ec2:SourceInstanceARN}", InstanceArn(instanceId), StringComparison.Ordinal);
     }
 
-    /// <summary><c>iam/encoder-launcher-policy.json</c> allowed to pass the role <paramref name="roleName"/> of moto's account.</summary>
-    public static string Launcher(string roleName) =>
+    /// <summary>The AMI the launcher tests launch, filled in as the Encoder AMI.</summary>
+    public const string EncoderAmi = "ami-0123456789abcdef0";
+
+    /// <summary>
+    /// <c>iam/encoder-launcher-policy.json</c> allowed to pass the role <paramref name="roleName"/> of moto's account
+    /// and to run <see cref="EncoderAmi"/>; <paramref name="extraInstanceTypes"/> are added to the types it may run,
+    /// as a deployer adds those it passes with <c>--instance-type</c>.
+    /// </summary>
+    public static string Launcher(string roleName, params string[] extraInstanceTypes) =>
         File.ReadAllText(Path.Combine(RepoPaths.Root, "iam", "encoder-launcher-policy.json"))
             .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal)
-            .Replace("REPLACE_WITH_ENCODER_ROLE_NAME", roleName, StringComparison.Ordinal);
+            .Replace("REPLACE_WITH_ENCODER_ROLE_NAME", roleName, StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_ENCODER_AMI_ID", EncoderAmi, StringComparison.Ordinal)
+            .Replace("\"c5d.4xlarge\"]", "\"c5d.4xlarge\"" + string.Concat(extraInstanceTypes.Select(t => $", \"{t}\"")) + "]", StringComparison.Ordinal);
+
+    /// <summary><c>iam/encoder-class-policy.json</c> (the class role's) for recordings under <c>s3://{bucket}/{prefix}</c>.</summary>
+    public static string Class(string bucket, string prefix) => Filled("encoder-class-policy.json", bucket, prefix);
+
+    /// <summary>
+    /// <c>iam/encoder-class-trust.json</c> trusting <paramref name="instanceArn"/>: on AWS the instance role's ARN; in
+    /// moto, which has no instance roles, the ARN of the user that stands in for it.
+    /// </summary>
+    public static string ClassTrust(string instanceArn) =>
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "iam", "encoder-class-trust.json"))
+            .Replace($"arn:aws:iam::REPLACE_WITH_ACCOUNT_ID:role/REPLACE_WITH_ENCODER_ROLE_NAME", instanceArn, StringComparison.Ordinal);
+
+    private static string Filled(string file, string bucket, string prefix) =>
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "iam", file))
+            .Replace("REPLACE_WITH_RECORDINGS_BUCKET", bucket, StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_RECORDINGS_PREFIX", prefix.TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_REGION", MotoServer.Region, StringComparison.Ordinal)
+            .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal);
 
     public static string InstanceArn(string instanceId) => $"arn:aws:ec2:{MotoServer.Region}:{MotoServer.AccountId}:instance/{instanceId}";
 }

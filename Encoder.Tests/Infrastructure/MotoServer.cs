@@ -7,6 +7,7 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 
 namespace Encoder.Tests.Infrastructure;
@@ -98,6 +99,39 @@ internal sealed partial class MotoServer : IAsyncDisposable
         return new AwsUser(name, Field("AccessKeyId"), Field("SecretAccessKey"));
     }
 
+    /// <summary>An IAM role trusted as <paramref name="trustPolicy"/> says, holding <paramref name="policy"/> inline; its ARN.</summary>
+    public async Task<string> CreateRoleAsync(string name, string trustPolicy, string policy)
+    {
+        var role = await IamAsync("CreateRole", new() { ["RoleName"] = name, ["AssumeRolePolicyDocument"] = trustPolicy });
+        await IamAsync("PutRolePolicy", new() { ["RoleName"] = name, ["PolicyName"] = name, ["PolicyDocument"] = policy });
+        return role.Descendants().First(e => e.Name.LocalName == "Arn").Value;
+    }
+
+    /// <summary>The ARN moto gives a user (what a trust policy names to let it assume a role).</summary>
+    public static string UserArn(AwsUser user) => $"arn:aws:iam::{AccountId}:user/{user.Name}";
+
+    /// <summary>A client of this server's STS as <paramref name="user"/> (the admin by default).</summary>
+    public AmazonSecurityTokenServiceClient Sts(AwsUser? user = null) => new(Credentials(user), new AmazonSecurityTokenServiceConfig
+    {
+        ServiceURL = Url,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+        Timeout = TimeSpan.FromSeconds(10),
+    });
+
+    /// <summary>A client of this server's S3 with any credentials (e.g. a role's, assumed).</summary>
+    public IAmazonS3 Client(AWSCredentials credentials) => new AmazonS3Client(credentials,
+        new AmazonS3Config { ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = Region });
+
+    /// <summary>A client of this server's SSM with any credentials (e.g. a role's, assumed).</summary>
+    public AmazonSimpleSystemsManagementClient Ssm(AWSCredentials credentials) => new(credentials, new AmazonSimpleSystemsManagementConfig
+    {
+        ServiceURL = Url,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+        Timeout = TimeSpan.FromSeconds(10),
+    });
+
     /// <summary>What a child process (the daemon, the launcher) needs to reach this server's EC2 as <paramref name="user"/>: its keys, a region, no instance metadata.</summary>
     public Dictionary<string, string> EnvironmentFor(AwsUser user) => new()
     {
@@ -106,6 +140,7 @@ internal sealed partial class MotoServer : IAsyncDisposable
         ["AWS_REGION"] = Region,
         ["AWS_ENDPOINT_URL_EC2"] = Url,
         ["AWS_ENDPOINT_URL_SSM"] = Url,
+        ["AWS_ENDPOINT_URL_STS"] = Url,
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
@@ -220,6 +255,19 @@ internal sealed partial class MotoServer : IAsyncDisposable
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"SSM {action} failed ({(int)response.StatusCode}): {text}");
         return System.Text.Json.JsonDocument.Parse(text);
+    }
+
+    /// <summary>
+    /// The ClientToken each EC2 instance was run with, by instance id: read from moto's own model (<c>/moto-api/data.json</c>),
+    /// since DescribeInstances does not return it and moto does not honour it (a repeated token starts another instance).
+    /// </summary>
+    public async Task<Dictionary<string, string?>> ClientTokensAsync()
+    {
+        using var response = await Http.GetAsync(new Uri($"{Url}/moto-api/data.json"));
+        response.EnsureSuccessStatusCode();
+        using var data = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return data.RootElement.GetProperty("ec2").GetProperty("Instance").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("id").GetString()!, i => i.TryGetProperty("client_token", out var token) ? token.GetString() : null);
     }
 
     /// <summary>Forgets everything; only for a moto that does not enforce IAM (it would forget the admin too).</summary>

@@ -178,6 +178,20 @@ public sealed class LaunchCommandTests
         Assert.That(_stderr.ToString(), Does.EndWith("\nencoder launch: RunInstances failed: No credentials\n"));
     }
 
+    /// <summary>The CMS retries a launch whose answer it did not get (a timeout, a crash): EC2 is asked twice, one instance runs.</summary>
+    [Test]
+    public async Task A_retried_launch_of_the_same_session_starts_no_second_instance()
+    {
+        var first = await RunAsync(Args());
+        var printed = _stdout.ToString();
+        var retry = await RunAsync(Args());
+
+        Assert.That((first, retry), Is.EqualTo((0, 0)));
+        Assert.That(_launcher.Requests.Select(r => r.ClientToken), Is.EqualTo(new[] { "encoder-yoga-2026-11-23-1800", "encoder-yoga-2026-11-23-1800" }));
+        Assert.That(_launcher.InstanceOfToken, Has.Count.EqualTo(1));
+        Assert.That(_stdout.ToString(), Is.EqualTo(printed + printed), "the retry names the same instance");
+    }
+
     // whether EC2 says the instance type has instance store → the root volume in RunInstances (null: the AMI's)
     [TestCase(true, null)]
     [TestCase(false, 15)]
@@ -214,11 +228,18 @@ public sealed class LaunchCommandTests
             return Task.CompletedTask;
         }
 
+        /// <summary>EC2's idempotency: a request with a client token already used answers the instance that token started.</summary>
+        public Dictionary<string, string> InstanceOfToken { get; } = [];
+
         public Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)
         {
             Calls.Add("run");
             Requests.Add(request);
-            return Failure is null ? Task.FromResult("i-0123456789abcdef0") : Task.FromException<string>(Failure);
+            if (Failure is not null)
+                return Task.FromException<string>(Failure);
+            if (request.ClientToken is { } token)
+                return Task.FromResult(InstanceOfToken.TryGetValue(token, out var known) ? known : InstanceOfToken[token] = InstanceOfToken.Count == 0 ? "i-0123456789abcdef0" : $"i-{InstanceOfToken.Count:x17}");
+            return Task.FromResult(Requests.Count == 1 ? "i-0123456789abcdef0" : $"i-{Requests.Count:x17}");
         }
     }
 }

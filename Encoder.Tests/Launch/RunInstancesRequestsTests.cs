@@ -62,4 +62,44 @@ public sealed class RunInstancesRequestsTests
         Assert.That((plain.SubnetId, plain.SecurityGroupIds, plain.KeyName), Is.EqualTo(((string?)null, (List<string>?)null, (string?)null)));
         Assert.That((placed.SubnetId, placed.SecurityGroupIds.Single(), placed.KeyName), Is.EqualTo(("subnet-0123abcd", "sg-0123abcd", "ops")));
     }
+
+    [Test]
+    public void A_retried_launch_of_a_session_asks_with_the_same_client_token_so_ec2_starts_one_instance()
+    {
+        var first = RunInstancesRequests.Create(Request(), "#cloud-config\n", rootVolumeGiB: 15);
+        var retry = RunInstancesRequests.Create(Request(), "#cloud-config\n", rootVolumeGiB: 15);
+
+        Assert.That(first.ClientToken, Is.Not.Null.And.EqualTo(retry.ClientToken));
+        Assert.That(first.ClientToken, Is.EqualTo("encoder-yoga-2026-11-23-1800"));
+    }
+
+    // (session id, its token): readable while it fits EC2's 64 characters; else its head and a digest of the whole id
+    [TestCase("yoga", "encoder-yoga")]
+    [TestCase("a.b_c-D", "encoder-a.b_c-D")]
+    [TestCase("12345678901234567890123456789012345678901234567890123456", "encoder-12345678901234567890123456789012345678901234567890123456")]
+    public void The_client_token_is_the_session_id_while_it_fits(string sessionId, string token)
+    {
+        Assert.That(RunInstancesRequests.ClientToken(sessionId), Is.EqualTo(token));
+    }
+
+    [TestCase(57)]
+    [TestCase(100)]
+    [TestCase(128)]
+    public void A_long_session_ids_token_fits_64_ascii_characters_and_still_tells_sessions_apart(int length)
+    {
+        var session = new string('s', length - 1);
+        var tokens = new[] { session + "a", session + "b" }.Select(RunInstancesRequests.ClientToken).ToList();
+
+        Assert.That(tokens, Is.All.Length.LessThanOrEqualTo(64).And.All.Match("^[\\x21-\\x7e]+$"));
+        Assert.That(tokens[0], Is.Not.EqualTo(tokens[1]));
+        Assert.That(tokens[0], Is.EqualTo(RunInstancesRequests.ClientToken(session + "a")), "deterministic");
+    }
+
+    [Test]
+    public void Sessions_never_share_a_token()
+    {
+        string[] sessions = ["yoga", "yoga-2", "Yoga", "yoga.", new string('y', 57), new string('y', 58), new string('y', 128)];
+
+        Assert.That(sessions.Select(RunInstancesRequests.ClientToken), Is.Unique);
+    }
 }

@@ -16,14 +16,14 @@ public sealed class IamPolicyTests
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
 
     [Test]
-    public void It_allows_storing_under_the_recordings_prefix_terminating_keeping_and_tagging_this_instance_reading_the_class_secrets_and_the_agents_logs_only()
+    public void It_allows_storing_under_the_recordings_prefix_assuming_the_class_role_terminating_keeping_and_tagging_this_instance_reading_the_class_secrets_and_the_agents_logs_only()
     {
         var statements = Statements();
 
         Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
-            "s3:PutObject", "s3:AbortMultipartUpload", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
+            "s3:PutObject", "s3:AbortMultipartUpload", "sts:AssumeRole", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents",
         }));
     }
@@ -80,5 +80,14 @@ public sealed class IamPolicyTests
 
         Assert.That(Strings(tags.GetProperty("Condition").GetProperty("ForAllValues:StringEquals").GetProperty("aws:TagKeys")),
             Is.EqualTo(new[] { Encoder.Lifecycle.PendingUploadsKeeper.PendingTag }));
+    }
+
+    [Test]
+    public void The_instance_may_assume_the_class_role_only_and_tags_no_session()
+    {
+        var assume = Statements().Single(s => Strings(s.GetProperty("Action")).Any(a => a.StartsWith("sts:", StringComparison.Ordinal)));
+
+        Assert.That(Strings(assume.GetProperty("Action")), Is.EqualTo(new[] { "sts:AssumeRole" }));
+        Assert.That(Strings(assume.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:iam::REPLACE_WITH_ACCOUNT_ID:role/REPLACE_WITH_CLASS_ROLE_NAME" }));
     }
 }

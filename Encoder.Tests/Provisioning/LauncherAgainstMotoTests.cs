@@ -85,13 +85,42 @@ public sealed class LauncherAgainstMotoTests
         }), "the camera's reference resolved; only the missing one is named");
     }
 
+    /// <summary>
+    /// EC2 answers a RunInstances whose ClientToken it has seen with the instance that token started; moto records the
+    /// token but does not honour it (it starts another instance). So what is proven here is the request: each retry
+    /// sends the session's token. That EC2 then starts one instance rests on EC2's documented idempotency.
+    /// </summary>
+    [Test]
+    public async Task A_retried_launch_sends_the_sessions_client_token_each_time()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        await using var moto = await MotoServer.StartEnforcingIamAsync();
+        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        string[] args =
+        [
+            "launch", "--session-id", "yoga-retry", "--camera-url", "rtsp://10.0.0.5/stream1", "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key",
+            "--ends-at", endsAt, "--bucket", "studio-recordings", "--ami", IamPolicies.EncoderAmi, "--instance-profile", "encoder-class",
+        ];
+
+        var first = await Tool.RunAsync(binary, args, moto.EnvironmentFor(launcher));
+        var retry = await Tool.RunAsync(binary, args, moto.EnvironmentFor(launcher));
+
+        Assert.That((first.ExitCode, retry.ExitCode), Is.EqualTo((0, 0)), first.Output + retry.Output);
+        var tokens = await moto.ClientTokensAsync();
+        Assert.That(tokens.Values, Is.EqualTo(new[] { "encoder-yoga-retry", "encoder-yoga-retry" }),
+            "both requests carried the session's token (moto started two instances: it does not honour the token; EC2 would have answered the first)");
+    }
+
     [Test]
     public async Task Without_instance_store_the_launch_asks_for_a_root_volume_that_holds_the_class()
     {
         var binary = await PublishedEncoder.PathAsync();
         await using var moto = await MotoServer.StartEnforcingIamAsync();
         await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance", "c5.2xlarge"));
+        // c5.2xlarge is no type the launcher picks: a deployer who passes it adds it to the policy's ec2:InstanceType list.
         var endsAt = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         var launch = await Tool.RunAsync(binary,

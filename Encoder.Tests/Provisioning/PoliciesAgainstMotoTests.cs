@@ -205,8 +205,9 @@ public sealed class PoliciesAgainstMotoTests
         using var s3 = _moto.Client(launcher);
         RunInstancesRequest Run(string profile) => new()
         {
-            ImageId = MotoServer.ImageId, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro,
+            ImageId = IamPolicies.EncoderAmi, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.C5dLarge,
             IamInstanceProfile = new IamInstanceProfileSpecification { Name = profile },
+            MetadataOptions = new InstanceMetadataOptionsRequest { HttpTokens = HttpTokensState.Required },
         };
 
         var instance = (await ec2.RunInstancesAsync(Run("encoder-class"))).Reservation.Instances.Single().InstanceId;
@@ -216,5 +217,40 @@ public sealed class PoliciesAgainstMotoTests
 
         Assert.That(new[] { otherRole, terminate, put }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+    }
+
+    /// <summary>
+    /// What moto enforces of the launcher policy's RunInstances conditions (StringEquals, <c>dev/moto-iam.py</c>): the
+    /// AMI, the instance type, IMDSv2, tagging only at creation. The tag conditions (StringLike, ForAllValues) it does
+    /// not evaluate: <see cref="LauncherPolicyTests"/> reads them.
+    /// </summary>
+    [Test]
+    public async Task The_launcher_policy_runs_only_the_encoder_ami_at_the_launchers_sizes_with_imdsv2_and_tags_only_while_launching()
+    {
+        await _moto.CreateInstanceProfileAsync("encoder-class-6", "encoder-instance-6");
+        var launcher = await _moto.CreateUserAsync("encoder-launcher-6", IamPolicies.Launcher("encoder-instance-6"));
+        using var ec2 = _moto.Ec2(launcher);
+        RunInstancesRequest Run(Action<RunInstancesRequest>? change = null)
+        {
+            var request = new RunInstancesRequest
+            {
+                ImageId = IamPolicies.EncoderAmi, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.C5dXlarge,
+                IamInstanceProfile = new IamInstanceProfileSpecification { Name = "encoder-class-6" },
+                MetadataOptions = new InstanceMetadataOptionsRequest { HttpTokens = HttpTokensState.Required, HttpPutResponseHopLimit = 1 },
+                TagSpecifications = [new TagSpecification { ResourceType = Amazon.EC2.ResourceType.Instance, Tags = [new Amazon.EC2.Model.Tag("encoder:session-id", "yoga")] }],
+            };
+            change?.Invoke(request);
+            return request;
+        }
+
+        var instance = (await ec2.RunInstancesAsync(Run())).Reservation.Instances.Single().InstanceId;
+        var otherAmi = await RefusedAsync(() => ec2.RunInstancesAsync(Run(r => r.ImageId = MotoServer.ImageId)));
+        var otherType = await RefusedAsync(() => ec2.RunInstancesAsync(Run(r => r.InstanceType = InstanceType.P4d24xlarge)));
+        var imdsv1 = await RefusedAsync(() => ec2.RunInstancesAsync(Run(r => r.MetadataOptions.HttpTokens = HttpTokensState.Optional)));
+        var noMetadataOptions = await RefusedAsync(() => ec2.RunInstancesAsync(Run(r => r.MetadataOptions = null)));
+        var retag = await RefusedAsync(() => ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [instance], Tags = [new Amazon.EC2.Model.Tag("encoder:session-id", "pilates")] }));
+
+        Assert.That(new[] { otherAmi, otherType, imdsv1, noMetadataOptions, retag }.Select(e => e.StatusCode), Is.All.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await _moto.TagAsync(instance, "encoder:session-id"), Is.EqualTo("yoga"));
     }
 }

@@ -40,12 +40,14 @@ public sealed class SsmSecretParameters(IAmazonSimpleSystemsManagement ssm) : IS
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
+    /// <param name="credentials">The class's (<see cref="ClassCredentials"/>); null: the SDK's default chain.</param>
     /// <exception cref="ParameterReadException">The SDK cannot be set up (no region): <see cref="ParameterFailure.Unavailable"/>.</exception>
-    public static SsmSecretParameters Create()
+    public static SsmSecretParameters Create(AWSCredentials? credentials)
     {
         try
         {
-            return new SsmSecretParameters(new AmazonSimpleSystemsManagementClient(new AmazonSimpleSystemsManagementConfig { Timeout = RequestTimeout }));
+            var config = new AmazonSimpleSystemsManagementConfig { Timeout = RequestTimeout };
+            return new SsmSecretParameters(credentials is null ? new AmazonSimpleSystemsManagementClient(config) : new AmazonSimpleSystemsManagementClient(credentials, config));
         }
         catch (AmazonClientException ex)
         {

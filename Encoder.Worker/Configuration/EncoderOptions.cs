@@ -25,6 +25,7 @@ public sealed record EncoderOptions
     [ValidateObjectMembers] public RecordingOptions Recording { get; set; } = new();
     [ValidateObjectMembers] public VideoOptions Video { get; set; } = new();
     [ValidateObjectMembers] public StorageOptions Storage { get; set; } = new();
+    public AwsOptions Aws { get; set; } = new();
     public SessionOptions Session { get; set; } = new();
 
     [Description("The host's whole stop budget, split by `Lifecycle/StopBudget`: FFmpeg's flush, then the upload drain, then termination. At least `Ffmpeg:StopTimeoutSeconds` + 10 s, plus `SelfTerminate:TimeoutSeconds` when self-termination is enabled.")]
@@ -168,6 +169,12 @@ public enum ChecksumCalculation
 {
     WhenSupported,
     WhenRequired,
+}
+
+public sealed record AwsOptions
+{
+    [Description("The class role (`arn:aws:iam::ACCOUNT:role/NAME`, `iam/encoder-class-policy.json`) the daemon assumes at start for S3 and SSM, with a session policy that reaches only `{Prefix}{SessionId}/` and `/encoder/{SessionId}/`. Unset, S3 and SSM use the default AWS chain (the instance role, which reaches every class; a warning on EC2). EC2 self-termination always uses the instance role.")]
+    public string? ClassRoleArn { get; set; }
 }
 
 public sealed record SessionOptions

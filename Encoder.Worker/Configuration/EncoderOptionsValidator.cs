@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Encoder.Aws;
 using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Serilog.Events;
@@ -61,6 +62,8 @@ public static partial class EncoderOptionsValidator
         else if (string.IsNullOrWhiteSpace(options.Storage.Directory))
             Fail("Storage:Directory", "is required when Encoder:Storage:Kind is local");
 
+        ValidateClassRole(options, Fail);
+
         if (options.Session.EndsAt is { } endsAt && endsAt <= now && !(NamesASessionFolder(options) && sessionRecorded?.Invoke(options) == true))
             Fail("Session:EndsAt", $"is in the past ({endsAt:O}; now is {now:O})"
                 + (sessionRecorded is null ? "" : $" and this machine holds no recording of session {options.SessionId} to finish"));
@@ -106,6 +109,26 @@ public static partial class EncoderOptionsValidator
 
     private static bool NamesASessionFolder(EncoderOptions options) =>
         !string.IsNullOrWhiteSpace(options.Recording.Directory) && options.SessionId is { } id && SessionIdPattern().IsMatch(id) && id.Trim('.').Length > 0;
+
+    /// <summary>The class role's ARN, and a scope its session policy can say within AWS's limit and without widening (<see cref="ClassSessionPolicy"/>).</summary>
+    private static void ValidateClassRole(EncoderOptions options, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(options.Aws.ClassRoleArn))
+            return;
+        if (ClassRole.PartitionOf(options.Aws.ClassRoleArn) is null)
+        {
+            fail("Aws:ClassRoleArn", "must be an IAM role ARN such as arn:aws:iam::123456789012:role/encoder-class");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.SessionId))
+            return; // said once, under SessionId
+        var bucket = options.Storage.Kind == StorageKind.S3 ? options.Storage.Bucket : null;
+        if (ClassRole.Of(options.Aws.ClassRoleArn, options.SessionId, bucket, options.Storage.Prefix) is { Scope.Problem: { } problem })
+            fail("Aws:ClassRoleArn", $"the class's session policy cannot be written: {problem}");
+        else if ((options.Storage.Prefix ?? "").Length > ClassSessionPolicy.MaxPrefixLength)
+            fail("Storage:Prefix", $"must be at most {ClassSessionPolicy.MaxPrefixLength} characters with Encoder:Aws:ClassRoleArn (AWS limits the session policy that names it)");
+    }
 
     private static void ValidateS3(StorageOptions storage, Action<string, string> fail)
     {

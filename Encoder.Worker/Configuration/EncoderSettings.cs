@@ -91,6 +91,7 @@ public static class EncoderSettings
         RecordingOptions o => Of(prefix, o),
         VideoOptions o => Of(prefix, o),
         StorageOptions o => Of(prefix, o),
+        AwsOptions o => Of(prefix, o),
         SessionOptions o => Of(prefix, o),
         SelfTerminateOptions o => Of(prefix, o),
         FfmpegOptions o => Of(prefix, o),

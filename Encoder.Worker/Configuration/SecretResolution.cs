@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using Encoder.Aws;
 using Microsoft.Extensions.Configuration;
 
@@ -36,8 +37,9 @@ public sealed record SecretResolutionResult(
 /// </summary>
 public static class SecretResolution
 {
+    /// <param name="parametersFactory">Makes the SSM reader with the class's credentials (<see cref="ClassCredentials"/>; null: the SDK's default chain).</param>
     public static async Task<SecretResolutionResult> ResolveAsync(
-        IConfiguration configuration, Func<ISecretParameters> parametersFactory, CancellationToken cancellationToken = default)
+        IConfiguration configuration, Func<AWSCredentials?, ISecretParameters> parametersFactory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(parametersFactory);
@@ -64,7 +66,14 @@ public static class SecretResolution
                 var name = reference.ParameterName!;
                 try
                 {
-                    parameters ??= parametersFactory();
+                    if (parameters is null && ClassRoleProblem(configuration) is { } problem)
+                    {
+                        // Never read a class's secrets with wider credentials than configured.
+                        errors.Add($"{ConfigurationKeys.Full("Aws:ClassRoleArn")}: {problem}");
+                        return new SecretResolutionResult(values, parameterOf, errors, ExitCodes.ConfigurationError);
+                    }
+
+                    parameters ??= parametersFactory(ClassCredentialsOf(configuration));
                     values[fullKey] = await parameters.GetAsync(name, cancellationToken).ConfigureAwait(false);
                     parameterOf[fullKey] = name;
                 }
@@ -84,6 +93,44 @@ public static class SecretResolution
         }
 
         return new SecretResolutionResult(values, parameterOf, errors, exitCode);
+    }
+
+    /// <summary>
+    /// The class role from the configuration as written (before binding: the secrets are resolved first), as
+    /// <c>EncoderServices</c> takes it from the bound options: the same keys, the same prefix default.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>Aws:ClassRoleArn</c> is not a role's ARN.</exception>
+    public static ClassRole? ClassRoleOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        string? Value(string key) => configuration[ConfigurationKeys.Full(key)];
+        var s3 = string.Equals(Value("Storage:Kind"), nameof(StorageKind.S3), StringComparison.OrdinalIgnoreCase);
+        return ClassRole.Of(Value("Aws:ClassRoleArn"), Value("SessionId") ?? "", s3 ? Value("Storage:Bucket") : null, Value("Storage:Prefix") ?? new StorageOptions().Prefix);
+    }
+
+    /// <exception cref="ParameterReadException">The STS client cannot be set up (no region): <see cref="ParameterFailure.Unavailable"/>, as for SSM's.</exception>
+    private static AWSCredentials? ClassCredentialsOf(IConfiguration configuration)
+    {
+        try
+        {
+            return ClassCredentials.For(ClassRoleOf(configuration), configuration[ConfigurationKeys.Full("Storage:Region")]);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new ParameterReadException("(STS client)", ParameterFailure.Unavailable, ex.Message, ex);
+        }
+    }
+
+    private static string? ClassRoleProblem(IConfiguration configuration)
+    {
+        try
+        {
+            return ClassRoleOf(configuration)?.Scope.Problem is { } problem ? $"the class's session policy cannot be written: {problem}" : null;
+        }
+        catch (ArgumentException)
+        {
+            return "must be an IAM role ARN such as arn:aws:iam::123456789012:role/encoder-class";
+        }
     }
 
     private static string Describe(string name, ParameterReadException ex) => ex.Failure switch

@@ -5,9 +5,13 @@ using Encoder.Configuration;
 
 namespace Encoder.Storage;
 
-/// <summary>The S3 client for the configured bucket: credentials from the default AWS chain (never logged), path-style for a <c>ServiceUrl</c>.</summary>
+/// <summary>The S3 client for the configured bucket: the class's credentials, else the default AWS chain (never logged), path-style for a <c>ServiceUrl</c>.</summary>
 public static class S3StoreFactory
 {
+    /// <param name="credentials">The class's (<c>Aws/ClassCredentials</c>); null: the default AWS chain.</param>
+    public static AmazonS3Client Client(StorageOptions storage, AWSCredentials? credentials) =>
+        credentials is null ? new AmazonS3Client(Config(storage)) : new AmazonS3Client(credentials, Config(storage));
+
     public static AmazonS3Config Config(StorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
