@@ -6,8 +6,8 @@ namespace Encoder.Metrics;
 
 /// <summary>
 /// The daemon's figures as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
-/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the supervisor the recorder's
-/// state, the uploader what is pending); how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
+/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the recorder its progress,
+/// the uploader what is pending), and whether the recorder is up is read from <see cref="RecorderHealth"/>; how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
 /// exporter) is a listener's business, not theirs. Counters count events; gauges report the state as of the collection.
 /// Instrument names are the CloudWatch metric names; units are UCUM (<see cref="EmfUnits"/> maps them).
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class EncoderMetrics
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
+    private readonly RecorderHealth _recorder;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _cameraOutages;
     private readonly Counter<long> _segmentsRecorded;
@@ -28,8 +29,7 @@ public sealed class EncoderMetrics
     private readonly ConcurrentDictionary<string, int> _ingestUp = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    private int? _recorderUp;
-    private DateTimeOffset? _recorderDownSince;
+    private bool _classStarted;
     private DateTimeOffset? _ingestsDownSince;
     private int? _onSecondary;
     private long? _objectsPending;
@@ -40,10 +40,11 @@ public sealed class EncoderMetrics
     private (long Frames, long Bytes, DateTimeOffset At)? _rateFrom;
     private (int Count, double Seconds)? _playlist;
 
-    public EncoderMetrics(IMeterFactory meters, TimeProvider time)
+    public EncoderMetrics(IMeterFactory meters, TimeProvider time, RecorderHealth recorder)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
+        _recorder = recorder;
         Meter = meters.Create(MeterName);
         _failovers = Meter.CreateCounter<long>("Failovers", "{failover}", "Failovers from the primary ingest to the secondary.");
         _cameraOutages = Meter.CreateCounter<long>("CameraOutages", "{outage}", "Camera (recorder) outages that began.");
@@ -51,14 +52,14 @@ public sealed class EncoderMetrics
         _recordedSeconds = Meter.CreateCounter<double>("RecordedSeconds", "s", "Media seconds the playlist gained.");
         _relayDropped = Meter.CreateCounter<long>("RelayDroppedDatagrams", "{datagram}", "Datagrams the relay dropped (not whole MPEG-TS packets).");
         _uploadLag = Meter.CreateHistogram<double>("UploadLagSeconds", "s", "How long the oldest object not yet stored has waited.");
-        Meter.CreateObservableGauge("RecorderUp", () => Value(_recorderUp), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
+        Meter.CreateObservableGauge("RecorderUp", () => Value(_recorder.Started ? _recorder.IsUp ? 1 : 0 : null), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
         Meter.CreateObservableGauge("IngestUp", IngestUp, "1", "Per slot: 1 while its egress streams to the ingest, else 0.");
         Meter.CreateObservableGauge("OnSecondary", () => Value(_onSecondary), "1", "1 while the stream goes to the secondary ingest, else 0.");
         Meter.CreateObservableGauge("ObjectsPending", () => Value(_objectsPending), "{object}", "Objects complete on disk and not stored yet.");
         Meter.CreateObservableGauge("DiskFreePercent", () => Value(_diskFreePercent), "%", "Free space on the recording disk.");
-        Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorderUp is null ? null : _framesPerSecond), "{frame}/s", "Frames the recorder writes per second.");
-        Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorderUp is null ? null : _bitrateKbps), "kbit/s", "What the recorder writes, in kilobits per second.");
-        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorderUp is null ? null : _recorderDownSince)), "s",
+        Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorder.Started ? _framesPerSecond : null), "{frame}/s", "Frames the recorder writes per second.");
+        Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorder.Started ? _bitrateKbps : null), "kbit/s", "What the recorder writes, in kilobits per second.");
+        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorder.DownSince)), "s",
             "How long the recorder has been down (0 while it streams): what the recorder-down alarm reads.");
         Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
             "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
@@ -67,35 +68,23 @@ public sealed class EncoderMetrics
 
     public Meter Meter { get; }
 
-    /// <summary>A recorder run starts: the class has begun, so from now on the recorder and the ingests are reported up or down.</summary>
+    /// <summary>A recorder run starts: the class has begun, so from now on the ingests are reported up or down.</summary>
     public void RecorderStarting()
     {
         lock (_lock)
         {
-            if (_recorderUp is not null)
+            if (_classStarted)
                 return;
-            _recorderUp = 0;
-            _recorderDownSince = _time.GetUtcNow();
+            _classStarted = true;
             _ingestsDownSince ??= _ingestUp.Values.Any(up => up == 1) ? null : _time.GetUtcNow();
         }
     }
 
-    public void RecorderStreaming()
+    /// <summary>A recorder run ended: its rates are gone with it.</summary>
+    public void RecorderRunEnded()
     {
         lock (_lock)
         {
-            _recorderUp = 1;
-            _recorderDownSince = null;
-        }
-    }
-
-    public void RecorderDown()
-    {
-        lock (_lock)
-        {
-            if (_recorderUp != 0)
-                _recorderDownSince = _time.GetUtcNow();
-            _recorderUp = 0;
             _framesPerSecond = 0;
             _bitrateKbps = 0;
             _rateFrom = null;
@@ -188,7 +177,7 @@ public sealed class EncoderMetrics
 
     /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
     private double? Since(DateTimeOffset? since) =>
-        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorderUp is null ? null : 0;
+        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorder.Started ? 0 : null;
 
     private static IEnumerable<Measurement<double>> Value(double? value) => value is { } v ? [new Measurement<double>(v)] : [];
 

@@ -4,20 +4,25 @@ using Encoder.Media;
 
 namespace Encoder.Status;
 
+/// <summary>An output's state; the recorder's is <see cref="RecorderState"/>, value for value.</summary>
 public enum OutputState
 {
-    Idle,
-    Connecting,
-    Streaming,
-    Down,
+    Idle = RecorderState.Idle,
+    Connecting = RecorderState.Connecting,
+    Streaming = RecorderState.Streaming,
+    Down = RecorderState.Down,
 }
 
 /// <summary>
-/// The live state of the class, written by the supervisors, the router and the uploader, and read by the status
-/// writer. It records; it decides nothing (advanced and stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
+/// The live state of the class, written by the recorder, the egresses, the router and the uploader, and read by the
+/// status writer. It records; it decides nothing (advanced and stalled are <see cref="ProgressWatch"/>'s, the
+/// recorder's state is <see cref="RecorderHealth"/>'s).
 /// </summary>
-public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null)
+public sealed class EncoderStatus
 {
+    private readonly TimeProvider _time;
+    private readonly RelayCounters? _relay;
+    private readonly RecorderHealth _recorderHealth;
     private readonly Lock _lock = new();
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
     private OutputStatus _recorder = new();
@@ -38,7 +43,21 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
         }
     }
 
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    /// <param name="recorder">The recorder's health; a status of its own when none is given (tests).</param>
+    public EncoderStatus(TimeProvider time, RelayCounters? relay = null, RecorderHealth? recorder = null)
+    {
+        _time = time;
+        _relay = relay;
+        StartedAt = time.GetUtcNow();
+        _recorderHealth = recorder ?? new RecorderHealth(time);
+        _recorderHealth.Changed += () =>
+        {
+            lock (_lock)
+                Changed();
+        };
+    }
+
+    public DateTimeOffset StartedAt { get; }
 
     public IngestSlot? ActiveSlot { get; private set; }
 
@@ -72,12 +91,10 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
             _camera = snapshot;
     }
 
-    public void RecorderStarting() => Update(null, s => s with { State = OutputState.Connecting });
-
     public void RecorderProgress(FfmpegProgress progress) => Progress(null, progress);
 
     public void RecorderEnded(string reason, bool restarting) =>
-        Update(null, s => s with { State = OutputState.Down, LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
+        Update(null, s => s with { LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
 
     public void SlotStarting(IngestSlot slot) => Update(slot, s => s with { State = OutputState.Connecting });
 
@@ -123,7 +140,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     {
         lock (_lock)
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             return new StatusSnapshot(
                 sessionId,
                 now,
@@ -134,24 +151,25 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
                 Returns,
                 SegmentsRecorded,
                 SegmentsStored,
-                _recorder.ToSnapshot(now),
+                (_recorder with { State = (OutputState)_recorderHealth.State }).ToSnapshot(now),
                 _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
-                relay?.ToSnapshot(),
+                _relay?.ToSnapshot(),
                 _camera);
         }
     }
 
+    /// <summary>The progress of the recorder (slot null) or a slot; a slot's state is kept here, the recorder's is its health's.</summary>
     private void Progress(IngestSlot? slot, FfmpegProgress progress) =>
         Update(slot, s =>
             s with
             {
-                State = progress.Frame > 0 ? OutputState.Streaming : s.State,
+                State = progress.Frame > 0 && slot is not null ? OutputState.Streaming : s.State,
                 EverStreamed = s.EverStreamed || progress.Frame > 0,
                 Frames = progress.Frame,
                 Bytes = progress.TotalSize ?? s.Bytes,
                 Speed = progress.Speed,
                 OutTimeSeconds = progress.OutTime.TotalSeconds,
-                LastProgressAt = time.GetUtcNow(),
+                LastProgressAt = _time.GetUtcNow(),
             });
 
     private void Update(IngestSlot? slot, Func<OutputStatus, OutputStatus> change)
