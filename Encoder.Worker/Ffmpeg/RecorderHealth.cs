@@ -1,7 +1,7 @@
 namespace Encoder.Ffmpeg;
 
 /// <summary>The recorder as the status file names it.</summary>
-public enum RecorderState
+public enum RecorderHealthState
 {
     /// <summary>No run yet, or the last one ended on request (a stop, or a restart for the camera's streams).</summary>
     Idle,
@@ -31,7 +31,7 @@ public sealed class RecorderHealth(TimeProvider time)
 
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private RecorderState _phase = RecorderState.Idle;
+    private RecorderHealthState _phase = RecorderHealthState.Idle;
     private FfmpegProgress? _last;
     private DateTimeOffset? _advancedAt;
     private DateTimeOffset? _downSince;
@@ -53,9 +53,9 @@ public sealed class RecorderHealth(TimeProvider time)
         }
     }
 
-    public bool IsUp => State == RecorderState.Streaming;
+    public bool IsUp => State == RecorderHealthState.Streaming;
 
-    public RecorderState State
+    public RecorderHealthState State
     {
         get
         {
@@ -72,7 +72,7 @@ public sealed class RecorderHealth(TimeProvider time)
             lock (_lock)
             {
                 var now = time.GetUtcNow();
-                if (!_started || StateAt(now) == RecorderState.Streaming)
+                if (!_started || StateAt(now) == RecorderHealthState.Streaming)
                     return null;
                 return _downSince ?? _advancedAt + Window;
             }
@@ -85,7 +85,7 @@ public sealed class RecorderHealth(TimeProvider time)
     public void RunStarting() => Tell(now =>
     {
         _started = true;
-        _phase = RecorderState.Connecting;
+        _phase = RecorderHealthState.Connecting;
         _last = null;
         _downSince ??= now;
     });
@@ -101,7 +101,7 @@ public sealed class RecorderHealth(TimeProvider time)
             _last = progress;
             if (progress.Frame <= 0)
                 return;
-            _phase = RecorderState.Streaming;
+            _phase = RecorderHealthState.Streaming;
             _advancedAt = now;
             _downSince = null;
         });
@@ -110,13 +110,13 @@ public sealed class RecorderHealth(TimeProvider time)
     /// <param name="failed">False when it ended because it was asked to.</param>
     public void RunEnded(bool failed) => Tell(now =>
     {
-        _downSince ??= StateAt(now) == RecorderState.Streaming ? now : _advancedAt + Window ?? now;
-        _phase = failed ? RecorderState.Down : RecorderState.Idle;
+        _downSince ??= StateAt(now) == RecorderHealthState.Streaming ? now : _advancedAt + Window ?? now;
+        _phase = failed ? RecorderHealthState.Down : RecorderHealthState.Idle;
         _last = null;
     });
 
-    private RecorderState StateAt(DateTimeOffset now) =>
-        _phase == RecorderState.Streaming && now - _advancedAt >= Window ? RecorderState.Down : _phase;
+    private RecorderHealthState StateAt(DateTimeOffset now) =>
+        _phase == RecorderHealthState.Streaming && now - _advancedAt >= Window ? RecorderHealthState.Down : _phase;
 
     private void Tell(Action<DateTimeOffset> change)
     {

@@ -69,9 +69,9 @@ public sealed class RecorderService(
         }
 
         var (state, actions) = RecorderPolicy.Decide(State, happened, at);
-        State = state;
         foreach (var action in actions)
             Do(action, stoppingToken);
+        State = state; // after the actions, so whoever sees the state sees its run, probe or timer in place
     }
 
     private void Do(RecorderAction action, CancellationToken stoppingToken)

@@ -4,13 +4,13 @@ using Encoder.Media;
 
 namespace Encoder.Status;
 
-/// <summary>An output's state; the recorder's is <see cref="RecorderState"/>, value for value.</summary>
+/// <summary>An output's state; the recorder's is <see cref="RecorderHealthState"/>, value for value.</summary>
 public enum OutputState
 {
-    Idle = RecorderState.Idle,
-    Connecting = RecorderState.Connecting,
-    Streaming = RecorderState.Streaming,
-    Down = RecorderState.Down,
+    Idle = RecorderHealthState.Idle,
+    Connecting = RecorderHealthState.Connecting,
+    Streaming = RecorderHealthState.Streaming,
+    Down = RecorderHealthState.Down,
 }
 
 /// <summary>
