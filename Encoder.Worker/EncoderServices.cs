@@ -7,6 +7,7 @@ using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Media;
 using Encoder.Metrics;
+using Encoder.Recorder;
 using Encoder.Recording;
 using Encoder.Status;
 using Encoder.Storage;
@@ -21,7 +22,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → FFmpeg supervisor → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
+    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → relay → ingest router → recorder → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -37,7 +38,9 @@ public static class EncoderServices
         services.AddSingleton<ChildProcessThread>();
         services.AddSingleton<DaemonOutcome>();
         services.AddSingleton<UploadDrainReport>();
+        services.AddSingleton<IFfmpegRunner, CliFfmpegRunner>();
         services.AddSingleton<FfmpegProcess>();
+        services.AddSingleton<RecorderHealth>();
         services.AddMetrics();
         services.AddSingleton<EncoderMetrics>();
         services.AddSingleton<RelayCounters>();
@@ -51,6 +54,8 @@ public static class EncoderServices
         services.AddSingleton<IEgressLauncher, EgressLauncher>();
         services.AddSingleton<IngestReports>();
         services.AddSingleton<ICameraReachability>(_ => new TcpCameraReachability(options.Camera.Url, TimeSpan.FromSeconds(1)));
+        services.AddSingleton<RecorderReports>();
+        services.AddSingleton<RecorderRuns>();
         services.AddSingleton<IIngestProbe>(_ => new RtmpProbe(TimeSpan.FromSeconds(2), options.Tls));
         services.AddSingleton<IngestRouter>();
         services.AddSingleton<SessionStartGate>();
@@ -101,8 +106,9 @@ public static class EncoderServices
         services.AddSingleton<StorageOutage>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
-        services.AddSingleton<FfmpegSupervisor>();
-        services.AddHostedService(sp => sp.GetRequiredService<FfmpegSupervisor>());
+        services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
+        services.AddHostedService<IngestRouterService>();
+        services.AddHostedService<RecorderService>();
         services.AddHostedService<SelfTerminator>();
         services.AddHostedService<PendingUploadsKeeper>(); // after it: the host calls StoppedAsync in reverse, so this keeps the data first
         services.AddHostedService<SessionClock>();

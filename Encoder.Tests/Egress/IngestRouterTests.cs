@@ -14,7 +14,7 @@ public sealed class IngestRouterTests
     private FakeLauncher _launcher = null!;
     private FakeProbe _probe = null!;
     private EncoderStatus _status = null!;
-    private ProgressWatch _health = null!;
+    private RecorderHealth _health = null!;
 
     [SetUp]
     public void SetUp()
@@ -23,19 +23,19 @@ public sealed class IngestRouterTests
         _launcher = new FakeLauncher();
         _probe = new FakeProbe();
         _status = new EncoderStatus(_time);
-        _health = new ProgressWatch(_time);
+        _health = new RecorderHealth(_time);
     }
 
     [Test]
     public async Task Fails_over_at_once_and_returns_make_before_break_after_the_window()
     {
         await using var router = Start(IngestMode.Failover);
-        await using var recorder = RecorderUp();
+        RecorderUp();
         var primary = await _launcher.NextAsync("primary");
         primary.Stream();
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        RecorderUp(recorder);
+        RecorderUp();
         primary.Fail();
         var secondary = await _launcher.NextAsync("secondary");
         _time.Advance(TimeSpan.FromSeconds(0.5));
@@ -68,7 +68,7 @@ public sealed class IngestRouterTests
     public async Task Both_down_retries_each_slot_after_its_backoff_and_the_first_back_takes_over()
     {
         await using var router = Start(IngestMode.Failover);
-        await using var recorder = RecorderUp();
+        RecorderUp();
         (await _launcher.NextAsync("primary")).Fail();
         (await _launcher.NextAsync("secondary")).Fail();
         await UntilAsync(() => router.State.Route == Route.BothDown);
@@ -80,7 +80,7 @@ public sealed class IngestRouterTests
         await UntilAsync(() => _launcher.Count == 4);
         var primary = _launcher.Latest("primary");
         var secondary = _launcher.Latest("secondary");
-        RecorderUp(recorder);
+        RecorderUp();
         primary.Fail();
         secondary.Stream();
         await UntilAsync(() => router.State.Route == Route.OnSecondary);
@@ -103,7 +103,7 @@ public sealed class IngestRouterTests
     public async Task In_redundant_mode_each_slot_recovers_on_its_own()
     {
         await using var router = Start(IngestMode.Redundant);
-        await using var recorder = RecorderUp();
+        RecorderUp();
         var primary = await _launcher.NextAsync("primary");
         var secondary = await _launcher.NextAsync("secondary");
         primary.Fail();
@@ -124,11 +124,12 @@ public sealed class IngestRouterTests
         return new Running(new IngestRouter(options, plan, _launcher, _probe, _health, reports, _time));
     }
 
-    private ProgressWatch.Run RecorderUp(ProgressWatch.Run? recorder = null)
+    /// <summary>The recorder advances now (a run starts the first time).</summary>
+    private void RecorderUp()
     {
-        recorder ??= _health.Watch(FfmpegRole.Recorder, TimeSpan.FromMinutes(10), () => { });
-        recorder.Progress(new FfmpegProgress(_time.GetUtcNow().Ticks, TimeSpan.FromTicks(_time.GetUtcNow().Ticks), 1, IsEnd: false));
-        return recorder;
+        if (!_health.Started)
+            _health.RunStarting();
+        _health.Progress(new FfmpegProgress(_time.GetUtcNow().Ticks, TimeSpan.FromTicks(_time.GetUtcNow().Ticks), 1, IsEnd: false));
     }
 
     private static async Task UntilAsync(Func<bool> condition)

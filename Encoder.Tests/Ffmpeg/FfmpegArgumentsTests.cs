@@ -1,6 +1,7 @@
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Media;
+using Encoder.Recorder;
 
 namespace Encoder.Tests.Ffmpeg;
 
@@ -21,7 +22,7 @@ public sealed class FfmpegArgumentsTests
     private static MediaPlan Plan(VideoPlan video, AudioPlan audio) => new(video, audio, PlanConcern.None, "test");
 
     private static IReadOnlyList<string> Recorder(MediaPlan? plan = null, bool continues = false) =>
-        FfmpegArguments.Recorder(Options(), plan ?? CopyH264WithAudio, continues, relayPort: 40001, sourcePort: 40002);
+        RecorderArguments.For(Options(), plan ?? CopyH264WithAudio, continues, relayPort: 40001, sourcePort: 40002);
 
     private static string Value(IReadOnlyList<string> args, string flag) => args[args.ToList().IndexOf(flag) + 1];
 
@@ -41,7 +42,7 @@ public sealed class FfmpegArgumentsTests
     [TestCase(false, "-timeout 5000000 -i rtsp://u:p@10.0.0.5/s")]
     [TestCase(true, "-timeout 5000000 -analyzeduration 500000 -i rtsp://u:p@10.0.0.5/s")]
     public void A_camera_whose_streams_are_known_is_analysed_for_half_a_second_not_FFmpegs_default_five(bool known, string expected) =>
-        Assert.That(string.Join(' ', FfmpegArguments.Recorder(Options(), CopyH264WithAudio, false, 40001, 40002, cameraKnown: known)), Does.Contain(expected));
+        Assert.That(string.Join(' ', RecorderArguments.For(Options(), CopyH264WithAudio, false, 40001, 40002, cameraKnown: known)), Does.Contain(expected));
 
     // Each case: the plan's audio, the inputs after the camera's, and the maps. Whatever the source, the output is AAC 48 kHz 128k stereo.
     [TestCase(AudioPlan.Encode, "", "-map 0:v:0 -map 0:a:0 ")]
@@ -80,7 +81,7 @@ public sealed class FfmpegArgumentsTests
     public void What_the_camera_sends_becomes_the_recorders_arguments(string video, string? audio, VideoMode mode, string codec, string maps)
     {
         var plan = MediaPlan.Decide(audio == "aac48" ? new CameraStreams(video, 1280, 720, "aac", 48_000, 2, "LC") : new CameraStreams(video, 1280, 720, audio), mode);
-        var args = string.Join(' ', FfmpegArguments.Recorder(Options(mode), plan, false, 40001, 40002));
+        var args = string.Join(' ', RecorderArguments.For(Options(mode), plan, false, 40001, 40002));
 
         Assert.That(args, Does.Contain(codec).And.Contain(maps));
     }
@@ -136,7 +137,7 @@ public sealed class FfmpegArgumentsTests
     {
         var options = Options() with { Camera = new CameraOptions { Url = cameraUrl }, Tls = new TlsOptions { Verify = verify, CaFile = Pinned } };
 
-        var args = FfmpegArguments.Recorder(options, CopyH264WithAudio, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
+        var args = RecorderArguments.For(options, CopyH264WithAudio, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
 
         Assert.That(args, Has.None.StartsWith("-tls").And.None.StartsWith("-ca_file"));
     }

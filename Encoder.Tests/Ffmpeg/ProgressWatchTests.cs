@@ -23,7 +23,7 @@ public sealed class ProgressWatchTests
     [Test]
     public async Task A_recorder_that_stops_advancing_for_the_stall_timeout_is_stalled()
     {
-        var watch = new ProgressWatch(_time);
+        var watch = new ProgressWatch(_time, new RecorderHealth(_time));
         var stalled = 0;
         await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => stalled++);
         recorder.Progress(Progress(1, 0.1));
@@ -40,7 +40,7 @@ public sealed class ProgressWatchTests
     public async Task A_run_without_any_progress_is_not_watched_yet()
     {
         var stalled = 0;
-        await using var run = new ProgressWatch(_time).Watch(FfmpegRole.Recorder, Stall, () => stalled++);
+        await using var run = new ProgressWatch(_time, new RecorderHealth(_time)).Watch(FfmpegRole.Recorder, Stall, () => stalled++);
         _time.Advance(TimeSpan.FromMinutes(1));
         Assert.That(stalled, Is.Zero);
     }
@@ -63,7 +63,7 @@ public sealed class ProgressWatchTests
     public async Task A_recorder_that_never_prints_progress_is_stalled_at_its_first_media_deadline()
     {
         var stalls = new List<TimeSpan>();
-        await using var run = new ProgressWatch(_time).Watch(FfmpegRole.Recorder, Stall, stalls.Add, TimeSpan.FromSeconds(7));
+        await using var run = new ProgressWatch(_time, new RecorderHealth(_time)).Watch(FfmpegRole.Recorder, Stall, stalls.Add, TimeSpan.FromSeconds(7));
         _time.Advance(TimeSpan.FromSeconds(6.9));
         Assert.That(stalls, Is.Empty, "connecting for 6.9 s of 7");
         _time.Advance(TimeSpan.FromSeconds(0.1));
@@ -74,7 +74,7 @@ public sealed class ProgressWatchTests
     public async Task A_recorder_whose_media_arrives_in_time_is_then_watched_for_stalls()
     {
         var stalls = new List<TimeSpan>();
-        await using var run = new ProgressWatch(_time).Watch(FfmpegRole.Recorder, Stall, stalls.Add, TimeSpan.FromSeconds(7));
+        await using var run = new ProgressWatch(_time, new RecorderHealth(_time)).Watch(FfmpegRole.Recorder, Stall, stalls.Add, TimeSpan.FromSeconds(7));
         _time.Advance(TimeSpan.FromSeconds(6));
         run.Progress(Progress(1, 0.1));
         _time.Advance(TimeSpan.FromSeconds(4.9));
@@ -93,14 +93,15 @@ public sealed class ProgressWatchTests
     [Test]
     public async Task An_egress_is_not_blamed_while_the_recorder_is_down_and_is_once_it_is_up()
     {
-        var watch = new ProgressWatch(_time);
+        var recorder = new RecorderHealth(_time);
+        var watch = new ProgressWatch(_time, recorder);
         var stalled = 0;
-        await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => { });
         await using var egress = watch.Watch(FfmpegRole.Egress, Stall, () => stalled++);
+        recorder.RunStarting();
         recorder.Progress(Progress(1, 0.1));
         egress.Progress(Progress(1, 0.1));
         _time.Advance(TimeSpan.FromSeconds(6));
-        Assert.That((watch.RecorderIsUp, stalled), Is.EqualTo((false, 0)), "the recorder is down: the egress waits for the relay");
+        Assert.That((recorder.IsUp, stalled), Is.EqualTo((false, 0)), "the recorder is down: the egress waits for the relay");
 
         for (var frame = 2; frame < 14; frame++)
         {
@@ -108,20 +109,7 @@ public sealed class ProgressWatchTests
             _time.Advance(TimeSpan.FromSeconds(0.5));
         }
 
-        Assert.That((watch.RecorderIsUp, stalled), Is.EqualTo((true, 1)), "the recorder advances, the egress does not: it is stalled");
-    }
-
-    [Test]
-    public async Task The_recorder_is_up_only_while_it_advances_with_frames()
-    {
-        var watch = new ProgressWatch(_time);
-        await using var recorder = watch.Watch(FfmpegRole.Recorder, Stall, () => { });
-        recorder.Progress(Progress(0, 0.5));
-        Assert.That(watch.RecorderIsUp, Is.False, "no frame yet");
-        recorder.Progress(Progress(1, 0.6));
-        Assert.That(watch.RecorderIsUp, Is.True);
-        _time.Advance(ProgressWatch.RecorderHealthWindow);
-        Assert.That(watch.RecorderIsUp, Is.False);
+        Assert.That((recorder.IsUp, stalled), Is.EqualTo((true, 1)), "the recorder advances, the egress does not: it is stalled");
     }
 
     private static FfmpegProgress Progress(long frames, double seconds) => new(frames, TimeSpan.FromSeconds(seconds), 1.0, IsEnd: false);

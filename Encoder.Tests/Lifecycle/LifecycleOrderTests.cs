@@ -1,5 +1,6 @@
 using Encoder.Configuration;
-using Encoder.Ffmpeg;
+using Encoder.Egress;
+using Encoder.Recorder;
 using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Encoder.Status;
@@ -24,7 +25,7 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(StopCause), typeof(EmfExporter), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(PlaylistWatch), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StopCause), typeof(EmfExporter), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(PlaylistWatch), typeof(SegmentUploader), typeof(RelayHost), typeof(IngestRouterService), typeof(RecorderService), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
             typeof(StatusUploader), typeof(LiveStatus),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,

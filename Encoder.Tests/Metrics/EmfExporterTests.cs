@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Encoder.Configuration;
+using Encoder.Ffmpeg;
 using Encoder.Metrics;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class EmfExporterTests
     public void Create()
     {
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
+        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), TimeProvider.System, new RecorderHealth(TimeProvider.System));
         _log = new ListLogger<EmfExporter>();
     }
 

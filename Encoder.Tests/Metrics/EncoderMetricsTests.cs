@@ -12,6 +12,7 @@ public sealed class EncoderMetricsTests
 {
     private ServiceProvider _services = null!;
     private FakeTimeProvider _time = null!;
+    private RecorderHealth _recorder = null!;
     private EncoderMetrics _metrics = null!;
     private SegmentLedger _segments = null!;
     private MetricsCollector _collector = null!;
@@ -22,7 +23,8 @@ public sealed class EncoderMetricsTests
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         _segments = new SegmentLedger(_time);
-        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), _time, _segments);
+        _recorder = new RecorderHealth(_time);
+        _metrics = new EncoderMetrics(_services.GetRequiredService<IMeterFactory>(), _time, _recorder, _segments);
         _collector = new MetricsCollector(_metrics.Meter);
     }
 
@@ -67,13 +69,15 @@ public sealed class EncoderMetricsTests
     [Test]
     public void The_recorders_rates_are_measured_over_a_second_and_fall_to_zero_when_it_goes_down()
     {
-        _metrics.RecorderProgress(new FfmpegProgress(100, TimeSpan.FromSeconds(4), 1, false, 500_000));
-        _time.Advance(TimeSpan.FromSeconds(2));
-        _metrics.RecorderProgress(new FfmpegProgress(150, TimeSpan.FromSeconds(6), 1, false, 1_500_000));
-        _metrics.RecorderStreaming();
+        RunStarting();
+        Progress(new FfmpegProgress(100, TimeSpan.FromSeconds(4), 1, false, 500_000));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Progress(new FfmpegProgress(125, TimeSpan.FromSeconds(5), 1, false, 1_000_000));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Progress(new FfmpegProgress(150, TimeSpan.FromSeconds(6), 1, false, 1_500_000));
 
         var streaming = Interval();
-        _metrics.RecorderDown();
+        RunEnded();
         _metrics.CameraOutageStarted();
         var down = Interval();
 
@@ -84,15 +88,15 @@ public sealed class EncoderMetricsTests
     [Test]
     public void Down_durations_count_from_the_class_start_and_from_each_outage_and_are_zero_while_up()
     {
-        _metrics.RecorderStarting(); // the camera does not answer yet
+        RunStarting(); // the camera does not answer yet
         _time.Advance(TimeSpan.FromSeconds(30));
         var neverUp = Interval();
-        _metrics.RecorderStreaming();
+        Progress(new FfmpegProgress(1, TimeSpan.FromSeconds(0.1), 1, false));
         _metrics.IngestStreaming("primary");
         var up = Interval();
-        _metrics.RecorderDown();
+        RunEnded();
         _metrics.IngestDown("primary");
-        _metrics.RecorderStarting();
+        RunStarting();
         _time.Advance(TimeSpan.FromSeconds(61));
         var down = Interval();
 
@@ -104,7 +108,7 @@ public sealed class EncoderMetricsTests
     [Test]
     public void One_slot_streaming_is_enough_for_the_ingests_to_be_up()
     {
-        _metrics.RecorderStarting();
+        RunStarting();
         _metrics.IngestStreaming("primary");
         _metrics.IngestDown("primary");
         _metrics.IngestStreaming("secondary");
@@ -159,5 +163,36 @@ public sealed class EncoderMetricsTests
         var interval = Interval();
 
         Assert.That((interval["DiskFreePercent"], interval["RelayDroppedDatagrams"]), Is.EqualTo((15.0, 2.0)));
+    }
+
+    [Test]
+    public void A_recorder_that_stops_advancing_is_reported_down_from_the_health_window_on()
+    {
+        RunStarting();
+        Progress(new FfmpegProgress(1, TimeSpan.FromSeconds(0.1), 1, false));
+        _time.Advance(TimeSpan.FromSeconds(5)); // frozen: no progress, not killed yet
+
+        var frozen = Interval();
+
+        Assert.That((frozen["RecorderUp"], frozen["RecorderDownSeconds"]), Is.EqualTo((0.0, 5 - RecorderHealth.Window.TotalSeconds)));
+    }
+
+    /// <summary>What the recorder tells at a run's start: its health, and the metrics.</summary>
+    private void RunStarting()
+    {
+        _recorder.RunStarting();
+        _metrics.RecorderStarting();
+    }
+
+    private void Progress(FfmpegProgress progress)
+    {
+        _recorder.Progress(progress);
+        _metrics.RecorderProgress(progress);
+    }
+
+    private void RunEnded()
+    {
+        _recorder.RunEnded(failed: true);
+        _metrics.RecorderRunEnded();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Encoder.Ffmpeg;
 using Encoder.Metrics;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public sealed class AlarmsTemplateTests
 
         Assert.That(template, Does.Contain($"({metric}) FROM SCHEMA(\"{EmfDocument.Namespace}\", SessionId)"));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
+        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System, new RecorderHealth(TimeProvider.System));
         var instruments = new List<string>();
         using var listener = new MeterListener
         {

@@ -97,7 +97,7 @@ public sealed partial class DashboardTemplateTests
     private static List<string> MeterInstruments()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
+        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System, new Encoder.Ffmpeg.RecorderHealth(TimeProvider.System));
         var instruments = new List<string>();
         using var listener = new MeterListener
         {

@@ -61,20 +61,22 @@ public sealed class JsonSchemasTests
     {
         var time = new FakeTimeProvider(T0);
         var ledger = new SegmentLedger(time);
-        var status = new EncoderStatus(time, new RelayCounters(), ledger);
+        var recorder = new RecorderHealth(time);
+        var status = new EncoderStatus(time, new RelayCounters(), recorder, ledger);
         var primary = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/a");
         var secondary = new IngestSlot(IngestSlot.SecondaryName, "rtmp://127.0.0.1/live/b");
         var snapshots = new List<StatusSnapshot> { status.Snapshot("yoga") }; // idle, nothing known
 
-        status.RecorderStarting();
-        status.RecorderProgress(new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false));
+        recorder.RunStarting();
+        var progress = new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false);
+        recorder.Progress(progress);
+        status.RecorderProgress(progress);
         status.SlotStarting(primary);
         status.SlotProgress(primary, new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false));
         status.Activated(primary, isFailover: false, isReturn: false);
         ledger.PlaylistRead(HlsPlaylist.Parse("#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n#EXTINF:2.0,\nseg_00001.ts\n#EXTINF:2.0,\nseg_00002.ts\n"));
         ledger.Stored("seg_00000.ts");
         ledger.Stored("seg_00001.ts");
-        time.Advance(TimeSpan.FromSeconds(5));
         snapshots.Add(status.Snapshot("yoga"));
 
         status.SlotEnded(primary, "Connection refused", failed: true);
@@ -82,6 +84,7 @@ public sealed class JsonSchemasTests
         status.SlotProgress(secondary, new FfmpegProgress(10, TimeSpan.FromSeconds(0.4), 1.0, IsEnd: false));
         status.Activated(secondary, isFailover: true, isReturn: false);
         status.FailoverTook(TimeSpan.FromSeconds(0.84));
+        recorder.RunEnded(failed: true);
         status.RecorderEnded("the camera closed the connection", restarting: true);
         time.Advance(TimeSpan.FromSeconds(5));
         snapshots.Add(status.Snapshot("yoga"));

@@ -18,17 +18,19 @@ public sealed class StatusWriterTests
     [Test]
     public void A_change_of_state_completes_the_wait_and_progress_in_the_same_state_does_not()
     {
-        var status = new EncoderStatus(new FakeTimeProvider(T0));
+        var time = new FakeTimeProvider(T0);
+        var recorder = new RecorderHealth(time);
+        var status = new EncoderStatus(time, recorder: recorder);
         var slot = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/x");
 
         var first = status.NextChange;
-        status.RecorderStarting();
+        recorder.RunStarting();
         var second = status.NextChange;
-        status.RecorderProgress(Progress(frame: 0)); // still connecting
+        RecorderProgress(recorder, status, Progress(frame: 0)); // still connecting
         var stillSecond = second.IsCompleted;
-        status.RecorderProgress(Progress(frame: 30)); // streaming
+        RecorderProgress(recorder, status, Progress(frame: 30)); // streaming
         var third = status.NextChange;
-        status.RecorderProgress(Progress(frame: 60));
+        RecorderProgress(recorder, status, Progress(frame: 60));
         status.Activated(slot, isFailover: false, isReturn: false);
 
         Assert.That((first.IsCompleted, stillSecond, second.IsCompleted, third.IsCompleted), Is.EqualTo((true, false, true, true)));
@@ -49,14 +51,15 @@ public sealed class StatusWriterTests
             };
             var layout = new RecordingLayout(options);
             var time = new FakeTimeProvider(T0);
-            var status = new EncoderStatus(time);
+            var recorder = new RecorderHealth(time);
+            var status = new EncoderStatus(time, recorder: recorder);
             using var writer = new StatusWriter(options, layout, status, time, NullLogger<StatusWriter>.Instance);
             await writer.StartAsync(CancellationToken.None);
             await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "idle", TimeSpan.FromSeconds(10), "the first write");
 
-            status.RecorderStarting();
+            recorder.RunStarting();
             await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "connecting", TimeSpan.FromSeconds(10), "the change written with the clock stopped");
-            status.RecorderProgress(Progress(frame: 30));
+            RecorderProgress(recorder, status, Progress(frame: 30));
             await Poll.UntilAsync(() => RecorderState(layout.StatusPath) == "streaming", TimeSpan.FromSeconds(10), "the next change too");
 
             time.Advance(TimeSpan.FromSeconds(1)); // the ticks go on as before
@@ -85,5 +88,12 @@ public sealed class StatusWriterTests
         {
             return null;
         }
+    }
+
+    /// <summary>A recorder's progress as the recorder tells it: to its health (the state) and the status (the figures).</summary>
+    private static void RecorderProgress(RecorderHealth recorder, EncoderStatus status, FfmpegProgress progress)
+    {
+        recorder.Progress(progress);
+        status.RecorderProgress(progress);
     }
 }

@@ -22,7 +22,7 @@ public sealed class HungStorageFiguresTests : UploaderFixture
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var segments = new SegmentLedger(time);
-        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), time, segments);
+        var metrics = new EncoderMetrics(services.GetRequiredService<IMeterFactory>(), time, new Encoder.Ffmpeg.RecorderHealth(time), segments);
         using var collector = new MetricsCollector(metrics.Meter);
         var store = new HangingStore(new LocalFolderStore(Options.Storage.Directory));
         var status = new EncoderStatus(time, segments: segments);

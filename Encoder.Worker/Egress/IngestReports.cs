@@ -1,5 +1,4 @@
 using Encoder.Configuration;
-using Encoder.Ffmpeg;
 using Encoder.Metrics;
 using Encoder.Resilience;
 using Encoder.Status;
@@ -11,20 +10,21 @@ namespace Encoder.Egress;
 /// <summary>
 /// Tells logs and the status file what the router did. An outage is logged once when it starts and once when it ends,
 /// with its duration, and a reminder once a minute; each slot's <see cref="RestartSchedule"/> also gives its next delay.
+/// Called from the router's one loop only.
 /// </summary>
 public sealed class IngestReports(EncoderOptions options, IngestPlan plan, EncoderStatus status, TimeProvider time, ILogger<IngestReports> logger,
     EncoderMetrics? metrics = null)
 {
     private readonly Dictionary<SlotRole, RestartSchedule> _schedules = new()
     {
-        [SlotRole.Primary] = new RestartSchedule(options.Ffmpeg),
-        [SlotRole.Secondary] = new RestartSchedule(options.Ffmpeg),
+        [SlotRole.Primary] = RestartSchedule.For(options.Ffmpeg),
+        [SlotRole.Secondary] = RestartSchedule.For(options.Ffmpeg),
     };
 
     public IngestSlot Slot(SlotRole role) => role == SlotRole.Primary ? plan.Primary : plan.Secondary!;
 
     /// <summary>How long the slot waits before its next attempt: the backoff of its failures in a row.</summary>
-    public TimeSpan RetryDelay(SlotRole role) => _schedules[role].NextDelay();
+    public TimeSpan RetryDelay(SlotRole role) => _schedules[role].NextDelay(Random.Shared.NextDouble());
 
     /// <summary>Reports what an action says; other actions are the router's to carry out.</summary>
     public void Report(RoutingAction action)
@@ -42,8 +42,9 @@ public sealed class IngestReports(EncoderOptions options, IngestPlan plan, Encod
                 Failed(slot, reason);
                 return;
             case SlotStreaming(var slot):
-                if (_schedules[slot].Recovered(time.GetUtcNow()) is { } outage)
-                    logger.LogInformation("Ingest {Slot} is streaming again after an outage of {Seconds:0.0}s", Slot(slot).Name, outage.TotalSeconds);
+                (_schedules[slot], var outage) = _schedules[slot].Recovered(time.GetUtcNow());
+                if (outage is { } back)
+                    logger.LogInformation("Ingest {Slot} is streaming again after an outage of {Seconds:0.0}s", Slot(slot).Name, back.TotalSeconds);
                 return;
             case FailedOver(var took):
                 logger.LogWarning("Failed over: the secondary ingest is streaming, {Seconds:0.00}s after the primary failed", took.TotalSeconds);
@@ -68,8 +69,7 @@ public sealed class IngestReports(EncoderOptions options, IngestPlan plan, Encod
 
     private void Failed(SlotRole role, string reason)
     {
-        var schedule = _schedules[role];
-        var restart = schedule.Failed(time.GetUtcNow(), reason);
+        (_schedules[role], var restart) = _schedules[role].Failed(time.GetUtcNow(), reason, Random.Shared.NextDouble());
         switch (restart.Report)
         {
             case FailureReport.OutageStarted:

@@ -17,7 +17,7 @@ public sealed class IngestRouter(
     IngestPlan plan,
     IEgressLauncher launcher,
     IIngestProbe probe,
-    ProgressWatch health,
+    RecorderHealth recorder,
     IngestReports reports,
     TimeProvider time)
 {
@@ -41,8 +41,8 @@ public sealed class IngestRouter(
             {
                 if (!IsCurrent(source))
                     continue;
-                if (health.RecorderIsUp != State.RecorderUp)
-                    Apply(health.RecorderIsUp ? new RecorderUp() : new RecorderDown(), at, stop);
+                if (recorder.IsUp != State.RecorderUp)
+                    Apply(recorder.IsUp ? new RecorderUp() : new RecorderDown(), at, stop);
                 Apply(happened, at, stop);
             }
         }

@@ -38,7 +38,7 @@ public enum EgressPhase
 }
 
 /// <summary>The router's whole state. <paramref name="Secondary"/> is null when only one slot is configured.</summary>
-/// <param name="RecorderUp">The recorder advanced recently: while it is down, an egress's failure is not the ingest's fault.</param>
+/// <param name="RecorderUp">The recorder is up (<c>Ffmpeg/RecorderHealth</c>): while it is down, an egress's failure is not the ingest's fault.</param>
 /// <param name="PrimaryFailedAt">When the primary failed, until the secondary's first frame (the failover's duration).</param>
 /// <param name="PrimaryHealthySince">While on the secondary: since when every probe of the primary has answered.</param>
 /// <param name="BothDownSince">When both slots went down, until one streams again.</param>

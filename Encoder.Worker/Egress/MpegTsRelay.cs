@@ -21,10 +21,10 @@ public sealed class MpegTsRelay : IAsyncDisposable
 {
     /// <summary>
     /// The recorder's datagram: 174 TS packets, 32,712 bytes (FFmpeg's <c>pkt_size</c>); larger ones are dropped. The
-    /// recorder fills each before sending (<see cref="Ffmpeg.FfmpegArguments"/>: <c>flush_packets=0</c>), so at
+    /// recorder fills each before sending (<c>Recorder/RecorderArguments</c>: <c>flush_packets=0</c>), so at
     /// 3 Mbit/s about 11 a second arrive, where a flush at every frame sent ~100 of up to 64 packets. A datagram is what
-    /// the relay pays for (a wake-up, a receive, a send per egress): measured with the AOT binary at 720p30, the daemon
-    /// used 0.83–0.87 % of a core against 1.0–1.2 % with per-frame datagrams, and 64 KB ones gained nothing more.
+    /// the relay pays for (a wake-up, a receive, a send per egress), so fewer, fuller ones cost the daemon less CPU
+    /// (bench/overhead measures it), and 64 KB ones gained nothing more.
     /// It holds the stream back by the time it takes to fill: 87 ms at 3 Mbit/s, half a second at 500 kbit/s.
     /// Loopback carries it whole (its MTU is 64 KiB).
     /// </summary>

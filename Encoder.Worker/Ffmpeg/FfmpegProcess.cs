@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using CliWrap;
 using Encoder.Configuration;
 using Encoder.Lifecycle;
 using Encoder.Logging;
@@ -40,22 +38,20 @@ public sealed record FfmpegExit(int? ExitCode, TimeSpan Duration, FfmpegProgress
 }
 
 /// <summary>
-/// Runs one FFmpeg as a child that dies with the daemon: progress from stdout, stderr into a redacted per-run log,
-/// and a watchdog that kills it when its progress stops advancing (a live source never pauses: silence is a fault).
-/// Stopping escalates: <c>q</c> on stdin (FFmpeg finishes the segment and writes <c>#EXT-X-ENDLIST</c>), then SIGINT
-/// after the grace (<c>Ffmpeg:StopTimeoutSeconds</c> by default), a second SIGINT a second later (a blocked FFmpeg
-/// ignores the first), then SIGKILL.
+/// Runs one FFmpeg (started by <see cref="IFfmpegRunner"/>): progress from stdout, stderr into a redacted per-run log,
+/// and a watchdog that kills it when its progress stops advancing (a live source never pauses: silence is a fault;
+/// <see cref="ProgressWatch"/> rules). Stopping escalates: <c>q</c> on stdin (FFmpeg finishes the segment and writes
+/// <c>#EXT-X-ENDLIST</c>), then SIGINT after the grace (<c>Ffmpeg:StopTimeoutSeconds</c> by default), a second SIGINT a
+/// second later (a blocked FFmpeg ignores the first), then SIGKILL.
 /// </summary>
-public sealed partial class FfmpegProcess(
+public sealed class FfmpegProcess(
     EncoderOptions options,
     SecretRedactor redactor,
-    ChildProcessThread starter,
+    IFfmpegRunner runner,
     ProgressWatch progressWatch,
     TimeProvider time,
     ILogger<FfmpegProcess> logger)
 {
-    private const string SetprivPath = "/usr/bin/setpriv";
-    private const string SetsidPath = "/usr/bin/setsid";
     private static readonly TimeSpan SecondInterrupt = StopBudget.SecondInterruptAfterGrace;
     private static readonly TimeSpan InterruptToKill = StopBudget.KillAfterGrace;
 
@@ -93,10 +89,9 @@ public sealed partial class FfmpegProcess(
         FfmpegProgress? lastProgress = null;
         var errors = new FfmpegErrors();
         var stalled = false;
+        var killed = false;
         var stallReason = "";
-        var quit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var interrupt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var kill = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        IFfmpegRun? run = null;
         await using var watchdog = progressWatch.Watch(invocation.Role, invocation.StallTimeout, overran =>
         {
             if (stopToken.IsCancellationRequested || stalled)
@@ -106,66 +101,47 @@ public sealed partial class FfmpegProcess(
                 : string.Create(CultureInfo.InvariantCulture, $"no progress for {overran.TotalSeconds:0.#}s");
             stalled = true;
             logger.LogWarning("{Name} stalled: {Reason}; killing it", invocation.Name, stallReason);
-            kill.Cancel();
+            Volatile.Read(ref run)?.Kill();
         }, invocation.FirstMediaTimeout);
 
-        var command = Wrap(invocation.Arguments)
-            .WithWorkingDirectory(invocation.WorkingDirectory)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardInputPipe(PipeSource.Create(async (stdin, ct) =>
-            {
-                try
-                {
-                    await quit.Task.WaitAsync(ct).ConfigureAwait(false);
-                    await stdin.WriteAsync("q"u8.ToArray(), ct).ConfigureAwait(false);
-                    await stdin.FlushAsync(ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or IOException)
-                {
-                    // FFmpeg is already gone.
-                }
-            }))
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
-            {
-                if (parser.Add(line) is not { } progress)
-                    return;
-                watchdog.Progress(progress);
-                lastProgress = progress;
-                onProgress(progress);
-            }))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                var redacted = redactor.Redact(line);
-                log.WriteLine(redacted);
-                if (errors.Add(redacted) is { } error)
-                    logger.LogDebug("{Name}: {Line}", invocation.Name, error);
-                onStderr?.Invoke(redacted);
-            }));
-
-        var task = await starter.StartAsync(() => command.ExecuteAsync(kill.Token, interrupt.Token)).ConfigureAwait(false);
-        logger.LogDebug("{Name} started (pid {Pid}), log {LogPath}", invocation.Name, task.ProcessId, invocation.LogPath);
+        run = await runner.StartAsync(invocation.Arguments, invocation.WorkingDirectory, line =>
+        {
+            if (parser.Add(line) is not { } progress)
+                return;
+            watchdog.Progress(progress);
+            lastProgress = progress;
+            onProgress(progress);
+        }, line =>
+        {
+            var redacted = redactor.Redact(line);
+            log.WriteLine(redacted);
+            if (errors.Add(redacted) is { } error)
+                logger.LogDebug("{Name}: {Line}", invocation.Name, error);
+            onStderr?.Invoke(redacted);
+        }).ConfigureAwait(false);
+        if (stalled)
+            run.Kill(); // it stalled (no first media in time) while it was being started
+        logger.LogDebug("{Name} started (pid {Pid}), log {LogPath}", invocation.Name, run.ProcessId, invocation.LogPath);
         var grace = invocation.StopGrace ?? TimeSpan.FromSeconds(options.Ffmpeg.StopTimeoutSeconds);
-        await using var secondInterrupt = time.CreateTimer(_ => UnixSignal.Send(task.ProcessId, UnixSignal.Interrupt), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        await using var interrupt = time.CreateTimer(_ => run.Interrupt(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        await using var secondInterrupt = time.CreateTimer(_ => run.Interrupt(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        await using var kill = time.CreateTimer(_ =>
+        {
+            killed = true;
+            run.Kill();
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         await using var onStop = stopToken.Register(() =>
         {
-            logger.LogDebug("Stopping {Name} (pid {Pid})", invocation.Name, task.ProcessId);
-            quit.TrySetResult();
-            interrupt.CancelAfter(grace);
+            logger.LogDebug("Stopping {Name} (pid {Pid})", invocation.Name, run.ProcessId);
+            run.Quit();
+            interrupt.Change(grace, Timeout.InfiniteTimeSpan);
             secondInterrupt.Change(grace + SecondInterrupt, Timeout.InfiniteTimeSpan);
-            kill.CancelAfter(grace + InterruptToKill);
+            kill.Change(grace + InterruptToKill, Timeout.InfiniteTimeSpan);
         }).ConfigureAwait(false);
 
-        int? exitCode;
-        try
-        {
-            exitCode = (await task.ConfigureAwait(false)).ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            exitCode = null;
-            if (!stalled)
-                logger.LogWarning("{Name} did not stop in time and was {How}", invocation.Name, kill.IsCancellationRequested ? "killed" : "interrupted");
-        }
+        var exitCode = await run.Exited.ConfigureAwait(false);
+        if (exitCode is null && !stalled)
+            logger.LogWarning("{Name} did not stop in time and was {How}", invocation.Name, killed ? "killed" : "interrupted");
 
         var duration = time.GetUtcNow() - startedAt;
         log.WriteFooter(string.Create(CultureInfo.InvariantCulture,
@@ -173,14 +149,4 @@ public sealed partial class FfmpegProcess(
         return new FfmpegExit(exitCode, duration, lastProgress, stalled ? $"stalled: {stallReason}" : errors.Reason,
             stopToken.IsCancellationRequested, stalled);
     }
-
-    /// <summary>
-    /// <c>setpriv --pdeathsig KILL</c> makes FFmpeg die with the daemon; <c>setsid</c> gives it its own session, so a
-    /// terminal's Ctrl+C reaches only the daemon, which alone decides how FFmpeg stops. Both exec in place (setsid
-    /// forks only when it is a process-group leader, which a child of the daemon is not), so the PID is FFmpeg's.
-    /// </summary>
-    private Command Wrap(IReadOnlyList<string> arguments) =>
-        File.Exists(SetprivPath) && File.Exists(SetsidPath)
-            ? Cli.Wrap(SetprivPath).WithArguments(a => a.Add(["--pdeathsig", "KILL", "--", SetsidPath, options.Ffmpeg.Path]).Add(arguments))
-            : Cli.Wrap(options.Ffmpeg.Path).WithArguments(arguments);
 }

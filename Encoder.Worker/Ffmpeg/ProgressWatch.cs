@@ -17,27 +17,11 @@ public enum FfmpegRole
 /// media time than the last one (the first line starts the clock). A run that has not advanced for its stall timeout
 /// is stalled, and so is a run given a first-media deadline (the recorder) that has printed no progress at all by then
 /// (<see cref="Overdue"/>): a camera that answers RTSP and then sends nothing is caught from the first second. An
-/// egress is never stalled while the recorder is down (the recorder has not advanced within
-/// <see cref="RecorderHealthWindow"/>): it is waiting for the relay, not failing. The status file and the router read
-/// <see cref="RecorderIsUp"/>; nothing else decides either.
+/// egress is never stalled while the recorder is down (<see cref="RecorderHealth"/>): it is waiting for the relay, not
+/// failing. Nothing else decides either.
 /// </summary>
-public sealed class ProgressWatch(TimeProvider time)
+public sealed class ProgressWatch(TimeProvider time, RecorderHealth recorder)
 {
-    /// <summary>A recorder reports progress every 0.25 s: one that has not advanced for this long is down, not slow.</summary>
-    public static readonly TimeSpan RecorderHealthWindow = TimeSpan.FromSeconds(1.5);
-
-    private long _recorderAdvancedAt = long.MinValue;
-
-    /// <summary>True when the recorder's output advanced within <see cref="RecorderHealthWindow"/>.</summary>
-    public bool RecorderIsUp
-    {
-        get
-        {
-            var at = Interlocked.Read(ref _recorderAdvancedAt);
-            return at != long.MinValue && time.GetUtcNow().UtcTicks - at < RecorderHealthWindow.Ticks;
-        }
-    }
-
     /// <summary>
     /// How long a recorder run may go without any progress line from its start. FFmpeg bounds the connection and each
     /// RTSP reply by <c>Camera:TimeoutSeconds</c> itself, but a camera that completes the session and then sends
@@ -82,23 +66,17 @@ public sealed class ProgressWatch(TimeProvider time)
             if (run is { } r && Overdue(r.StartedAt, r.AdvancedAt, time.GetUtcNow(), stallTimeout, firstMediaTimeout) && IsStalled(role))
                 onStalled(r.AdvancedAt is null ? firstMediaTimeout!.Value : stallTimeout);
         }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        run = new Run(timer, time, stallTimeout, role == FfmpegRole.Recorder ? RecorderAdvanced : null);
+        run = new Run(timer, time, stallTimeout);
         if (firstMediaTimeout is { } first)
             timer.Change(first, stallTimeout);
         return run;
     }
 
     /// <summary>True when a run that has not advanced for its stall timeout is at fault.</summary>
-    public bool IsStalled(FfmpegRole role) => role == FfmpegRole.Recorder || RecorderIsUp;
-
-    private void RecorderAdvanced(FfmpegProgress progress)
-    {
-        if (progress.Frame > 0)
-            Interlocked.Exchange(ref _recorderAdvancedAt, time.GetUtcNow().UtcTicks);
-    }
+    public bool IsStalled(FfmpegRole role) => role == FfmpegRole.Recorder || recorder.IsUp;
 
     /// <summary>One run's stall timer: armed at the start when it has a first-media deadline, else by the first progress line; re-armed by each line that advanced.</summary>
-    public sealed class Run(ITimer timer, TimeProvider time, TimeSpan stallTimeout, Action<FfmpegProgress>? onAdvanced) : IAsyncDisposable
+    public sealed class Run(ITimer timer, TimeProvider time, TimeSpan stallTimeout) : IAsyncDisposable
     {
         private FfmpegProgress? _last;
         private long _advancedAt = long.MinValue;
@@ -114,7 +92,6 @@ public sealed class ProgressWatch(TimeProvider time)
             _last = progress;
             Interlocked.Exchange(ref _advancedAt, time.GetUtcNow().UtcTicks);
             timer.Change(stallTimeout, stallTimeout);
-            onAdvanced?.Invoke(progress);
         }
 
         public ValueTask DisposeAsync() => timer.DisposeAsync();

@@ -8,8 +8,8 @@ namespace Encoder.Media;
 /// Gives each recorder run its <see cref="MediaPlan"/>. Once the camera's streams are known (from an earlier run of
 /// this daemon, or from <see cref="KnownCamera"/>'s <c>camera.json</c> after a daemon restart) the plan is made from
 /// them at once, with no probe: a camera coming back is on air as soon as the recorder has it. The recorder then tells
-/// what the camera sends now from its own stderr (<see cref="SeenAsync"/>), and a change that changes the plan restarts
-/// it at once with the new plan (<see cref="PlanCheck"/> decides). Only a session's first run with nothing known asks
+/// what the camera sends now from its own stderr (<see cref="SeenAsync"/>), and tells whether its plan still fits
+/// (<see cref="PlanCheck"/>; the recorder's policy decides what follows). Only a session's first run with nothing known asks
 /// the camera first (ffprobe, <see cref="ICameraProbe"/>); a probe that fails plans for an unknown camera, which the
 /// recorder's own report then corrects. The plan is logged when it first differs from the last one logged (a warning
 /// or an error when the operator should act), so an outage's retries do not repeat it; status.json shows it always.
@@ -64,9 +64,9 @@ public sealed class MediaPlanner(
 
     /// <summary>
     /// The running recorder says what the camera sends (<see cref="InputDump"/>): it becomes what is known (and kept),
-    /// and the answer is the plan to restart the recorder with at once, or null when the running plan fits.
+    /// and the answer says whether the running plan fits, and the plan for what the camera sends.
     /// </summary>
-    public async Task<MediaPlan?> SeenAsync(CameraStreams seen, CancellationToken cancellationToken)
+    public async Task<PlanCheck> SeenAsync(CameraStreams seen, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seen);
         var before = _known;
@@ -75,15 +75,9 @@ public sealed class MediaPlanner(
             await KnowAsync(seen, cancellationToken).ConfigureAwait(false);
         status.MediaPlanned(seen, null, time.GetUtcNow(), check.Plan);
         _logged = (seen, check.Plan);
-        if (check.Restart)
-        {
-            logger.LogWarning("The camera sends other streams than planned for ({Changed}): restarting the recorder at once. {Plan}", check.Changed, check.Plan.Reason);
-            return check.Plan;
-        }
-
-        if (seen != before)
+        if (!check.Restart && seen != before)
             logger.LogDebug("Camera sends {Streams}; the recorder's plan fits: {Plan}", seen.ToString(), check.Plan.Reason);
-        return null;
+        return check;
     }
 
     private async Task KnowAsync(CameraStreams streams, CancellationToken cancellationToken)
@@ -108,7 +102,7 @@ public sealed class MediaPlanner(
             PlanConcern.Warning => LogLevel.Warning,
             _ => LogLevel.Information,
         };
-        if (streams is null) // the camera is down: the supervisor reports that outage; this only says what runs meanwhile
+        if (streams is null) // the camera is down: the recorder reports that outage; this only says what runs meanwhile
             logger.Log(level == LogLevel.Warning ? LogLevel.Information : level, "Camera not probed ({ProbeError}): {Plan}", probeError, plan.Reason);
         else
             logger.Log(level, "Camera sends {Streams}: {Plan}", streams.ToString(), plan.Reason);

@@ -6,9 +6,10 @@ namespace Encoder.Metrics;
 
 /// <summary>
 /// The daemon's figures as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
-/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the supervisor the recorder's
-/// state, the playlist's reader what was recorded); what waits to be stored is read at each collection from
-/// <see cref="IUploadFigures"/> (the segments' ledger), so a blocked upload cannot freeze it; how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
+/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the recorder its progress,
+/// the playlist's reader what was recorded); whether the recorder is up is read from <see cref="RecorderHealth"/>, and
+/// what waits to be stored is read at each collection from <see cref="IUploadFigures"/> (the segments' ledger), so a
+/// blocked upload cannot freeze it; how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
 /// exporter) is a listener's business, not theirs. Counters count events; gauges report the state as of the collection.
 /// Instrument names are the CloudWatch metric names; units are UCUM (<see cref="EmfUnits"/> maps them).
 /// </summary>
@@ -20,6 +21,7 @@ public sealed class EncoderMetrics
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
+    private readonly RecorderHealth _recorder;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _cameraOutages;
     private readonly Counter<long> _segmentsRecorded;
@@ -29,8 +31,7 @@ public sealed class EncoderMetrics
     private readonly ConcurrentDictionary<string, int> _ingestUp = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    private int? _recorderUp;
-    private DateTimeOffset? _recorderDownSince;
+    private bool _classStarted;
     private DateTimeOffset? _ingestsDownSince;
     private int? _onSecondary;
     private double? _diskFreePercent;
@@ -41,10 +42,11 @@ public sealed class EncoderMetrics
     private (int Count, double Seconds)? _playlist;
 
     /// <param name="uploads">Where <c>ObjectsPending</c> and <c>UploadLagSeconds</c> are read; without it they report only the drain's end.</param>
-    public EncoderMetrics(IMeterFactory meters, TimeProvider time, IUploadFigures? uploads = null)
+    public EncoderMetrics(IMeterFactory meters, TimeProvider time, RecorderHealth recorder, IUploadFigures? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
+        _recorder = recorder;
         _uploads = uploads;
         Meter = meters.Create(MeterName);
         _failovers = Meter.CreateCounter<long>("Failovers", "{failover}", "Failovers from the primary ingest to the secondary.");
@@ -54,15 +56,15 @@ public sealed class EncoderMetrics
         _relayDropped = Meter.CreateCounter<long>("RelayDroppedDatagrams", "{datagram}", "Datagrams the relay dropped (not whole MPEG-TS packets).");
         Meter.CreateObservableGauge("UploadLagSeconds", () => Value(_uploads?.TakeLag() is { } lag ? Math.Round(lag.TotalSeconds, 1) : (double?)null), "s",
             "The longest, in the interval, any complete segment waited to be stored (the oldest one not stored yet, or one stored meanwhile).");
-        Meter.CreateObservableGauge("RecorderUp", () => Value(_recorderUp), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
+        Meter.CreateObservableGauge("RecorderUp", () => Value(_recorder.Started ? _recorder.IsUp ? 1 : 0 : null), "1", "1 while the recorder streams from the camera, else 0 (from the class's start).");
         Meter.CreateObservableGauge("IngestUp", IngestUp, "1", "Per slot: 1 while its egress streams to the ingest, else 0.");
         Meter.CreateObservableGauge("OnSecondary", () => Value(_onSecondary), "1", "1 while the stream goes to the secondary ingest, else 0.");
         Meter.CreateObservableGauge("ObjectsPending", () => Value(_uploadsPendingAtEnd ?? _uploads?.Pending), "{object}",
             "Segments complete on disk and not stored yet; after the drain, every object left only on this machine.");
         Meter.CreateObservableGauge("DiskFreePercent", () => Value(_diskFreePercent), "%", "Free space on the recording disk.");
-        Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorderUp is null ? null : _framesPerSecond), "{frame}/s", "Frames the recorder writes per second.");
-        Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorderUp is null ? null : _bitrateKbps), "kbit/s", "What the recorder writes, in kilobits per second.");
-        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorderUp is null ? null : _recorderDownSince)), "s",
+        Meter.CreateObservableGauge("FramesPerSecond", () => Value(_recorder.Started ? _framesPerSecond : null), "{frame}/s", "Frames the recorder writes per second.");
+        Meter.CreateObservableGauge("BitrateKbps", () => Value(_recorder.Started ? _bitrateKbps : null), "kbit/s", "What the recorder writes, in kilobits per second.");
+        Meter.CreateObservableGauge("RecorderDownSeconds", () => Value(Since(_recorder.DownSince)), "s",
             "How long the recorder has been down (0 while it streams): what the recorder-down alarm reads.");
         Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
             "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
@@ -71,35 +73,23 @@ public sealed class EncoderMetrics
 
     public Meter Meter { get; }
 
-    /// <summary>A recorder run starts: the class has begun, so from now on the recorder and the ingests are reported up or down.</summary>
+    /// <summary>A recorder run starts: the class has begun, so from now on the ingests are reported up or down.</summary>
     public void RecorderStarting()
     {
         lock (_lock)
         {
-            if (_recorderUp is not null)
+            if (_classStarted)
                 return;
-            _recorderUp = 0;
-            _recorderDownSince = _time.GetUtcNow();
+            _classStarted = true;
             _ingestsDownSince ??= _ingestUp.Values.Any(up => up == 1) ? null : _time.GetUtcNow();
         }
     }
 
-    public void RecorderStreaming()
+    /// <summary>A recorder run ended: its rates are gone with it.</summary>
+    public void RecorderRunEnded()
     {
         lock (_lock)
         {
-            _recorderUp = 1;
-            _recorderDownSince = null;
-        }
-    }
-
-    public void RecorderDown()
-    {
-        lock (_lock)
-        {
-            if (_recorderUp != 0)
-                _recorderDownSince = _time.GetUtcNow();
-            _recorderUp = 0;
             _framesPerSecond = 0;
             _bitrateKbps = 0;
             _rateFrom = null;
@@ -182,7 +172,7 @@ public sealed class EncoderMetrics
 
     /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
     private double? Since(DateTimeOffset? since) =>
-        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorderUp is null ? null : 0;
+        since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorder.Started ? 0 : null;
 
     private static IEnumerable<Measurement<double>> Value(double? value) => value is { } v ? [new Measurement<double>(v)] : [];
 

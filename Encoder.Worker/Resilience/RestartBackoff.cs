@@ -1,5 +1,3 @@
-using Encoder.Configuration;
-
 namespace Encoder.Resilience;
 
 /// <summary>
@@ -23,13 +21,5 @@ public static class RestartBackoff
         var seconds = Delay(consecutiveFailures, first, cap).TotalSeconds;
         var jittered = seconds * (1 - Jitter + (2 * Jitter * Math.Clamp(jitterUnit, 0, 1)));
         return TimeSpan.FromSeconds(Math.Min(jittered, cap.TotalSeconds));
-    }
-
-    /// <summary>The next FFmpeg restart delay under <c>Ffmpeg:RestartDelaySeconds</c> and <c>Ffmpeg:MaxRestartDelaySeconds</c>, jittered.</summary>
-    public static TimeSpan ForRestart(FfmpegOptions options, int consecutiveFailures)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Delay(consecutiveFailures, TimeSpan.FromSeconds(options.RestartDelaySeconds), TimeSpan.FromSeconds(options.MaxRestartDelaySeconds),
-            Random.Shared.NextDouble());
     }
 }

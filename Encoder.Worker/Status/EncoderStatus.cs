@@ -5,21 +5,26 @@ using Encoder.Recording;
 
 namespace Encoder.Status;
 
+/// <summary>An output's state; the recorder's is <see cref="RecorderHealthState"/>, value for value.</summary>
 public enum OutputState
 {
-    Idle,
-    Connecting,
-    Streaming,
-    Down,
+    Idle = RecorderHealthState.Idle,
+    Connecting = RecorderHealthState.Connecting,
+    Streaming = RecorderHealthState.Streaming,
+    Down = RecorderHealthState.Down,
 }
 
 /// <summary>
-/// The live state of the class, written by the supervisors and the router, and read by the status writer; the
-/// segments' figures are read from the <see cref="SegmentLedger"/>. It records; it decides nothing (advanced and
-/// stalled are <see cref="Ffmpeg.ProgressWatch"/>'s).
+/// The live state of the class, written by the recorder, the egresses and the router, and read by the status writer;
+/// the segments' figures are read from the <see cref="SegmentLedger"/>. It records; it decides nothing (advanced and
+/// stalled are <see cref="ProgressWatch"/>'s, the recorder's state is <see cref="RecorderHealth"/>'s).
 /// </summary>
-public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null, SegmentLedger? segments = null)
+public sealed class EncoderStatus
 {
+    private readonly TimeProvider _time;
+    private readonly RelayCounters? _relay;
+    private readonly SegmentLedger? _segments;
+    private readonly RecorderHealth _recorderHealth;
     private readonly Lock _lock = new();
     private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
     private OutputStatus _recorder = new();
@@ -40,7 +45,23 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
         }
     }
 
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    /// <param name="recorder">The recorder's health; a status of its own when none is given (tests).</param>
+    /// <param name="segments">Where the segments' figures are read; none when not given (tests).</param>
+    public EncoderStatus(TimeProvider time, RelayCounters? relay = null, RecorderHealth? recorder = null, SegmentLedger? segments = null)
+    {
+        _time = time;
+        _relay = relay;
+        _segments = segments;
+        StartedAt = time.GetUtcNow();
+        _recorderHealth = recorder ?? new RecorderHealth(time);
+        _recorderHealth.Changed += () =>
+        {
+            lock (_lock)
+                Changed();
+        };
+    }
+
+    public DateTimeOffset StartedAt { get; }
 
     public IngestSlot? ActiveSlot { get; private set; }
 
@@ -49,7 +70,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     public int Returns { get; private set; }
 
     /// <summary>Segments the playlist names (<see cref="SegmentLedger.RecordedCount"/>).</summary>
-    public int SegmentsRecorded => segments?.RecordedCount ?? 0;
+    public int SegmentsRecorded => _segments?.RecordedCount ?? 0;
 
     /// <summary>From the primary's failure to the secondary's first frame, for the last failover.</summary>
     public TimeSpan? LastFailoverTook { get; private set; }
@@ -61,7 +82,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     }
 
     /// <summary>Segments storage holds, per the upload journal (<see cref="SegmentLedger.StoredCount"/>).</summary>
-    public int SegmentsStored => segments?.StoredCount ?? 0;
+    public int SegmentsStored => _segments?.StoredCount ?? 0;
 
     /// <summary>The recorder's plan for its next run, from what the camera sent when last probed.</summary>
     public void MediaPlanned(CameraStreams? streams, string? probeError, DateTimeOffset at, MediaPlan plan)
@@ -76,12 +97,10 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
             _camera = snapshot;
     }
 
-    public void RecorderStarting() => Update(null, s => s with { State = OutputState.Connecting });
-
     public void RecorderProgress(FfmpegProgress progress) => Progress(null, progress);
 
     public void RecorderEnded(string reason, bool restarting) =>
-        Update(null, s => s with { State = OutputState.Down, LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
+        Update(null, s => s with { LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
 
     public void SlotStarting(IngestSlot slot) => Update(slot, s => s with { State = OutputState.Connecting });
 
@@ -118,7 +137,7 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
     {
         lock (_lock)
         {
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             return new StatusSnapshot(
                 sessionId,
                 now,
@@ -129,26 +148,27 @@ public sealed class EncoderStatus(TimeProvider time, RelayCounters? relay = null
                 Returns,
                 SegmentsRecorded,
                 SegmentsStored,
-                _recorder.ToSnapshot(now),
+                (_recorder with { State = (OutputState)_recorderHealth.State }).ToSnapshot(now),
                 _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
-                relay?.ToSnapshot(),
+                _relay?.ToSnapshot(),
                 _camera,
-                segments?.Pending,
-                segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null);
+                _segments?.Pending,
+                _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null);
         }
     }
 
+    /// <summary>The progress of the recorder (slot null) or a slot; a slot's state is kept here, the recorder's is its health's.</summary>
     private void Progress(IngestSlot? slot, FfmpegProgress progress) =>
         Update(slot, s =>
             s with
             {
-                State = progress.Frame > 0 ? OutputState.Streaming : s.State,
+                State = progress.Frame > 0 && slot is not null ? OutputState.Streaming : s.State,
                 EverStreamed = s.EverStreamed || progress.Frame > 0,
                 Frames = progress.Frame,
                 Bytes = progress.TotalSize ?? s.Bytes,
                 Speed = progress.Speed,
                 OutTimeSeconds = progress.OutTime.TotalSeconds,
-                LastProgressAt = time.GetUtcNow(),
+                LastProgressAt = _time.GetUtcNow(),
             });
 
     private void Update(IngestSlot? slot, Func<OutputStatus, OutputStatus> change)

@@ -1,4 +1,6 @@
-namespace Encoder.Ffmpeg;
+using Encoder.Resilience;
+
+namespace Encoder.Recorder;
 
 /// <summary>What the recorder does next while it waits to restart.</summary>
 public enum RestartWaitAction
@@ -17,8 +19,9 @@ public enum RestartWaitAction
 public readonly record struct RestartWaitStep(RestartWaitAction Action, TimeSpan Sleep = default);
 
 /// <summary>
-/// The recorder's wait between a failed run and the next, as a small state machine: it waits out
-/// <see cref="RestartSchedule"/>'s delay, probing the camera at most every <see cref="ProbeInterval"/> meanwhile, and
+/// The recorder's wait between a failed run and the next, as a small state machine (a part of
+/// <see cref="RecorderPolicy"/>'s state): it waits out <see cref="RestartSchedule"/>'s delay, probing the camera at
+/// most every <see cref="ProbeInterval"/> meanwhile, and
 /// starts at once when the camera is <b>seen coming back</b>: a probe that got no answer, then one that did. A camera
 /// that answers all along (it accepts connections but FFmpeg keeps failing on it: a wrong path, a bad password, an
 /// RTSP server not ready, a frozen process whose kernel still accepts) never starts a run early, so it is retried on

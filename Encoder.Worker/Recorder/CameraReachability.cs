@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Encoder.Ffmpeg;
+namespace Encoder.Recorder;
 
 /// <summary>Does the camera answer? A cheap check the recorder makes while it waits to restart (<see cref="RestartWait"/>).</summary>
 public interface ICameraReachability

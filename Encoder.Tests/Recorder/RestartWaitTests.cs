@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Encoder.Ffmpeg;
+using Encoder.Recorder;
 
-namespace Encoder.Tests.Ffmpeg;
+namespace Encoder.Tests.Recorder;
 
 public sealed class RestartWaitTests
 {
