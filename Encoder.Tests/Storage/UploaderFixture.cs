@@ -42,7 +42,7 @@ public abstract class UploaderFixture
         new(Options, store, reader ?? Reader(journal), new ObjectUploader(Options, store, journal, TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
             TimeProvider.System, NullLogger<UploadPass>.Instance);
 
-    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null,
+    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, UploadJournal? journal = null,
         PlaylistChanges? playlistChanges = null)
     {
         var time = TimeProvider.System;
@@ -51,7 +51,7 @@ public abstract class UploaderFixture
         journal ??= new UploadJournal(Layout, time);
         var pass = Pass(store, journal, Reader(journal, status, outages));
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), status, time, NullLogger<SegmentUploader>.Instance,
+            report ?? new UploadDrainReport(), status, time, NullLogger<SegmentUploader>.Instance,
             playlistChanges: playlistChanges);
     }
 
