@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Serilog.Events;
 

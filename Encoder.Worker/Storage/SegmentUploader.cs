@@ -1,5 +1,4 @@
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Status;
