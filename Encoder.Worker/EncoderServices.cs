@@ -22,7 +22,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → relay → ingest router → recorder → self-terminate (which acts once all have stopped) → keep pending uploads (acts just before it) →
+    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → relay → ingest router → recorder → the class's end (which acts once all have stopped: keep, terminate, exit code) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -36,7 +36,7 @@ public static class EncoderServices
         services.AddSingleton<IUploadFigures>(sp => sp.GetRequiredService<SegmentLedger>());
         services.AddSingleton<PlaylistReader>();
         services.AddSingleton<ChildProcessThread>();
-        services.AddSingleton<DaemonOutcome>();
+        services.AddSingleton<DaemonExit>();
         services.AddSingleton<UploadDrainReport>();
         services.AddSingleton<IFfmpegRunner, CliFfmpegRunner>();
         services.AddSingleton<FfmpegProcess>();
@@ -67,6 +67,10 @@ public static class EncoderServices
             Ec2InstanceTerminator.CreateClient, Ec2Retry.Pipeline(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Ec2Retry)), operation: "Keeping the recording")));
         services.TryAddSingleton<IRootVolumeCopy, RootVolumeCopy>();
         services.TryAddSingleton<IShutdownCommand, SystemdPowerOff>();
+        services.TryAddSingleton(new DmiIdentity(DmiIdentity.DefaultRoot));
+        services.AddSingleton<InstanceLookup>();
+        services.AddSingleton<PendingUploadsKeeper>();
+        services.AddSingleton<SelfTerminator>();
         services.AddSingleton<SessionOutages>();
         services.AddSingleton<UploadJournal>();
         if (options.Storage.Kind == StorageKind.S3)
@@ -109,8 +113,7 @@ public static class EncoderServices
         services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
         services.AddHostedService<IngestRouterService>();
         services.AddHostedService<RecorderService>();
-        services.AddHostedService<SelfTerminator>();
-        services.AddHostedService<PendingUploadsKeeper>(); // after it: the host calls StoppedAsync in reverse, so this keeps the data first
+        services.AddHostedService<ClassEndStep>();
         services.AddHostedService<SessionClock>();
         services.AddHostedService<StatusWriter>();
         services.AddHostedService<StatusUploader>();

@@ -79,9 +79,9 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
     builder.Services.AddEncoder(options);
     using var host = builder.Build();
-    var outcome = host.Services.GetRequiredService<DaemonOutcome>(); // before RunAsync, which disposes the services
+    var exit = host.Services.GetRequiredService<DaemonExit>(); // before RunAsync, which disposes the services
     await host.RunAsync();
-    return outcome.ExitCode;
+    return exit.Code ?? ExitCodes.Failure; // decided by the class's end step (Lifecycle/ClassEnd); undecided means it never ran
 }
 #pragma warning disable CA1031 // the last line of defence: log it, exit non-zero
 catch (Exception ex)

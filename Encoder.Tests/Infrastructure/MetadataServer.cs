@@ -7,7 +7,8 @@ namespace Encoder.Tests.Infrastructure;
 /// <summary>
 /// A loopback EC2 instance metadata service of the test's own, answering for one instance id. In
 /// <see cref="MetadataMode.V2"/> it requires a session token like IMDSv2; in <see cref="MetadataMode.V1Only"/> it is an
-/// old service that knows no tokens (the PUT fails) but answers plain GETs.
+/// old service that knows no tokens (the PUT fails) but answers plain GETs. It can leave the first token requests
+/// unanswered (<c>silentTokenRequests</c>), as a metadata service that is slow to come up or briefly away.
 /// </summary>
 internal sealed class MetadataServer : IAsyncDisposable
 {
@@ -16,11 +17,14 @@ internal sealed class MetadataServer : IAsyncDisposable
     private readonly MetadataMode _mode;
     private readonly string _token = Guid.NewGuid().ToString("N");
     private readonly Task _loop;
+    private readonly ConcurrentQueue<HttpListenerContext> _unanswered = new();
+    private int _silentTokenRequests;
 
-    private MetadataServer(int port, string instanceId, MetadataMode mode, Action? onTokenRequest)
+    private MetadataServer(int port, string instanceId, MetadataMode mode, Action? onTokenRequest, int silentTokenRequests)
     {
         _instanceId = instanceId;
         _mode = mode;
+        _silentTokenRequests = silentTokenRequests;
         OnTokenRequest = onTokenRequest;
         Url = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(Url + "/");
@@ -35,11 +39,14 @@ internal sealed class MetadataServer : IAsyncDisposable
 
     private Action? OnTokenRequest { get; }
 
-    public static MetadataServer Start(string instanceId, MetadataMode mode = MetadataMode.V2, Action? onTokenRequest = null) =>
-        new(FreePort.Next(), instanceId, mode, onTokenRequest);
+    /// <param name="silentTokenRequests">How many token requests, the first ones, get no answer at all (the client times out).</param>
+    public static MetadataServer Start(string instanceId, MetadataMode mode = MetadataMode.V2, Action? onTokenRequest = null, int silentTokenRequests = 0) =>
+        new(FreePort.Next(), instanceId, mode, onTokenRequest, silentTokenRequests);
 
     public async ValueTask DisposeAsync()
     {
+        while (_unanswered.TryDequeue(out var held))
+            held.Response.Abort();
         _listener.Stop();
         try
         {
@@ -66,6 +73,13 @@ internal sealed class MetadataServer : IAsyncDisposable
                 return;
             }
 
+            if (IsTokenRequest(context.Request) && Interlocked.Decrement(ref _silentTokenRequests) >= 0)
+            {
+                Requests.Enqueue($"{context.Request.HttpMethod} {context.Request.Url!.AbsolutePath} (unanswered)");
+                _unanswered.Enqueue(context);
+                continue;
+            }
+
             var (status, body) = Answer(context.Request);
             context.Response.StatusCode = (int)status;
             var bytes = Encoding.UTF8.GetBytes(body);
@@ -73,6 +87,8 @@ internal sealed class MetadataServer : IAsyncDisposable
             context.Response.Close();
         }
     }
+
+    private static bool IsTokenRequest(HttpListenerRequest request) => request.HttpMethod == "PUT" && request.Url!.AbsolutePath == "/latest/api/token";
 
     private (HttpStatusCode, string) Answer(HttpListenerRequest request)
     {

@@ -15,14 +15,15 @@ using Moq;
 namespace Encoder.Tests.Lifecycle;
 
 /// <summary>
-/// The termination step in-process (its <c>StoppedAsync</c>, as the host calls it after the drain) against a real
-/// moto_server EC2 and the test's own loopback metadata service. The drain is represented by its report.
+/// The class's end step in-process (its <c>StoppedAsync</c>, as the host calls it after the drain), terminating against
+/// a real moto_server EC2 and the test's own loopback metadata service. The drain is represented by its report.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
 public sealed class SelfTerminatorTests
 {
     private MotoServer _moto = null!;
+    private string _work = "";
 
     [OneTimeSetUp]
     public async Task StartMoto() => _moto = await MotoServer.StartAsync();
@@ -30,29 +31,37 @@ public sealed class SelfTerminatorTests
     [OneTimeTearDown]
     public async Task StopMoto() => await _moto.DisposeAsync();
 
-    private sealed class Run(MotoServer moto, string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null, StopReason why = StopReason.SessionEnded)
+    [SetUp]
+    public void CreateWork() => _work = Directory.CreateTempSubdirectory("encoder-selfterm-").FullName;
+
+    [TearDown]
+    public void DeleteWork()
     {
-        public ListLogger<SelfTerminator> Log { get; } = new();
-
-        public DaemonOutcome Outcome { get; } = new();
-
-        public UploadDrainReport Drain { get; } = new();
-
-        public RecordingShutdown Shutdown { get; } = new();
-
-        public async Task<TimeSpan> StoppedAsync()
-        {
-            var options = new EncoderOptions { SessionId = "class-1", Recording = { Directory = "/srv/rec" }, SelfTerminate = settings };
-            using var metadata = new Imdsv2Client(new Uri(metadataUrl));
-            var terminator = new Ec2InstanceTerminator(_ => ec2 ?? moto.Ec2(), Ec2Retry.Pipeline(Log, firstDelay: TimeSpan.FromMilliseconds(50)));
-            var layout = new RecordingLayout(options);
-            var cause = StopCauses.Claimed(why, layout, Outcome);
-            var selfTerminator = new SelfTerminator(options, Drain, cause, layout, metadata, terminator, Shutdown, Outcome, TimeProvider.System, Log);
-            var watch = Stopwatch.StartNew();
-            await selfTerminator.StoppedAsync(CancellationToken.None);
-            return watch.Elapsed;
-        }
+        _disposables.ForEach(d => d.Dispose());
+        _disposables.Clear();
+        Directory.Delete(_work, recursive: true);
     }
+
+    private string SessionDirectory => Path.Combine(_work, "rec", "class-1");
+
+    /// <summary>The step for a class over (<paramref name="why"/>) on a machine whose firmware says EC2 or not.</summary>
+    private ClassEndRig Run(string metadataUrl, SelfTerminateOptions settings, IAmazonEC2? ec2 = null, StopReason why = StopReason.SessionEnded,
+        bool firmwareSaysEc2 = false, TimeSpan? metadataTimeout = null)
+    {
+        var options = new EncoderOptions { SessionId = "class-1", Recording = { Directory = Path.Combine(_work, "rec") }, SelfTerminate = settings };
+        var log = new ListLogger<ClassEndStep>();
+        var metadata = new Imdsv2Client(new Uri(metadataUrl), metadataTimeout);
+        _disposables.Add(metadata);
+        var terminator = new Ec2InstanceTerminator(_ => ec2 ?? _moto.Ec2(), Ec2Retry.Pipeline(log, firstDelay: TimeSpan.FromMilliseconds(50)));
+        var keeper = new Ec2InstanceKeeper(_ => _moto.Ec2(), Ec2Retry.Pipeline(log, firstDelay: TimeSpan.FromMilliseconds(50)));
+        var dmi = ClassEndRig.DmiRoot(Path.Combine(_work, "machine"), firmwareSaysEc2);
+        Shutdown = new RecordingShutdown();
+        return new ClassEndRig(options, metadata, terminator, Shutdown, keeper, new LocalFolderStore(Path.Combine(_work, "store")), dmi, why, log);
+    }
+
+    private readonly List<IDisposable> _disposables = [];
+
+    private RecordingShutdown Shutdown { get; set; } = new();
 
     /// <summary>Stands in for <c>shutdown -h now</c>, which a test must never run: it records that it was asked.</summary>
     private sealed class RecordingShutdown : IShutdownCommand
@@ -76,14 +85,14 @@ public sealed class SelfTerminatorTests
         var target = await _moto.RunInstanceAsync();
         var bystander = await _moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(target);
-        var run = new Run(_moto, imds.Url, Enabled());
+        var run = Run(imds.Url, Enabled());
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
         Assert.That(await _moto.StateOfAsync(target), Is.EqualTo("terminated"), run.Log.Text);
         Assert.That(await _moto.StateOfAsync(bystander), Is.EqualTo("running"));
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(imds.Requests, Is.EqualTo(new[]
         {
             "PUT /latest/api/token (no token)", "GET /latest/meta-data/instance-id (token)", "GET /latest/meta-data/placement/region (token)",
@@ -95,13 +104,13 @@ public sealed class SelfTerminatorTests
     public async Task Without_a_metadata_service_it_terminates_nothing_and_exits_cleanly_within_seconds()
     {
         var instance = await _moto.RunInstanceAsync();
-        var run = new Run(_moto, $"http://127.0.0.1:{FreePort.Next()}", Enabled());
+        var run = Run($"http://127.0.0.1:{FreePort.Next()}", Enabled());
         run.Drain.Complete([]);
 
         var took = await run.StoppedAsync();
 
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(run.Log.Lines, Has.Some.Matches<(LogLevel Level, string Message)>(l =>
             l.Level == LogLevel.Warning && l.Message.Contains("did not answer", StringComparison.Ordinal) && l.Message.Contains("not an EC2 instance", StringComparison.Ordinal)), run.Log.Text);
         Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(5)));
@@ -113,14 +122,66 @@ public sealed class SelfTerminatorTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var instance = await _moto.RunInstanceAsync();
-        var run = new Run(_moto, $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}", Enabled());
+        var run = Run($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}", Enabled());
         run.Drain.Complete([]);
 
         var took = await run.StoppedAsync();
 
         Assert.That(took, Is.LessThan(Imdsv2Client.RequestTimeout + TimeSpan.FromSeconds(3)));
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean), run.Log.Text);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean), run.Log.Text);
         Assert.That(run.Log.Text, Does.Contain("no answer within 2s"));
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task On_a_machine_that_says_it_is_EC2_a_metadata_service_slow_to_answer_is_asked_again_and_the_instance_terminated()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance, silentTokenRequests: 2);
+        var run = Run(imds.Url, Enabled(), firmwareSaysEc2: true, metadataTimeout: TimeSpan.FromMilliseconds(500));
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("terminated"), run.Log.Text);
+        Assert.That(imds.Requests.Count(r => r.EndsWith("(unanswered)", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
+    }
+
+    [TestCase(true, 1, ExitCodes.PowerOffRequested)]
+    [TestCase(false, 0, ExitCodes.TerminationFailed)]
+    public async Task On_a_machine_that_says_it_is_EC2_a_metadata_service_that_never_answers_is_asked_until_the_slice_ends_then_the_fallback_runs_if_enabled(
+        bool fallback, int expectedShutdowns, int expectedExitCode)
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance, silentTokenRequests: int.MaxValue);
+        var settings = Enabled();
+        settings.TimeoutSeconds = 8;
+        settings.ShutdownFallback = fallback;
+        var run = Run(imds.Url, settings, firmwareSaysEc2: true, metadataTimeout: TimeSpan.FromMilliseconds(500));
+        run.Drain.Complete([]);
+
+        var took = await run.StoppedAsync();
+
+        Assert.That(imds.Requests.Count, Is.GreaterThanOrEqualTo(2), "asked again, not taken as \"not on EC2\"");
+        Assert.That(Shutdown.Runs, Is.EqualTo(expectedShutdowns), run.Log.Text);
+        Assert.That(run.ExitCode, Is.EqualTo(expectedExitCode), run.Log.Text);
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(settings.TimeoutSeconds + 1)), "within the termination slice");
+        Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task On_a_machine_whose_firmware_does_not_say_EC2_one_metadata_miss_means_not_on_EC2()
+    {
+        var instance = await _moto.RunInstanceAsync();
+        await using var imds = MetadataServer.Start(instance, silentTokenRequests: 1);
+        var run = Run(imds.Url, Enabled(), firmwareSaysEc2: false, metadataTimeout: TimeSpan.FromMilliseconds(500));
+        run.Drain.Complete([]);
+
+        await run.StoppedAsync();
+
+        Assert.That(imds.Requests, Has.Count.EqualTo(1), run.Log.Text);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
     }
 
@@ -129,14 +190,14 @@ public sealed class SelfTerminatorTests
     {
         var instance = await _moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(instance, MetadataMode.V1Only);
-        var run = new Run(_moto, imds.Url, Enabled());
+        var run = Run(imds.Url, Enabled());
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
         Assert.That(imds.Requests, Is.EqualTo(new[] { "PUT /latest/api/token (no token)" }), "no IMDSv1 read may follow a refused token");
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
         Assert.That(run.Log.Text, Does.Contain("refused IMDSv2 (the IMDSv2 token request was answered with HTTP 404); IMDSv1 is never used"));
     }
 
@@ -152,14 +213,14 @@ public sealed class SelfTerminatorTests
             .Returns((TerminateInstancesRequest request, CancellationToken ct) => ++calls <= 2
                 ? throw new AmazonEC2Exception("Request limit exceeded.") { ErrorCode = "RequestLimitExceeded", StatusCode = HttpStatusCode.ServiceUnavailable }
                 : real.TerminateInstancesAsync(request, ct));
-        var run = new Run(_moto, imds.Url, Enabled(), ec2.Object);
+        var run = Run(imds.Url, Enabled(), ec2.Object);
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
         Assert.That(calls, Is.EqualTo(3));
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("terminated"), run.Log.Text);
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(run.Log.Lines.Count(l => l.Message.Contains("RequestLimitExceeded", StringComparison.Ordinal) && l.Message.Contains("retrying", StringComparison.Ordinal)),
             Is.EqualTo(2), run.Log.Text);
     }
@@ -171,32 +232,33 @@ public sealed class SelfTerminatorTests
         await using var imds = MetadataServer.Start(instance);
         var settings = Enabled();
         settings.DryRun = true;
-        var run = new Run(_moto, imds.Url, settings);
+        var run = Run(imds.Url, settings);
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(run.Log.Text, Does.Contain($"Dry run (Encoder:SelfTerminate:DryRun): would terminate instance {instance} in {MotoServer.Region}"));
     }
 
     [Test]
-    public async Task Pending_uploads_keep_the_instance_running_and_raise_an_alert_naming_them()
+    public async Task Pending_uploads_keep_the_instance_running_with_its_root_volume_and_raise_an_alert_naming_them()
     {
         var instance = await _moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(instance);
-        var run = new Run(_moto, imds.Url, Enabled());
+        var run = Run(imds.Url, Enabled());
         run.Drain.Complete(["class-1/seg_00007.ts", "class-1/index.m3u8"]);
 
         await run.StoppedAsync();
 
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
-        Assert.That(imds.Requests, Is.Empty, "nothing to look up when the instance is kept");
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
-        var alert = run.Log.Lines.Single(l => l.Level == LogLevel.Critical).Message;
+        Assert.That(await _moto.RootVolumeDeletedOnTerminationAsync(instance), Is.False, run.Log.Text);
+        Assert.That(imds.Requests, Has.None.Contains("(unanswered)"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.UploadsPending));
+        var alert = run.Log.Lines.Where(l => l.Level == LogLevel.Critical).Select(l => l.Message).Single(m => m.StartsWith("ALERT: keeping this instance running", StringComparison.Ordinal));
         Assert.That(alert, Does.StartWith("ALERT: keeping this instance running: 2 uploads are still pending")
-            .And.Contain("class-1/seg_00007.ts").And.Contain("class-1/index.m3u8").And.Contain("/srv/rec/class-1"));
+            .And.Contain("class-1/seg_00007.ts").And.Contain("class-1/index.m3u8").And.Contain(SessionDirectory));
     }
 
     [Test]
@@ -206,7 +268,7 @@ public sealed class SelfTerminatorTests
         await using var imds = MetadataServer.Start(instance);
         var settings = Enabled();
         settings.WithPendingUploads = true;
-        var run = new Run(_moto, imds.Url, settings);
+        var run = Run(imds.Url, settings);
         run.Drain.Complete(["class-1/seg_00007.ts"]);
 
         await run.StoppedAsync();
@@ -215,7 +277,7 @@ public sealed class SelfTerminatorTests
         Assert.That(run.Log.Text, Does.Contain("Terminating despite pending uploads").And.Contain("class-1/seg_00007.ts"));
     }
 
-    [TestCase(true, 1, ExitCodes.Clean)]
+    [TestCase(true, 1, ExitCodes.PowerOffRequested)]
     [TestCase(false, 0, ExitCodes.TerminationFailed)]
     public async Task When_EC2_refuses_the_shutdown_fallback_runs_only_if_enabled(bool fallback, int expectedShutdowns, int expectedExitCode)
     {
@@ -223,13 +285,13 @@ public sealed class SelfTerminatorTests
         await using var imds = MetadataServer.Start(unknownToEc2);
         var settings = Enabled();
         settings.ShutdownFallback = fallback;
-        var run = new Run(_moto, imds.Url, settings);
+        var run = Run(imds.Url, settings);
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
-        Assert.That(run.Shutdown.Runs, Is.EqualTo(expectedShutdowns), run.Log.Text);
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(expectedExitCode));
+        Assert.That(Shutdown.Runs, Is.EqualTo(expectedShutdowns), run.Log.Text);
+        Assert.That(run.ExitCode, Is.EqualTo(expectedExitCode));
         Assert.That(run.Log.Text, Does.Contain($"Terminating instance {unknownToEc2} failed: InvalidInstanceID.NotFound"));
         Assert.That(run.Log.Text, Does.Not.Contain("retrying"), "a refusal is final: no retries");
     }
@@ -250,13 +312,13 @@ public sealed class SelfTerminatorTests
         });
         var settings = Enabled();
         settings.TimeoutSeconds = 5;
-        var run = new Run(_moto, imds.Url, settings, hanging);
+        var run = Run(imds.Url, settings, hanging);
         run.Drain.Complete([]);
 
         var took = await run.StoppedAsync();
 
         Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(8)), run.Log.Text);
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.TerminationFailed));
         Assert.That(run.Log.Text, Does.Contain("out of time (5s for the termination step)"));
     }
 
@@ -266,14 +328,14 @@ public sealed class SelfTerminatorTests
     {
         var instance = await _moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(instance);
-        var run = new Run(_moto, imds.Url, Enabled(), why: why);
+        var run = Run(imds.Url, Enabled(), why: why);
         run.Drain.Complete([]);
 
         await run.StoppedAsync();
 
         Assert.That(imds.Requests, Is.Empty, run.Log.Text);
         Assert.That(await _moto.StateOfAsync(instance), Is.EqualTo("running"));
-        Assert.That(run.Outcome.ExitCode, Is.EqualTo(ExitCodes.Clean));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Clean));
         Assert.That(run.Log.Text, Does.Contain("Not terminating this instance").And.Contain("Starting the service again resumes the class"));
     }
 
@@ -282,7 +344,7 @@ public sealed class SelfTerminatorTests
     {
         var instance = await _moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(instance);
-        var run = new Run(_moto, imds.Url, new SelfTerminateOptions());
+        var run = Run(imds.Url, new SelfTerminateOptions());
         run.Drain.Complete([]);
 
         await run.StoppedAsync();

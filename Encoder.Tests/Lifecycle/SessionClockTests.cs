@@ -34,7 +34,7 @@ public sealed class SessionClockTests
         public async Task StartAsync()
         {
             Directory.CreateDirectory(Layout.SessionDirectory);
-            Cause = StopCauses.Unclaimed(Layout, new DaemonOutcome());
+            Cause = StopCauses.Unclaimed(Layout);
             Service = new SessionClock(options, Layout, Cause, Lifetime, time, Log);
             await Service.StartAsync(CancellationToken.None);
             // .NET 10 runs ExecuteAsync on the thread pool: let the clock read the time and say what it waits for

@@ -36,7 +36,7 @@ public sealed class StopCauseTests
             File.WriteAllText(Path.Combine(runtime, ClassEndMarkers.HardStopFileName), "");
         if (classEndedMarker)
             ClassEndMarkers.EndClass(layout, DateTimeOffset.UtcNow);
-        var cause = StopCauses.Unclaimed(layout, new DaemonOutcome(), runtime);
+        var cause = StopCauses.Unclaimed(layout, runtime);
         if (claimed is { } reason)
             cause.Claim(reason);
 
@@ -54,17 +54,15 @@ public sealed class StopCauseTests
     }
 
     [Test]
-    public async Task A_hosted_service_that_throws_in_ExecuteAsync_stops_the_host_as_a_failure_and_the_exit_code_is_not_zero()
+    public async Task A_hosted_service_that_throws_in_ExecuteAsync_stops_the_host_as_a_failure_naming_the_service()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
         builder.Services.AddSingleton(new RecordingLayout(new EncoderOptions { SessionId = "class-1", Recording = { Directory = _work } }));
-        builder.Services.AddSingleton<DaemonOutcome>();
         builder.Services.AddSingleton<StopCause>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StopCause>());
         builder.Services.AddHostedService<Throws>();
         using var host = builder.Build();
-        var outcome = host.Services.GetRequiredService<DaemonOutcome>();
         var cause = host.Services.GetRequiredService<StopCause>();
 
         Assert.That(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.BackgroundServiceExceptionBehavior,
@@ -72,14 +70,15 @@ public sealed class StopCauseTests
         Exception? thrown = null;
         try
         {
-            await host.RunAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await host.StartAsync();
+            await host.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(10)); // stops the host without disposing it
         }
         catch (InvalidOperationException ex)
         {
             thrown = ex; // Program.cs turns this into exit code 1 as well
         }
 
-        Assert.That(cause.Reason, Is.EqualTo(StopReason.Failure));
-        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Failure), $"thrown: {thrown}");
+        Assert.That(cause.Reason, Is.EqualTo(StopReason.Failure), $"thrown: {thrown}");
+        Assert.That(cause.FailedServices(), Is.EqualTo(new[] { nameof(Throws) }), "the class's end reads it: exit 1");
     }
 }

@@ -34,7 +34,7 @@ public sealed class HungStorageFiguresTests : UploaderFixture
             new ObjectUploader(Options, store, journal, new RecordingDisk(Layout, segments), time, NullLogger<ObjectUploader>.Instance), journal, segments, time,
             NullLogger<UploadPass>.Instance);
         using var uploader = new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            new UploadDrainReport(), new DaemonOutcome(), segments, time, NullLogger<SegmentUploader>.Instance, metrics: metrics);
+            new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance, metrics: metrics);
         using var changes = new PlaylistChanges(Layout, NullLogger<PlaylistChanges>.Instance);
         using var watch = new PlaylistWatch(changes, playlists, time, NullLogger<PlaylistWatch>.Instance);
         Record(segments: 1);

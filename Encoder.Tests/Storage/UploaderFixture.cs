@@ -54,7 +54,7 @@ public abstract class UploaderFixture
             segments, TimeProvider.System, NullLogger<UploadPass>.Instance);
     }
 
-    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, DaemonOutcome? outcome = null, UploadJournal? journal = null,
+    protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, UploadJournal? journal = null,
         PlaylistChanges? playlistChanges = null)
     {
         var time = TimeProvider.System;
@@ -64,7 +64,7 @@ public abstract class UploaderFixture
         journal ??= Journal(segments);
         var pass = Pass(store, journal, Reader(journal, status, outages, segments), segments);
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            report ?? new UploadDrainReport(), outcome ?? new DaemonOutcome(), segments, time, NullLogger<SegmentUploader>.Instance,
+            report ?? new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance,
             playlistChanges: playlistChanges);
     }
 

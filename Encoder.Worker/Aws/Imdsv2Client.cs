@@ -7,7 +7,8 @@ namespace Encoder.Aws;
 /// <summary>
 /// IMDSv2 and nothing else: a session token first (<c>PUT /latest/api/token</c>), then every read with that token.
 /// If the token is refused the lookup is refused — there is no fallback to IMDSv1's unauthenticated reads.
-/// Every request is bounded by <see cref="RequestTimeout"/> and never goes through a proxy.
+/// Every request is bounded (<see cref="RequestTimeout"/> unless told otherwise) and never goes through a proxy. A miss
+/// is one answer: whether to ask again is the caller's call (<c>Lifecycle/InstanceLookup</c>).
 /// </summary>
 public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
 {
@@ -17,17 +18,21 @@ public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
     /// <summary>The SDK-standard variable naming another metadata endpoint.</summary>
     public const string EndpointVariable = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
 
-    /// <summary>How long one request may take. On EC2 the service answers in milliseconds.</summary>
+    /// <summary>How long one request may take by default. On EC2 the service answers in milliseconds.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
 
     private const int TokenTtlSeconds = 60;
     private readonly HttpClient _http;
+    private readonly TimeSpan _timeout;
 
-    public Imdsv2Client(Uri endpoint)
+    /// <param name="endpoint">The metadata service (<see cref="ResolveEndpoint"/>).</param>
+    /// <param name="requestTimeout">One request's bound: <see cref="RequestTimeout"/> unless a test says otherwise.</param>
+    public Imdsv2Client(Uri endpoint, TimeSpan? requestTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         Endpoint = endpoint;
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = RequestTimeout, AllowAutoRedirect = false })
+        _timeout = requestTimeout ?? RequestTimeout;
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = _timeout, AllowAutoRedirect = false })
         {
             BaseAddress = endpoint,
             Timeout = Timeout.InfiniteTimeSpan, // each request carries its own bound
@@ -106,7 +111,7 @@ public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
     private async Task<Answer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(RequestTimeout);
+        bound.CancelAfter(_timeout);
         try
         {
             using var response = await _http.SendAsync(request, bound.Token).ConfigureAwait(false);
@@ -115,7 +120,7 @@ public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Answer(0, "", $"no answer within {RequestTimeout.TotalSeconds:0}s");
+            return new Answer(0, "", $"no answer within {_timeout.TotalSeconds:0.#}s");
         }
         catch (HttpRequestException ex)
         {

@@ -8,7 +8,10 @@ public enum MetadataStatus
     /// <summary>IMDSv2 answered with this instance's id and region.</summary>
     Found,
 
-    /// <summary>Nothing answered in time: this is not an EC2 instance (or its metadata service is switched off).</summary>
+    /// <summary>
+    /// Nothing answered in time: not an EC2 instance (or its metadata service is switched off), unless the machine's
+    /// firmware says it is one (<see cref="DmiIdentity"/>): then the service is slow or briefly away, and is asked again.
+    /// </summary>
     Unreachable,
 
     /// <summary>Something answered but would not give an IMDSv2 token or a usable answer; IMDSv1 is never tried.</summary>

@@ -5,16 +5,15 @@ using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Recording;
 using Encoder.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Lifecycle;
 
 /// <summary>
-/// Never destroys an un-uploaded recording silently: once the class is over and the drain left uploads behind
-/// (<see cref="KeepDecision"/>), it keeps the data past the instance and raises the alarm off the instance, before
-/// <see cref="SelfTerminator"/> runs (registered after it, so the host calls this <see cref="StoppedAsync"/> first).
-/// Each step is best effort and independent of the others, most important first:
+/// Never destroys an un-uploaded recording silently: when <see cref="ClassEnd"/>'s plan keeps the recording (the class
+/// is over and the drain left uploads behind), it keeps the data past the instance and raises the alarm off the
+/// instance; <see cref="ClassEndStep"/> calls it first, before anything is done to the instance. Each step is best
+/// effort and independent of the others, most important first:
 /// <list type="number">
 /// <item>the root volume is kept at termination (ModifyInstanceAttribute, <c>DeleteOnTermination=false</c>); the
 /// launcher tagged it <c>encoder:session-id</c>, so it can be found and cleaned up;</item>
@@ -22,20 +21,19 @@ namespace Encoder.Lifecycle;
 /// <item>the recording folder is copied to the root volume when it is on the instance store (<see cref="IRootVolumeCopy"/>);</item>
 /// <item>a marker object <c>{SessionId}/ALERT-uploads-pending.json</c> is put in storage, if storage answers.</item>
 /// </list>
-/// A local marker (<see cref="MarkerFileName"/>) remembers it; a later run that stores everything releases the
-/// volume again (<see cref="KeepVerdict.Release"/>) before the instance is terminated.
+/// A local marker (<see cref="MarkerFileName"/>) remembers it (<see cref="KeptBefore"/>); a later run that stores
+/// everything releases the volume again (<see cref="KeepVerdict.Release"/>) before the instance is terminated.
 /// </summary>
 public sealed class PendingUploadsKeeper(
     EncoderOptions options,
     UploadDrainReport drain,
-    StopCause cause,
     RecordingLayout layout,
-    IInstanceMetadata metadata,
+    InstanceLookup lookup,
     IInstanceKeeper keeper,
     IRecordingStore store,
     IRootVolumeCopy copy,
     TimeProvider time,
-    ILogger<PendingUploadsKeeper> logger) : IHostedLifecycleService
+    ILogger<PendingUploadsKeeper> logger)
 {
     public const string MarkerFileName = "uploads-kept.json";
     public const string AlertObjectName = "ALERT-uploads-pending.json";
@@ -49,50 +47,22 @@ public sealed class PendingUploadsKeeper(
 
     private string MarkerPath => Path.Combine(layout.SessionDirectory, MarkerFileName);
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>An earlier run kept this recording past its instance, and nothing has released it since.</summary>
+    public bool KeptBefore => File.Exists(MarkerPath);
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        var why = cause.Reason ?? StopReason.OperatorStop;
-        var verdict = TerminationDecision.Decide(options.SelfTerminate, why, drain.Completed, drain.Pending.Count);
-        switch (KeepDecision.Decide(verdict, File.Exists(MarkerPath)))
-        {
-            case KeepVerdict.Keep:
-                await BoundedAsync(StopBudget.From(options).Termination, KeepAsync, cancellationToken).ConfigureAwait(false);
-                break;
-            case KeepVerdict.Release:
-                await BoundedAsync(ReleaseBudget, ReleaseAsync, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
-
-    private static async Task BoundedAsync(TimeSpan budget, Func<CancellationToken, Task> step, CancellationToken hostToken)
-    {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(hostToken);
-        bounded.CancelAfter(budget);
-        await step(bounded.Token).ConfigureAwait(false);
-    }
-
-    private async Task KeepAsync(CancellationToken token)
+    /// <summary>Keeps the recording past the instance and raises the alarm, within <paramref name="slice"/> (the token enforces it).</summary>
+    public async Task KeepAsync(TimeSpan slice, CancellationToken token)
     {
         var started = time.GetTimestamp();
         var pending = drain.Completed ? drain.Pending.Count.ToString(CultureInfo.InvariantCulture) : "unknown";
         var alert = new PendingUploadsAlert(options.SessionId, drain.Pending.Count, drain.Completed, drain.Pending, time.GetUtcNow());
 
-        var identity = await Attempt("find the instance", async ct => await metadata.GetIdentityAsync(ct).ConfigureAwait(false), token).ConfigureAwait(false);
-        var instance = identity?.Identity;
+        var identity = await Attempt("find the instance", ct => lookup.FindAsync(LookupShare(slice), ct), token).ConfigureAwait(false);
+        var instance = identity?.Last.Identity;
         if (instance is not null)
         {
             alert = alert with { InstanceId = instance.InstanceId, Region = instance.Region };
-            var device = await metadata.GetRootDeviceAsync(token).ConfigureAwait(false) ?? DefaultRootDevice;
+            var device = await lookup.GetRootDeviceAsync(token).ConfigureAwait(false) ?? DefaultRootDevice;
             if (await Done("keep the root volume", ct => keeper.SetDeleteOnTerminationAsync(instance, device, false, ct), token).ConfigureAwait(false))
                 alert = alert with { KeptVolume = device };
             if (await Done("tag the instance", ct => keeper.TagAsync(instance, PendingTag, pending, ct), token).ConfigureAwait(false))
@@ -126,12 +96,13 @@ public sealed class PendingUploadsKeeper(
             options.SessionId, time.GetElapsedTime(started).TotalSeconds);
     }
 
-    private async Task ReleaseAsync(CancellationToken token)
+    /// <summary>Lets the root volume go with the instance again and marks the alert resolved, within <paramref name="slice"/> (the token enforces it).</summary>
+    public async Task ReleaseAsync(TimeSpan slice, CancellationToken token)
     {
-        var identity = await Attempt("find the instance", async ct => await metadata.GetIdentityAsync(ct).ConfigureAwait(false), token).ConfigureAwait(false);
-        if (identity?.Identity is not { } instance)
+        var identity = await Attempt("find the instance", ct => lookup.FindAsync(LookupShare(slice), ct), token).ConfigureAwait(false);
+        if (identity?.Last.Identity is not { } instance)
             return;
-        var device = await metadata.GetRootDeviceAsync(token).ConfigureAwait(false) ?? DefaultRootDevice;
+        var device = await lookup.GetRootDeviceAsync(token).ConfigureAwait(false) ?? DefaultRootDevice;
         var released = await Done("release the root volume", ct => keeper.SetDeleteOnTerminationAsync(instance, device, true, ct), token).ConfigureAwait(false);
         await Done("clear the instance tag", ct => keeper.TagAsync(instance, PendingTag, "0", ct), token).ConfigureAwait(false);
         var resolved = new PendingUploadsAlert(options.SessionId, 0, true, [], time.GetUtcNow()) { InstanceId = instance.InstanceId, Region = instance.Region, Resolved = true };
@@ -143,6 +114,9 @@ public sealed class PendingUploadsKeeper(
             logger.LogInformation("Everything is stored now: root volume {Device} of instance {InstanceId} goes with the instance again", device, instance.InstanceId);
         }
     }
+
+    /// <summary>A metadata service that is slow to answer may be asked again for half the slice: the rest is for the steps that follow.</summary>
+    private static TimeSpan LookupShare(TimeSpan slice) => slice / 2;
 
     private async Task<bool> Done(string what, Func<CancellationToken, Task> step, CancellationToken token) =>
         await Attempt(what, async ct =>

@@ -11,22 +11,16 @@ public interface IShutdownCommand
 }
 
 /// <summary>
-/// Asks systemd to power the instance off by ending with <see cref="ExitCodes.PowerOffRequested"/>. The daemon itself
-/// can't: it runs as the unprivileged <c>encoder</c> user under <c>NoNewPrivileges</c> with no capabilities.
+/// Asks systemd to power the instance off by ending with <see cref="ExitCodes.PowerOffRequested"/>: asking is all it
+/// does; <see cref="ClassEnd.ExitCode"/> turns the fallback's outcome into that code. The daemon itself can't power off:
+/// it runs as the unprivileged <c>encoder</c> user under <c>NoNewPrivileges</c> with no capabilities.
 /// encoder.service's <c>ExecStopPost=+</c> (root, after the daemon has exited) powers off on that exit code alone; EC2
 /// then terminates an instance launched with InstanceInitiatedShutdownBehavior=terminate (any other only stops).
 /// Outside that unit (a laptop, a test) the exit code is all that happens.
 /// </summary>
-public sealed class SystemdPowerOff(DaemonOutcome outcome) : IShutdownCommand
+public sealed class SystemdPowerOff : IShutdownCommand
 {
     public string Description => $"exit code {ExitCodes.PowerOffRequested}, which encoder.service turns into a poweroff";
 
-    public Task<string?> RunAsync(CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        outcome.Report(ExitCodes.PowerOffRequested);
-        return Task.FromResult(outcome.ExitCode == ExitCodes.PowerOffRequested
-            ? null
-            : $"exit code {outcome.ExitCode} was reported first, and it wins");
-    }
+    public Task<string?> RunAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

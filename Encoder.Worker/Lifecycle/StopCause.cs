@@ -9,14 +9,13 @@ namespace Encoder.Lifecycle;
 /// Records why the host is stopping, once, at the moment the stop begins: whoever stops the host on purpose claims
 /// the reason first (<see cref="SessionClock"/>: the session ended, an operator ended the class); a stop nobody claimed
 /// is explained by what the machine says (a failed service, the hard stop's marker, the class-ended marker) or else
-/// is an operator's SIGTERM, which never ends the class. <see cref="TerminationDecision"/> reads it. The first node of
-/// the lifecycle graph, so it also sees a stop caused by a failure during the start.
+/// is an operator's SIGTERM, which never ends the class. <see cref="ClassEndStep"/> reads it, and which services failed.
+/// The first node of the lifecycle graph, so it also sees a stop caused by a failure during the start.
 /// </summary>
 public sealed class StopCause(
     RecordingLayout layout,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
-    DaemonOutcome outcome,
     ILogger<StopCause> logger) : IHostedService, IDisposable
 {
     private const int Unclaimed = -1;
@@ -39,17 +38,7 @@ public sealed class StopCause(
         return Task.CompletedTask;
     }
 
-    /// <summary>Last to stop: a service that failed while stopping still makes the exit non-zero.</summary>
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (FailedServices().ToList() is { Count: > 0 } failed)
-        {
-            logger.LogError("Exiting with code {ExitCode} so systemd restarts the daemon: {Services} failed", ExitCodes.Failure, failed);
-            outcome.Report(ExitCodes.Failure);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Called when the stop begins: keeps a claimed reason, else explains the stop, and says it once.</summary>
     public StopReason Resolve()
@@ -69,7 +58,7 @@ public sealed class StopCause(
 
     private StopReason Explain()
     {
-        if (FailedServices().Any())
+        if (FailedServices().Count > 0)
             return StopReason.Failure;
         if (ClassEndMarkers.HardStopFired(Environment))
             return StopReason.HardStop;
@@ -78,10 +67,11 @@ public sealed class StopCause(
         return StopReason.OperatorStop;
     }
 
-    private IEnumerable<string> FailedServices() =>
-        services.GetServices<IHostedService>().OfType<BackgroundService>()
+    /// <summary>The hosted services whose work failed, by name; read once every service has stopped, it counts a failure while stopping too.</summary>
+    public IReadOnlyList<string> FailedServices() =>
+        [.. services.GetServices<IHostedService>().OfType<BackgroundService>()
             .Where(service => service.ExecuteTask is { IsFaulted: true })
-            .Select(service => service.GetType().Name);
+            .Select(service => service.GetType().Name)];
 
     public void Dispose() => _onStopping.Dispose();
 }

@@ -1,5 +1,4 @@
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +12,7 @@ namespace Encoder.Storage;
 /// (<see cref="PlaylistChanges"/>), an object that failed is due again, or the watch's fallback has passed; without a
 /// watch it is the scan interval; while storage is away it is <see cref="StorageOutage.Backoff"/>. It stops after
 /// FFmpeg (hosted services stop in reverse order) and then drains: final passes within the drain budget; what it could
-/// not store is reported and the daemon exits with <see cref="ExitCodes.UploadsPending"/>.
+/// not store goes in the <see cref="UploadDrainReport"/>, from which the class's end decides (exit 3 when the class is over).
 /// </summary>
 public sealed class SegmentUploader(
     EncoderOptions options,
@@ -23,7 +22,6 @@ public sealed class SegmentUploader(
     UploadJournal journal,
     IRecordingStore store,
     UploadDrainReport drainReport,
-    DaemonOutcome outcome,
     SegmentLedger segments,
     TimeProvider time,
     ILogger<SegmentUploader> logger,
@@ -103,7 +101,6 @@ public sealed class SegmentUploader(
         {
             logger.LogError("Upload drain incomplete after {Seconds:0.0}s: {Count} objects are only on this machine, in {Directory}: {Pending}",
                 (time.GetUtcNow() - started).TotalSeconds, pending.Count, layout.SessionDirectory, pending);
-            outcome.Report(ExitCodes.UploadsPending);
             return;
         }
 

@@ -1,8 +1,8 @@
 namespace Encoder.Storage;
 
 /// <summary>
-/// What the uploader's shutdown drain achieved, for self-termination to read: the instance must not be destroyed
-/// while it holds the only copy of part of a class.
+/// What the uploader's shutdown drain achieved: a fact the uploader reports, never an exit code. The class's end reads
+/// it (the instance must not be destroyed while it holds the only copy of part of a class; exit 3 when the class is over).
 /// </summary>
 public sealed class UploadDrainReport
 {

@@ -1,11 +1,10 @@
-using Encoder.Configuration;
-
-namespace Encoder.Lifecycle;
+namespace Encoder.Configuration;
 
 /// <summary>
 /// How the host's stop (<c>Encoder:ShutdownTimeout</c>, counted from the moment the stop was requested) is shared, so
 /// the steps cannot disagree: FFmpeg's flush and its escalation first, then the upload drain, which gets the rest,
-/// then, when enabled, the termination step, and a last moment for the host to log and exit.
+/// then, when enabled, the termination step, and a last moment for the host to log and exit. Derived from the options
+/// alone, it sits beside them: their validation, the recorder, the uploader and the class's end all read it here.
 /// <code>
 /// 0 ── q ── grace: SIGINT ── +1 s: SIGINT ── +3 s: SIGKILL ── +2 s: FFmpeg gone ── drain … ── termination ── exit reserve ── ShutdownTimeout
 /// </code>

@@ -1,7 +1,6 @@
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 
-namespace Encoder.Tests.Lifecycle;
+namespace Encoder.Tests.Configuration;
 
 public sealed class StopBudgetTests
 {
