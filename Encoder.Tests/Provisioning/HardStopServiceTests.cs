@@ -59,6 +59,11 @@ public sealed class HardStopServiceTests
     }
 
     [Test]
+    public void The_decision_s_uptime_cap_is_the_baked_one() =>
+        Assert.That(File.ReadAllText(DeployFiles.CloudInit("encoder-hard-stop-may-fire")),
+            Does.Contain($"\ncap_seconds={HardStop.MaxUptime.TotalSeconds.ToString(CultureInfo.InvariantCulture)}\n"));
+
+    [Test]
     public void The_service_asks_the_decision_about_the_daemon_s_recordings_and_the_class_s_deadline_first()
     {
         var recordings = new EncoderOptions().Recording.Directory;
