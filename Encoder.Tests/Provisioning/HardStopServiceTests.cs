@@ -85,6 +85,7 @@ public sealed class HardStopServiceTests
         await File.WriteAllTextAsync(target, "original\n");
         var old = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(target, old);
+        old = File.GetLastWriteTimeUtc(target); // as stat reads it (faketime shifts it)
         var marker = Path.Combine(runtime, ClassEndMarkers.HardStopFileName);
         File.CreateSymbolicLink(marker, target);
 
