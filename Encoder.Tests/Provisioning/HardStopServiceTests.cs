@@ -59,6 +59,14 @@ public sealed class HardStopServiceTests
     }
 
     [Test]
+    public void At_a_boot_the_decision_looks_for_kept_uploads_only_once_the_recordings_disk_is_mounted()
+    {
+        Assert.That(Setting("encoder-hard-stop.service", "After").Split(' '), Does.Contain("encoder-recording-disk.service"));
+        Assert.That(File.ReadAllText(DeployFiles.CloudInit("encoder-hard-stop.service")), Does.Not.Match("(?m)^(Requires|BindsTo|Requisite)="),
+            "ordering only: a failed disk setup must not cancel the poweroff");
+    }
+
+    [Test]
     public void The_decision_s_uptime_cap_is_the_baked_one() =>
         Assert.That(File.ReadAllText(DeployFiles.CloudInit("encoder-hard-stop-may-fire")),
             Does.Contain($"\ncap_seconds={HardStop.MaxUptime.TotalSeconds.ToString(CultureInfo.InvariantCulture)}\n"));
