@@ -35,7 +35,7 @@ for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service en
 done
 # The relay's receive buffer: without it the kernel grants a 208 KiB buffer, not the 8 MiB the relay asks for.
 install -m 0644 "$dir/encoder-sysctl.conf" /etc/sysctl.d/60-encoder.conf
-for script in encoder-recording-disk encoder-poweroff-on-request encoder-cloudwatch-agent; do
+for script in encoder-recording-disk encoder-poweroff-on-request encoder-cloudwatch-agent encoder-hard-stop-may-fire; do
     install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done
 

@@ -46,6 +46,17 @@ public sealed class UserDataTests
     }
 
     [Test]
+    public void The_deadline_is_an_absolute_date_within_the_uptime_cap_of_the_launch_so_no_reboot_extends_it()
+    {
+        var userData = Render("--hard-limit", "01:00:00");
+
+        var calendar = System.Text.RegularExpressions.Regex.Match(userData, "OnCalendar=(.*) UTC\n").Groups[1].Value;
+        var deadline = DateTimeOffset.ParseExact(calendar, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.That(deadline, Is.LessThanOrEqualTo(Now + HardStop.MaxUptime), "the class's deadline is the instance's cap counted from the launch");
+        Assert.That(userData, Does.Not.Contain("OnBootSec").And.Not.Contain("OnActiveSec"), "nothing that counts from a boot");
+    }
+
+    [Test]
     public void The_hard_stop_is_armed_before_the_daemon_starts()
     {
         var userData = Render();

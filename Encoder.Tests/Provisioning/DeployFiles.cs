@@ -15,7 +15,7 @@ internal static class DeployFiles
     public static readonly string[] Units = ["encoder.service", "encoder-hard-stop.timer", "encoder-hard-stop.service", "encoder-recording-disk.service", "encoder-imds-firewall.service", "encoder-cloudwatch-agent.service"];
 
     /// <summary>The scripts the units run, installed by packer/provision.sh in <see cref="ScriptFolder"/>.</summary>
-    public static readonly string[] Scripts = ["encoder-recording-disk", "encoder-poweroff-on-request", "encoder-cloudwatch-agent"];
+    public static readonly string[] Scripts = ["encoder-recording-disk", "encoder-poweroff-on-request", "encoder-cloudwatch-agent", "encoder-hard-stop-may-fire"];
 
     public const string ScriptFolder = "/usr/local/lib/encoder";
 

@@ -79,6 +79,23 @@ public sealed class SystemdUnitTests
     }
 
     [Test]
+    public void The_daemon_stops_before_the_CloudWatch_agent_itself_so_its_last_lines_leave_the_box()
+    {
+        // At poweroff systemd stops units in the reverse of their start order: after= the agent means stopped before it.
+        Assert.That(Setting("encoder.service", "After").Split(' '), Does.Contain("amazon-cloudwatch-agent.service"));
+        // Ordering only: a machine without the agent (a laptop, this test machine) still starts the daemon.
+        foreach (var requirement in new[] { "Wants", "Requires", "Requisite", "BindsTo", "PartOf", "Upholds" })
+        {
+            var lines = Regex.Matches(File.ReadAllText(DeployFiles.CloudInit("encoder.service")), $"^{requirement}=(.*)$", RegexOptions.Multiline);
+            Assert.That(lines.SelectMany(l => l.Groups[1].Value.Split(' ')), Does.Not.Contain("amazon-cloudwatch-agent.service"), requirement);
+        }
+    }
+
+    [Test]
+    public void Neither_the_daemon_nor_the_FFmpeg_it_starts_may_dump_core() =>
+        Assert.That(Setting("encoder.service", "LimitCORE"), Is.EqualTo("0"), "a core holds the camera password and the stream keys");
+
+    [Test]
     public void The_baked_uptime_cap_is_the_one_the_launcher_enforces() =>
         Assert.That(Setting("encoder-hard-stop.timer", "OnBootSec"), Is.EqualTo($"{HardStop.MaxUptime.TotalHours:0}h"));
 
@@ -88,7 +105,7 @@ public sealed class SystemdUnitTests
         var runtimeDirectory = "/run/" + Setting("encoder.service", "RuntimeDirectory");
         var daemonLooksAt = ClassEndMarkers.HardStopPath(name => name == ClassEndMarkers.RuntimeDirectoryVariable ? runtimeDirectory : null);
 
-        Assert.That(Setting("encoder-hard-stop.service", "ExecStartPre"), Is.EqualTo($"-/usr/bin/touch {daemonLooksAt}"),
+        Assert.That(Setting("encoder-hard-stop.service", "ExecStartPre"), Does.StartWith("-").And.EndWith($" /usr/bin/touch {daemonLooksAt}"),
             "best effort ('-'): the poweroff must run even when no daemon is there");
         Assert.That(Setting("encoder-hard-stop.service", "ExecStart"), Does.EndWith("poweroff"), "the marker first, then the poweroff's SIGTERM");
     }
@@ -135,6 +152,7 @@ public sealed class SystemdUnitTests
         Directory.CreateDirectory(root.File("usr/bin"));
         File.Copy("/usr/bin/systemctl", root.File("usr/bin/systemctl"));
         File.Copy("/usr/bin/touch", root.File("usr/bin/touch"));
+        File.Copy("/usr/bin/setpriv", root.File("usr/bin/setpriv"));
         Directory.CreateDirectory(root.File("usr/sbin"));
         File.Copy("/usr/sbin/nft", root.File("usr/sbin/nft"));
         if (withBinary)

@@ -43,6 +43,33 @@ public sealed class RootVolumeCopyTests
     }
 
     [Test]
+    public async Task Only_the_recording_its_playlist_journal_and_logs_go_to_kept_never_a_core_dump_or_a_stray_file()
+    {
+        var copy = CopyWithMounts(Path.Combine(_root, "recordings"));
+        var session = Path.Combine(_root, "recordings", "class-1");
+        File.WriteAllText(Path.Combine(session, "upload.journal"), "stored seg_00000.ts\n");
+        var secret = Path.Combine(_root, "secret");
+        File.WriteAllText(secret, "camera password");
+        // What a crash or a neighbour can leave in the folder: FFmpeg's working directory is the session folder.
+        foreach (var stray in new[] { "core", "core.4242", "status.json", "camera.json", "class-started", "index.m3u8.tmp", "seg_00001.ts.tmp", "notes.txt", "logs/core", "logs/notes.txt", "sub/seg_00002.ts" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(session, stray))!);
+            File.WriteAllText(Path.Combine(session, stray), "not the recording");
+        }
+
+        File.CreateSymbolicLink(Path.Combine(session, "seg_00003.ts"), secret);
+        File.CreateSymbolicLink(Path.Combine(session, "logs", "secret.log"), secret);
+
+        var result = await copy.CopyAsync(CancellationToken.None);
+
+        var kept = Path.Combine(_root, "kept", "class-1");
+        var copied = Directory.EnumerateFiles(kept, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(kept, f)).Order(StringComparer.Ordinal);
+        Assert.That(copied, Is.EqualTo(new[] { "index.m3u8", "logs/encoder.log", "seg_00000.ts", "upload.journal" }));
+        Assert.That(result.Copied, Is.EqualTo(4));
+        Assert.That(result.NotCopied, Is.Empty, "what is not the recording is left out, not reported as lost");
+    }
+
+    [Test]
     public async Task A_recording_on_the_root_volume_is_left_where_it_is()
     {
         var copy = CopyWithMounts("/mnt/other");

@@ -7,6 +7,10 @@ namespace Encoder.Launch;
 /// instance off, and EC2 terminates it because the launcher sets InstanceInitiatedShutdownBehavior=terminate.
 /// The timer fires at the class's end plus the hard limit (a drop-in the user-data writes) or after
 /// <see cref="MaxUptime"/> of uptime (baked in, so it holds even if cloud-init never ran), whichever comes first.
+/// The deadline is absolute and the launcher keeps it within <see cref="MaxUptime"/> of the launch, so for a class it is
+/// also the uptime cap counted from the launch, whatever reboots happen (the baked cap counts from each boot).
+/// Before it powers off, the unit asks <c>cloud-init/encoder-hard-stop-may-fire</c>: an instance kept for its pending
+/// uploads that boots after its deadline is held at that boot, until <see cref="MaxUptime"/> of its uptime.
 /// </summary>
 public static class HardStop
 {

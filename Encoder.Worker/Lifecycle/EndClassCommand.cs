@@ -28,7 +28,18 @@ public static class EndClassCommand
             return ExitCodes.ConfigurationError;
         }
 
-        var marker = ClassEndMarkers.EndClass(layout, time.GetUtcNow());
+        string marker;
+        try
+        {
+            marker = ClassEndMarkers.EndClass(layout, time.GetUtcNow());
+        }
+        catch (IOException ex)
+        {
+            // A link planted in the daemon's folder (or a folder gone meanwhile): root writes nothing through it.
+            stderr.WriteLine($"encoder: end-class: {ex.Message}: nothing written, the class goes on");
+            return ExitCodes.Failure;
+        }
+
         stdout.WriteLine($"Class {options.SessionId} ended ({marker}): the daemon stops within a second, stores the rest of the recording, then terminates the instance if self-termination is on. Follow it with: journalctl -u encoder -f");
         return ExitCodes.Clean;
     }

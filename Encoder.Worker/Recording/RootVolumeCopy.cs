@@ -1,4 +1,5 @@
 using Encoder.Lifecycle;
+using Encoder.Storage;
 
 namespace Encoder.Recording;
 
@@ -48,9 +49,7 @@ public sealed class RootVolumeCopy(RecordingLayout layout) : IRootVolumeCopy
             return RootVolumeCopyResult.AlreadyThere;
 
         var source = layout.SessionDirectory;
-        var files = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-            .Select(path => new KeptFile(Path.GetRelativePath(source, path).Replace('\\', '/'), new FileInfo(path).Length))
-            .ToList();
+        var files = KeptFiles(source).ToList();
         var destination = Destination;
         Directory.CreateDirectory(destination);
         var plan = KeptCopy.Plan(files, new DriveInfo(destination).AvailableFreeSpace);
@@ -87,6 +86,38 @@ public sealed class RootVolumeCopy(RecordingLayout layout) : IRootVolumeCopy
 
         return new RootVolumeCopyResult(destination, copied, bytes, notCopied);
     }
+
+    /// <summary>
+    /// What may go to <c>kept/</c>, which outlives the instance: the recording's segments (<c>seg_NNNNN.ts</c>), its
+    /// playlist, the upload journal and the logs (<c>*.log</c> in the log folder, when it is inside the session folder).
+    /// Nothing else the folder may hold: a core dump (FFmpeg works in this folder; a core holds the camera password and
+    /// the stream keys), status, markers, temporary files, anything a neighbour left. Only regular files: never a link.
+    /// </summary>
+    private IEnumerable<KeptFile> KeptFiles(string source)
+    {
+        foreach (var file in new DirectoryInfo(source).EnumerateFiles())
+        {
+            if (IsRegular(file) && (file.Name is RecordingLayout.PlaylistFileName or UploadJournal.FileName || IsSegment(file.Name)))
+                yield return new KeptFile(file.Name, file.Length);
+        }
+
+        var logs = Path.GetRelativePath(source, layout.LogDirectory);
+        var logFolder = new DirectoryInfo(layout.LogDirectory);
+        if (logs == ".." || logs.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(logs) || logs == "." || !logFolder.Exists || logFolder.LinkTarget is not null)
+            yield break;
+        foreach (var file in logFolder.EnumerateFiles("*.log"))
+        {
+            if (IsRegular(file))
+                yield return new KeptFile($"{logs.Replace('\\', '/')}/{file.Name}", file.Length);
+        }
+    }
+
+    private static bool IsRegular(FileInfo file) => file.LinkTarget is null && (file.Attributes & FileAttributes.ReparsePoint) == 0;
+
+    /// <summary><c>seg_</c>, digits, <c>.ts</c>: what <see cref="RecordingLayout.SegmentFilePattern"/> names.</summary>
+    private static bool IsSegment(string name) =>
+        name.StartsWith("seg_", StringComparison.Ordinal) && name.EndsWith(".ts", StringComparison.Ordinal) && name.Length > 7 &&
+        !name.AsSpan(4, name.Length - 7).ContainsAnyExceptInRange('0', '9');
 
     /// <summary>/proc/mounts writes a space, tab, newline and backslash in a path as octal escapes.</summary>
     private static string Unescape(string field) =>
