@@ -8,6 +8,9 @@ public sealed class RecordingLayout(EncoderOptions options)
 {
     public const string PlaylistFileName = "index.m3u8";
 
+    /// <summary>The upload journal's file in the session folder (written by <c>Storage/UploadJournal</c>).</summary>
+    public const string JournalFileName = "upload.journal";
+
     /// <summary>
     /// What FFmpeg names a segment (<c>hls_segment_filename</c>): the one rule for a segment's file name. Everything that
     /// asks whether a file is a segment (<see cref="IsSegmentFile"/>, <see cref="SegmentFileGlob"/>) reads it from here.

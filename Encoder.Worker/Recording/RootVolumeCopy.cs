@@ -1,5 +1,4 @@
 using Encoder.Lifecycle;
-using Encoder.Storage;
 
 namespace Encoder.Recording;
 
@@ -97,7 +96,7 @@ public sealed class RootVolumeCopy(RecordingLayout layout) : IRootVolumeCopy
     {
         foreach (var file in new DirectoryInfo(source).EnumerateFiles())
         {
-            if (IsRegular(file) && (file.Name is RecordingLayout.PlaylistFileName or UploadJournal.FileName || IsSegment(file.Name)))
+            if (IsRegular(file) && (file.Name is RecordingLayout.PlaylistFileName or RecordingLayout.JournalFileName || RecordingLayout.IsSegmentFile(file.Name)))
                 yield return new KeptFile(file.Name, file.Length);
         }
 
@@ -115,10 +114,6 @@ public sealed class RootVolumeCopy(RecordingLayout layout) : IRootVolumeCopy
     private static bool IsRegular(FileInfo file) => file.LinkTarget is null && (file.Attributes & FileAttributes.ReparsePoint) == 0;
 
     /// <summary><c>seg_</c>, digits, <c>.ts</c>: what <see cref="RecordingLayout.SegmentFilePattern"/> names.</summary>
-    private static bool IsSegment(string name) =>
-        name.StartsWith("seg_", StringComparison.Ordinal) && name.EndsWith(".ts", StringComparison.Ordinal) && name.Length > 7 &&
-        !name.AsSpan(4, name.Length - 7).ContainsAnyExceptInRange('0', '9');
-
     /// <summary>/proc/mounts writes a space, tab, newline and backslash in a path as octal escapes.</summary>
     private static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)

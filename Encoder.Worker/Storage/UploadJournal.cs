@@ -11,7 +11,7 @@ namespace Encoder.Storage;
 /// </summary>
 public sealed class UploadJournal(RecordingLayout layout, SegmentLedger ledger, TimeProvider time) : IDisposable
 {
-    public const string FileName = "upload.journal";
+    public const string FileName = RecordingLayout.JournalFileName;
 
     private FileStream? _file;
 
