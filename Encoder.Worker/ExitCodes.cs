@@ -23,4 +23,12 @@ public static class ExitCodes
     /// powers the instance off (as root, after the daemon exited), and EC2 terminates it. Never for pending uploads.
     /// </summary>
     public const int PowerOffRequested = 5;
+
+    /// <summary>
+    /// Another daemon already records this session (it holds the session's lock, <c>Lifecycle/SessionLock</c>): this start
+    /// named its PID and stopped within a second, having started nothing and written nothing. encoder.service restarts
+    /// on it (it is not in <c>RestartPreventExitStatus</c>): a unit's daemon refused by one started by hand takes the
+    /// class over once that one stops.
+    /// </summary>
+    public const int AlreadyRunning = 6;
 }
