@@ -29,6 +29,14 @@ public static class ExitCodes
     /// </summary>
     public const int PowerOffRequested = 5;
 
+    /// <summary>
+    /// Another daemon already records this session (it holds the session's lock, <c>Lifecycle/SessionLock</c>): this start
+    /// named its PID and stopped within a second, having started nothing and written nothing. encoder.service restarts
+    /// on it (it is not in <c>RestartPreventExitStatus</c>): a unit's daemon refused by one started by hand takes the
+    /// class over once that one stops.
+    /// </summary>
+    public const int AlreadyRunning = 6;
+
     /// <summary>For the daemon's last log line: what the code tells an operator.</summary>
     public static string Meaning(int exitCode) => exitCode switch
     {
@@ -38,6 +46,7 @@ public static class ExitCodes
         UploadsPending => "the class is over and uploads are pending; the local copy is the only one",
         TerminationFailed => "self-termination was due but failed; the instance keeps running",
         PowerOffRequested => "self-termination failed; encoder.service powers the instance off",
+        AlreadyRunning => "another daemon already records this session; nothing was touched",
         _ => "unknown",
     };
 }

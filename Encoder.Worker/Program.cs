@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Encoder;
 using Encoder.Aws;
 using Encoder.Configuration;
@@ -8,20 +9,19 @@ using Encoder.Recording;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Serilog;
 using Serilog.Events;
 
-if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create, SecretInputs.Process(Console.In)) is { } commandLineExit)
+// Every verb and option is the command line's (launch, end-class, help, version); what is left is the daemon's settings.
+var commandLine = await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create, SecretInputs.Process(Console.In));
+if (commandLine.ExitCode is { } commandLineExit)
     return commandLineExit;
-
-// `encoder end-class`: the operator's way to end a class early; it reads the daemon's own configuration.
-var endClass = args.Length > 0 && args[0] == EndClassCommand.Verb;
-if (endClass)
-    args = args[1..];
+var endClass = commandLine.Verb == DaemonVerb.EndClass;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
-    Args = args,
+    Args = [.. commandLine.Settings],
     ContentRootPath = AppContext.BaseDirectory,
 });
 
@@ -33,8 +33,47 @@ if (EncoderConfigFile.Add(builder.Configuration) is { } fileError)
     return ExitCodes.ConfigurationError;
 }
 
-// Secret settings that are SSM references (what `encoder launch` writes) are resolved once, before validation.
-var secrets = await SecretResolution.ResolveAsync(builder.Configuration, SsmSecretParameters.Create);
+// Everything but the secrets that are SSM references is checked before SSM is asked (end-class never asks it).
+var sessionRecorded = (EncoderOptions o) => Directory.Exists(new RecordingLayout(o).SessionDirectory);
+var references = SecretResolution.ReferencedKeys(builder.Configuration);
+var unresolved = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(), sessionRecorded);
+var earlyErrors = unresolved.Errors.Where(e => !SecretResolution.IsAbout(references, e)).ToList();
+if (earlyErrors.Count > 0)
+{
+    foreach (var error in earlyErrors)
+        await Console.Error.WriteLineAsync($"{errorPrefix}encoder: configuration error: {error}");
+    return ExitCodes.ConfigurationError;
+}
+
+if (endClass)
+    return EndClassCommand.Run(unresolved.Options, Console.Out, Console.Error, TimeProvider.System);
+
+// One daemon per session, before anything of the session is touched.
+var lockAttempt = SessionLock.TryAcquire(SessionLock.PathFor(new RecordingLayout(unresolved.Options)), Environment.ProcessId);
+using var sessionLock = lockAttempt.Lock;
+if (sessionLock is null)
+{
+    await Console.Error.WriteLineAsync($"{errorPrefix}encoder: {lockAttempt.Describe(unresolved.Options.SessionId)}");
+    return lockAttempt.Held ? ExitCodes.AlreadyRunning : ExitCodes.Failure;
+}
+
+// Secret settings that are SSM references (what `encoder launch` writes) are resolved once, before validation, waiting
+// for an SSM that does not answer yet until the class's end, and telling systemd so (STATUS=, EXTEND_TIMEOUT_USEC=).
+var systemd = new SystemdNotifier();
+var waited = false;
+var classEnd = SessionEnd.Compute(unresolved.Options.Session, TimeProvider.System.GetUtcNow())?.At;
+var secretWait = new SecretWaitPolicy(TimeProvider.System, classEnd > TimeProvider.System.GetUtcNow() ? classEnd : null, wait =>
+{
+    waited = true;
+    Console.Error.WriteLine($"{(errorPrefix.Length > 0 ? "<4>" : "")}encoder: {wait.Status}");
+    if (systemd.IsEnabled)
+        systemd.Notify(new ServiceState(string.Join('\n', wait.SystemdState())));
+});
+SecretResolutionResult secrets;
+using (var stopped = new CancellationTokenSource())
+using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stopped.Cancel(); }))
+using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stopped.Cancel(); }))
+    secrets = await SecretResolution.ResolveAsync(builder.Configuration, SsmSecretParameters.Create, secretWait, stopped.Token);
 if (!secrets.IsValid)
 {
     var kind = secrets.ExitCode == ExitCodes.ConfigurationError ? "configuration error" : "error";
@@ -43,12 +82,13 @@ if (!secrets.IsValid)
     return secrets.ExitCode;
 }
 
+if (waited && systemd.IsEnabled)
+    systemd.Notify(new ServiceState(string.Join('\n', SecretWait.AnsweredState())));
 builder.Configuration.AddInMemoryCollection(secrets.Values);
 
 // A past Session:EndsAt with this session's recording on the machine is a late restart: it stores what is left and ends the class.
-var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(),
-    sessionRecorded: o => Directory.Exists(new RecordingLayout(o).SessionDirectory));
-var startErrors = configuration.IsValid && !endClass ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
+var configuration = EncoderConfiguration.Load(builder.Configuration, TimeProvider.System.GetUtcNow(), sessionRecorded);
+var startErrors = configuration.IsValid ? EnvironmentChecks.Validate(configuration.Options) : configuration.Errors;
 var (logLevels, logLevelErrors) = configuration.IsValid
     ? LogLevels.Read(builder.Configuration, Enum.Parse<LogEventLevel>(configuration.Options.Logging.Level, ignoreCase: true))
     : (LogLevels.Of(LogEventLevel.Information), (IReadOnlyList<string>)[]);
@@ -61,9 +101,6 @@ if (startErrors.Count > 0)
 }
 
 var options = configuration.Options;
-if (endClass)
-    return EndClassCommand.Run(options, Console.Out, Console.Error, TimeProvider.System);
-
 var redactor = SecretRedactor.For(options);
 var console = EncoderLogging.DetectConsole(Environment.GetEnvironmentVariable, Console.IsOutputRedirected);
 using var terminal = console == ConsoleKind.Terminal

@@ -8,6 +8,10 @@ namespace Encoder.Tests.Configuration;
 /// <summary><c>Encoder:Aws:ClassRoleArn</c>: optional; when set, an IAM role's ARN and a class its session policy can name.</summary>
 public sealed class ClassRoleConfigurationTests
 {
+    /// <summary>No SSM wait in these tests: a wait would fail them.</summary>
+    private static SecretWaitPolicy NoWait =>
+        new(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), null, _ => Assert.Fail("nothing to wait for"));
+
     private static Dictionary<string, string?> S3(string? roleArn) => new(Valid())
     {
         ["Encoder:Storage:Kind"] = "s3",
@@ -95,7 +99,7 @@ public sealed class ClassRoleConfigurationTests
         {
             given = credentials;
             return new OneParameter("rtsp://cam/s");
-        });
+        }, NoWait);
 
         Assert.That(result.Errors, Is.Empty);
         Assert.That(given, Is.TypeOf<AssumedClassRoleCredentials>());
@@ -116,7 +120,7 @@ public sealed class ClassRoleConfigurationTests
             asked = true;
             Assert.That(credentials, Is.Null);
             return new OneParameter("rtsp://cam/s");
-        });
+        }, NoWait);
 
         Assert.That((result.IsValid, asked), Is.EqualTo((true, true)));
     }
@@ -127,7 +131,7 @@ public sealed class ClassRoleConfigurationTests
         var values = S3("arn:aws:iam::123456789012:user/encoder-class");
         values["Encoder:Camera:Url"] = "ssm:/encoder/yoga-2026-11-23/camera-url";
 
-        var result = await SecretResolution.ResolveAsync(Build(values), _ => throw new AssertionException("no SSM client may be made"));
+        var result = await SecretResolution.ResolveAsync(Build(values), _ => throw new AssertionException("no SSM client may be made"), NoWait);
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(result.Errors, Is.EqualTo(new[] { "Encoder:Aws:ClassRoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/encoder-class" }));

@@ -137,21 +137,27 @@ public sealed partial class SecretParametersTests : LiveClassFixture
     }
 
     [Test]
-    public async Task An_unreachable_ssm_exits_1_so_systemd_tries_again()
+    public async Task An_ssm_that_never_answers_is_waited_for_until_the_class_s_end_then_the_start_exits_1()
     {
         var environment = Moto.EnvironmentFor(_instance);
         environment["AWS_ENDPOINT_URL_SSM"] = $"http://127.0.0.1:{FreePort.Next()}";
+        var endsAt = DateTimeOffset.UtcNow.AddSeconds(8);
 
-        var daemon = await StartFailingAsync("ssm:/encoder/some-class/camera-url", environment);
+        var daemon = await StartFailingAsync("ssm:/encoder/some-class/camera-url", environment, endsAt);
 
         Assert.That(daemon.ExitCode, Is.EqualTo(ExitCodes.Failure), daemon.Output);
-        Assert.That(ErrorLines(daemon.Output), Has.Count.EqualTo(1));
-        Assert.That(ErrorLines(daemon.Output)[0], Does.StartWith("encoder: error: Encoder:Camera:Url: the SSM parameter /encoder/some-class/camera-url could not be read: SSM did not answer ("));
+        Assert.That(DateTimeOffset.UtcNow, Is.GreaterThanOrEqualTo(endsAt), "it waited for the class's end");
+        var lines = ErrorLines(daemon.Output);
+        Assert.That(lines.SkipLast(1), Is.Not.Empty.And.All.StartWith("encoder: waiting for SSM Parameter Store to serve /encoder/some-class/camera-url (Encoder:Camera:Url): "));
+        Assert.That(lines[^1], Does.StartWith(
+            $"encoder: error: Encoder:Camera:Url: the SSM parameter /encoder/some-class/camera-url could not be read: SSM did not answer by the class's end ({endsAt.ToString("O", CultureInfo.InvariantCulture)}) ("));
     }
 
-    private async Task<(int ExitCode, string Output)> StartFailingAsync(string cameraUrl, Dictionary<string, string> environment)
+    private async Task<(int ExitCode, string Output)> StartFailingAsync(string cameraUrl, Dictionary<string, string> environment, DateTimeOffset? endsAt = null)
     {
         var settings = EncoderDaemon.Settings($"ssm-fail-{Guid.NewGuid():N}"[..16], cameraUrl, Ingest.UrlFor(NewStreamKey()), Path.Combine(Work, "failing"));
+        if (endsAt is { } end)
+            settings["Session:EndsAt"] = end.ToString("O", CultureInfo.InvariantCulture);
         await using var daemon = EncoderDaemon.Start(settings, environment);
         var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(90));
         return (exitCode, daemon.Output);

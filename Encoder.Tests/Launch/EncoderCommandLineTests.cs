@@ -24,7 +24,9 @@ public sealed class EncoderCommandLineTests
         _stderr.Dispose();
     }
 
-    private Task<int?> RunAsync(params string[] args) =>
+    private async Task<int?> RunAsync(params string[] args) => (await OutcomeOf(args)).ExitCode;
+
+    private Task<CommandLineOutcome> OutcomeOf(params string[] args) =>
         EncoderCommandLine.RunAsync(args, _stdout, _stderr, new FakeTimeProvider(Now), _ => throw new AssertionException("nothing may be launched"));
 
     [TestCase("--help")]
@@ -37,11 +39,13 @@ public sealed class EncoderCommandLineTests
         Assert.That(exit, Is.Zero);
         Assert.That(_stderr.ToString(), Is.Empty);
         Assert.That(_stdout.ToString(), Does.Contain("Usage:\n  encoder [command] [options]")
-            .And.Contain("launch  Start one EC2 instance for one class from the Encoder AMI")
+            .And.Match("  launch +Start one EC2 instance for one class from the Encoder AMI")
+            .And.Match("  end-class +End the class now, on purpose")
             .And.Contain("--version")
             .And.Match("appsettings.json(.|\n)*ENCODER_CONFIG(.|\n)*/etc/encoder/encoder.json(.|\n)*Encoder__Camera__Url(.|\n)*--Encoder:Camera:Url")
             .And.Contain("README.md, section \"Configuration\"")
-            .And.Contain("Exit codes: 0 clean stop").And.Contain("2 bad configuration").And.Contain("4 self-termination failed"));
+            .And.Contain("Exit codes: 0 clean stop").And.Contain("2 bad configuration").And.Contain("4 self-termination failed")
+            .And.Contain("6 another daemon already records this session"));
     }
 
     [Test]
@@ -64,18 +68,102 @@ public sealed class EncoderCommandLineTests
         Assert.That(_stdout.ToString(), Is.EqualTo(EncoderCommandLine.Version + "\n"));
     }
 
-    // Each case: arguments that are the daemon's configuration, for the host to read, as before.
+    // Each case: arguments that are the daemon's configuration, for the host to read as given.
     [TestCase]
     [TestCase("--Encoder:SessionId=yoga")]
     [TestCase("--Encoder:Camera:Url", "rtsp://viewer:secret@10.0.0.5/s")]
     [TestCase("/Encoder:SessionId=yoga", "--Encoder:Video:Mode=copy")]
     [TestCase("Encoder:SessionId=yoga")]
+    [TestCase("--Encoder:Ingest:Primary", "end_class")]
+    [TestCase("--environment=Development")]
     public async Task Daemon_settings_go_to_the_host_untouched(params string[] args)
     {
-        var exit = await RunAsync(args);
+        var outcome = await OutcomeOf(args);
 
-        Assert.That(exit, Is.Null);
+        Assert.That(outcome, Is.EqualTo(new CommandLineOutcome(null, DaemonVerb.Run, outcome.Settings)));
+        Assert.That(outcome.Settings, Is.EqualTo(args));
         Assert.That(_stdout.ToString() + _stderr.ToString(), Is.Empty);
+    }
+
+    // args → (settings, command words)
+    [TestCase(new[] { "end-class", "--Encoder:SessionId=yoga" }, new[] { "--Encoder:SessionId=yoga" }, new[] { "end-class" })]
+    [TestCase(new[] { "--Encoder:SessionId=yoga", "end-class" }, new[] { "--Encoder:SessionId=yoga" }, new[] { "end-class" })]
+    [TestCase(new[] { "--Encoder:Camera:Url", "-x", "--help" }, new[] { "--Encoder:Camera:Url", "-x" }, new[] { "--help" })]
+    [TestCase(new[] { "/Encoder:SessionId", "yoga", "-v" }, new[] { "/Encoder:SessionId", "yoga" }, new[] { "-v" })]
+    [TestCase(new[] { "Encoder:SessionId=yoga", "end_class", "--version" }, new[] { "Encoder:SessionId=yoga" }, new[] { "end_class", "--version" })]
+    [TestCase(new[] { "-x=1", "--", "/" }, new string[0], new[] { "-x=1", "--", "/" })]
+    public void Settings_are_parted_from_command_words_as_the_host_reads_them(string[] args, string[] settings, string[] words)
+    {
+        var parts = EncoderCommandLine.Part(args);
+
+        Assert.That((parts.Settings, parts.Words, parts.Problem), Is.EqualTo((settings, words, (string?)null)));
+    }
+
+    [Test]
+    public async Task A_last_setting_without_a_value_is_refused_instead_of_skipped()
+    {
+        var exit = await RunAsync("--Encoder:SessionId=yoga", "--Encoder:Camera:Url");
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(_stderr.ToString(), Is.EqualTo("encoder: --Encoder:Camera:Url has no value (--Encoder:Key=value); nothing was started (encoder --help)\n"));
+    }
+
+    [Test]
+    public async Task End_class_runs_with_the_daemon_s_settings_wherever_they_stand()
+    {
+        var outcome = await OutcomeOf("--Encoder:SessionId=yoga", "end-class", "--Encoder:Recording:Directory", "/tmp/r");
+
+        Assert.That((outcome.ExitCode, outcome.Verb), Is.EqualTo(((int?)null, DaemonVerb.EndClass)));
+        Assert.That(outcome.Settings, Is.EqualTo(new[] { "--Encoder:SessionId=yoga", "--Encoder:Recording:Directory", "/tmp/r" }));
+    }
+
+    [Test]
+    public async Task End_class_has_its_own_help()
+    {
+        var exit = await RunAsync("end-class", "--help");
+
+        Assert.That(exit, Is.Zero);
+        Assert.That(_stdout.ToString(), Does.Contain("Usage:\n  encoder end-class [options]").And.Contain("sudo encoder end-class"));
+    }
+
+    [TestCase("end_class")]
+    [TestCase("endclass")]
+    [TestCase("End-Class")]
+    public async Task A_mistyped_verb_is_refused_with_exit_2_and_a_did_you_mean_line_never_a_daemon(string word)
+    {
+        var exit = await RunAsync(word, "--Encoder:SessionId=yoga");
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(_stderr.ToString(), Does.StartWith($"encoder: '{word}' is not a command, an option or a setting (--Encoder:Key=value); nothing was started; did you mean 'end-class'?\n"));
+        Assert.That(_stdout.ToString(), Is.Empty);
+    }
+
+    // word → the suggestion, or none
+    [TestCase("lunch", "launch")]
+    [TestCase("Launch", "launch")]
+    [TestCase("--hlep", "--help")]
+    [TestCase("--verison", "--version")]
+    [TestCase("start", null)]
+    [TestCase("yoga", null)]
+    public void A_mistyped_word_is_matched_with_the_nearest_command_or_option_only_when_near(string word, string? nearest) =>
+        Assert.That(EncoderCommandLine.Nearest(word), Is.EqualTo(nearest));
+
+    [Test]
+    public async Task A_stray_word_that_may_be_a_secret_is_not_quoted_back()
+    {
+        var exit = await RunAsync("--Encoder:Camera:Url", "rtsp://cam/s", "rtsp://viewer:S3cret@10.0.0.5/s");
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(_stderr.ToString(), Does.StartWith("encoder: an argument is not a command").And.Not.Contain("S3cret"));
+    }
+
+    [Test]
+    public async Task Launch_anywhere_but_first_is_refused()
+    {
+        var exit = await RunAsync("--Encoder:SessionId=yoga", "launch");
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(_stderr.ToString(), Does.StartWith("encoder: launch must come first"));
     }
 
     [Test]

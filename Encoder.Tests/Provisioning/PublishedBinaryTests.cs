@@ -54,7 +54,7 @@ public sealed class PublishedBinaryTests
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(result.Output, Does.Contain("Usage:\n  encoder [command] [options]")
-            .And.Contain("launch  Start one EC2 instance")
+            .And.Match("launch +Start one EC2 instance").And.Match("end-class +End the class now")
             .And.Contain("/etc/encoder/encoder.json")
             .And.Contain("--Encoder:Camera:Url=")
             .And.Contain("Exit codes:"));

@@ -70,6 +70,18 @@ public sealed class SystemdUnitTests
     }
 
     [Test]
+    public void Restarts_never_run_out_before_the_hard_stop_however_often_the_daemon_fails()
+    {
+        var unit = UnitRestartSettings.Read(DeployFiles.CloudInit("encoder.service"));
+
+        // Starts every RestartSec must stay within StartLimitBurst per StartLimitIntervalSec (0: no limit).
+        Assert.That(unit.StartLimitInterval == TimeSpan.Zero || unit.StartLimitInterval / unit.RestartSec < unit.StartLimitBurst, Is.True,
+            $"StartLimitIntervalSec={unit.StartLimitInterval} StartLimitBurst={unit.StartLimitBurst} RestartSec={unit.RestartSec}");
+        Assert.That(unit.RestartPreventExitStatus, Does.Not.Contain(ExitCodes.AlreadyRunning), "a start refused by a daemon run by hand takes over when that one stops");
+        Assert.That(unit.Restarts(new UnitEnd(ExitCodes.Failure, TimedOut: false, TimeSpan.Zero, "")), Is.True);
+    }
+
+    [Test]
     public void The_daemon_starts_after_its_recordings_disk_is_set_up_and_its_exit_code_5_is_turned_into_a_poweroff_by_root()
     {
         Assert.That(Setting("encoder.service", "After").Split(' '), Does.Contain("encoder-recording-disk.service"));

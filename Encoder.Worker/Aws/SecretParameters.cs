@@ -1,6 +1,9 @@
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace Encoder.Aws;
 
@@ -66,9 +69,8 @@ public sealed class SsmSecretParameters(IAmazonSimpleSystemsManagement ssm) : IS
         {
             throw new ParameterReadException(name, Classify(ex.ErrorCode, (int)ex.StatusCode), ex.ErrorCode ?? $"HTTP {(int)ex.StatusCode}", ex);
         }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException)
+        catch (Exception ex) when (DidNotAnswer(ex))
         {
-            // The SDK lets a refused or reset connection through as it is.
             throw new ParameterReadException(name, ParameterFailure.Unavailable, ex.Message, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -76,6 +78,14 @@ public sealed class SsmSecretParameters(IAmazonSimpleSystemsManagement ssm) : IS
             throw new ParameterReadException(name, ParameterFailure.Unavailable, "timed out", ex);
         }
     }
+
+    /// <summary>
+    /// Whether a failure that is not AWS's answer means SSM did not answer: the SDK lets a refused, reset or dropped
+    /// connection through as it is (an <see cref="IOException"/>, or a bare <see cref="System.Net.Sockets.SocketException"/>
+    /// such as ENOTCONN when the peer resets at once).
+    /// </summary>
+    public static bool DidNotAnswer(Exception exception) =>
+        exception is AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException;
 
     /// <summary>
     /// A refusal that will not fix itself (missing, denied: IAM or the KMS key, rejected credentials) or one that may
@@ -91,4 +101,63 @@ public sealed class SsmSecretParameters(IAmazonSimpleSystemsManagement ssm) : IS
     };
 
     public void Dispose() => ssm.Dispose();
+}
+
+/// <summary>
+/// The one place that decides how a start waits for SSM. A read that failed because SSM did not answer (no connection,
+/// no credentials yet, a timeout, throttling, 5xx: <see cref="ParameterFailure.Unavailable"/>) is tried again, 1 s
+/// doubling to a 10 s cap with ±20 % jitter (instances booted together do not ask together), each attempt cut at
+/// <see cref="AttemptTimeout"/>; a refusal (missing, denied) is final at once. There is no attempt limit: the caller's
+/// cancellation (the class's end, a SIGTERM) ends the wait.
+/// </summary>
+public static class SecretParameterRetry
+{
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>One attempt at most: the SDK's own three tries of <see cref="SsmSecretParameters.RequestTimeout"/> each.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The jitter's share either side of the delay.</summary>
+    public const double Jitter = 0.2;
+
+    /// <summary>The wait after the <paramref name="failures"/>th failure in a row (1 = the first).</summary>
+    /// <param name="jitterUnit">A uniform random number in [0, 1); 0.5 means no jitter.</param>
+    public static TimeSpan Delay(int failures, double jitterUnit)
+    {
+        var exponent = Math.Clamp(failures - 1, 0, 30);
+        var seconds = Math.Min(FirstDelay.TotalSeconds * Math.Pow(2, exponent), MaxDelay.TotalSeconds);
+        return TimeSpan.FromSeconds(seconds * (1 - Jitter + (2 * Jitter * Math.Clamp(jitterUnit, 0, 1))));
+    }
+
+    /// <summary>Whether the failure may fix itself: SSM did not answer, or an attempt ran out of time.</summary>
+    public static bool IsTransient(Exception? exception) =>
+        exception is ParameterReadException { Failure: ParameterFailure.Unavailable } or TimeoutRejectedException;
+
+    /// <summary>Why an attempt failed, for the operator: AWS's error code or the client's failure, never a value.</summary>
+    public static string Reason(Exception? exception) => exception switch
+    {
+        ParameterReadException read => read.Reason,
+        TimeoutRejectedException => $"no answer within {AttemptTimeout.TotalSeconds:0}s",
+        null => "no answer",
+        _ => exception.Message,
+    };
+
+    /// <param name="onRetry">Told each failure before its wait: the failure, how many in a row, the wait.</param>
+    public static ResiliencePipeline Pipeline(TimeProvider time, Func<double> jitter, Func<Exception?, int, TimeSpan, ValueTask> onRetry)
+    {
+        ArgumentNullException.ThrowIfNull(jitter);
+        ArgumentNullException.ThrowIfNull(onRetry);
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber + 1, jitter())),
+                OnRetry = args => onRetry(args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay),
+            })
+            .AddTimeout(AttemptTimeout)
+            .Build();
+    }
 }

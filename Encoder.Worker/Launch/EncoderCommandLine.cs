@@ -2,15 +2,44 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 
 namespace Encoder.Launch;
 
+/// <summary>What a start of the binary that reads the daemon's configuration is for.</summary>
+public enum DaemonVerb
+{
+    /// <summary>No verb: the daemon itself.</summary>
+    Run,
+
+    /// <summary><c>encoder end-class</c>: <see cref="EndClassCommand"/>.</summary>
+    EndClass,
+}
+
 /// <summary>
-/// The binary's command line, before any host is built: <c>encoder launch ...</c>, <c>--help</c> (<c>-h</c>, <c>-?</c>)
-/// and <c>--version</c>. Anything else is the daemon's configuration (<c>--Encoder:Key=value</c>) and goes to the host.
+/// What the command line decided: an exit code when it answered the start itself (<c>launch</c>, help, version, a
+/// mistake), else the verb to run with the daemon's configuration, whose command-line part is <see cref="Settings"/>
+/// (for the host to read, as given).
 /// </summary>
-public static class EncoderCommandLine
+public sealed record CommandLineOutcome(int? ExitCode, DaemonVerb Verb, IReadOnlyList<string> Settings)
+{
+    public static CommandLineOutcome Exit(int exitCode) => new(exitCode, DaemonVerb.Run, []);
+}
+
+/// <summary>The arguments parted: daemon settings (for the host), command words (for System.CommandLine), or why neither.</summary>
+public sealed record CommandLineParts(IReadOnlyList<string> Settings, IReadOnlyList<string> Words, string? Problem);
+
+/// <summary>
+/// The binary's command line, before any host is built. Every verb and option is System.CommandLine's: <c>encoder
+/// launch ...</c>, <c>encoder end-class</c>, <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c>; no verb is the
+/// daemon. Daemon settings (<c>--Encoder:Key=value</c>, in every form the host's command-line configuration reads) are
+/// set aside first (<see cref="Part"/>) and go to the host untouched; System.CommandLine never sees them, so no error
+/// can quote one (they may be secret). Any other word is refused (exit 2) with the nearest command: a mistyped verb
+/// never starts a daemon.
+/// </summary>
+public static partial class EncoderCommandLine
 {
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
     private const string VersionToken = "--version";
@@ -21,6 +50,9 @@ public static class EncoderCommandLine
     /// <summary><c>encoder launch</c>: the options of <see cref="LaunchOption.All"/>, and help.</summary>
     public static Command Launch { get; }
 
+    /// <summary><c>encoder end-class</c>: the daemon's settings, and help.</summary>
+    public static Command EndClass { get; }
+
     private static readonly Command Root;
 
     static EncoderCommandLine()
@@ -30,18 +62,25 @@ public static class EncoderCommandLine
             Launch.Options.Add(option.Option);
         Launch.Options.Add(HelpWith(LaunchOption.HelpEpilogue));
 
+        EndClass = new Command(EndClassCommand.Verb, EndClassCommand.Description)
+        {
+            Options = { HelpWith(EndClassCommand.HelpEpilogue) },
+            Action = new VerbAction(DaemonVerb.EndClass),
+        };
+
         Root = new Command("encoder", "Records one class: the camera (RTSP) to HLS, relayed to the CDN's ingest, stored in a folder or S3.\nRuns until SIGTERM, Ctrl+C or the class's end.")
         {
             Options = { HelpWith(DaemonEpilogue), new VersionOption { Action = new VersionAction() } },
-            Subcommands = { Launch },
+            Subcommands = { Launch, EndClass },
+            Action = new VerbAction(DaemonVerb.Run),
         };
     }
 
     /// <summary>
-    /// What the daemon's binary does with its arguments: an exit code when the command line handled them (the launch
-    /// verb, help, version), or null when they are the daemon's configuration, for the host to read.
+    /// What the binary does with its arguments: an exit code when the command line handled them (the launch verb, help,
+    /// version, a word that is neither a command nor a setting), or the verb to run with the daemon's settings.
     /// </summary>
-    public static async Task<int?> RunAsync(
+    public static async Task<CommandLineOutcome> RunAsync(
         IReadOnlyList<string> args,
         TextWriter stdout,
         TextWriter stderr,
@@ -51,15 +90,117 @@ public static class EncoderCommandLine
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stderr);
+        // launch has options of its own (never daemon settings), parsed by LaunchArguments.
         if (args.Count > 0 && args[0] == LaunchCommand.Verb)
-            return await LaunchCommand.RunAsync([.. args.Skip(1)], stdout, stderr, time, launcherFor, secretInputs, cancellationToken).ConfigureAwait(false);
+            return CommandLineOutcome.Exit(await LaunchCommand.RunAsync([.. args.Skip(1)], stdout, stderr, time, launcherFor, secretInputs, cancellationToken).ConfigureAwait(false));
 
-        // Only the token itself is parsed: the rest are daemon settings, possibly secret, never to be echoed in an error.
-        var token = args.FirstOrDefault(a => HelpTokens.Contains(a, StringComparer.Ordinal)) ?? args.FirstOrDefault(a => a == VersionToken);
-        if (token is null)
-            return null;
-        return await Root.Parse([token], Parsing)
-            .InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+        var parts = Part(args);
+        if (parts.Problem is { } problem)
+        {
+            await stderr.WriteLineAsync($"encoder: {problem}; nothing was started (encoder --help)").ConfigureAwait(false);
+            return CommandLineOutcome.Exit(ExitCodes.ConfigurationError);
+        }
+
+        var parse = Root.Parse([.. parts.Words], Parsing);
+        if (parse.Errors.Count == 0 && parse.Action is VerbAction verb)
+            return new CommandLineOutcome(null, verb.Verb, parts.Settings);
+        // Help wins over any mistake beside it; version only stands alone.
+        if (parse.Action is HelpWithEpilogue || (parse.Errors.Count == 0 && parse.Action is VersionAction))
+            return CommandLineOutcome.Exit(await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false));
+
+        foreach (var line in Refusal(parse))
+            await stderr.WriteLineAsync(line).ConfigureAwait(false);
+        return CommandLineOutcome.Exit(ExitCodes.ConfigurationError);
+    }
+
+    /// <summary>
+    /// Parts the arguments as the host's command-line configuration reads them: <c>--Key=value</c>, <c>/Key=value</c>
+    /// and <c>Key=value</c> are one setting; <c>--Key value</c> and <c>/Key value</c> are one setting of two arguments.
+    /// Help and version, single-dash options and bare words are command words. A last <c>--Key</c> with no value is a
+    /// problem (the host would skip it silently).
+    /// </summary>
+    public static CommandLineParts Part(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var settings = new List<string>();
+        var words = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var prefixed = (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2) || (arg.StartsWith('/') && arg.Length > 1);
+            var hasValue = arg.Contains('=', StringComparison.Ordinal);
+            var word = HelpTokens.Contains(arg, StringComparer.Ordinal) || arg == VersionToken || (!prefixed && (!hasValue || arg.StartsWith('-')));
+            if (word)
+                words.Add(arg);
+            else if (hasValue)
+                settings.Add(arg);
+            else if (i + 1 < args.Count)
+                settings.AddRange([arg, args[++i]]);
+            else
+                return new CommandLineParts(settings, words, $"{arg} has no value (--Encoder:Key=value)");
+        }
+
+        return new CommandLineParts(settings, words, null);
+    }
+
+    /// <summary>The commands and options a mistyped word is compared with.</summary>
+    private static IEnumerable<string> KnownWords => Root.Subcommands.Select(c => c.Name).Concat(["--help", VersionToken]);
+
+    /// <summary>Why the words were refused, one line each, with the nearest command or option when one is near.</summary>
+    private static IEnumerable<string> Refusal(ParseResult parse)
+    {
+        if (parse.CommandResult.Command == Launch)
+        {
+            yield return $"encoder: {LaunchCommand.Verb} must come first, before its own options: encoder {LaunchCommand.Verb} --help; nothing was started";
+            yield break;
+        }
+
+        var unmatched = parse.UnmatchedTokens;
+        foreach (var word in unmatched)
+            yield return $"encoder: {Quote(word)} is not a command, an option or a setting (--Encoder:Key=value); nothing was started"
+                + (Nearest(word) is { } nearest ? $"; did you mean '{nearest}'?" : "");
+        if (unmatched.Count == 0)
+        {
+            foreach (var error in parse.Errors)
+                yield return $"encoder: {error.Message}; nothing was started";
+        }
+
+        yield return $"encoder: commands: {string.Join(", ", Root.Subcommands.Select(c => c.Name))}, or none for the daemon; encoder --help says more";
+    }
+
+    /// <summary>The known command or option nearest to <paramref name="word"/> (ignoring case), if it is a plausible typo of it.</summary>
+    public static string? Nearest(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var typed = word.ToLowerInvariant();
+        return KnownWords
+            .Select(known => (Known: known, Distance: EditDistance(typed, known)))
+            .Where(c => c.Distance <= Math.Max(2, c.Known.Length / 3))
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Known)
+            .FirstOrDefault();
+    }
+
+    /// <summary>A word is quoted back only when it looks like one: anything else may be a secret typed in the wrong place.</summary>
+    private static string Quote(string word) => WordLike().IsMatch(word) ? $"'{word}'" : "an argument";
+
+    [GeneratedRegex("^[-/]{0,2}[A-Za-z0-9?][A-Za-z0-9_.?-]{0,39}$")]
+    private static partial Regex WordLike();
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), Math.Min(previous[j], current[j - 1]) + 1);
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     /// <summary>Writes <c>encoder launch --help</c> to <paramref name="stdout"/>.</summary>
@@ -82,10 +223,12 @@ public static class EncoderCommandLine
 
         Exit codes: {ExitCodes.Clean} clean stop, everything stored; {ExitCodes.Failure} unexpected failure; {ExitCodes.ConfigurationError} bad configuration, nothing started;
           {ExitCodes.UploadsPending} uploads left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed;
-          {ExitCodes.PowerOffRequested} self-termination failed and the fallback asks encoder.service to power off.
+          {ExitCodes.PowerOffRequested} self-termination failed and the fallback asks encoder.service to power off;
+          {ExitCodes.AlreadyRunning} another daemon already records this session (its PID is named; nothing was touched).
 
         A SIGTERM (systemctl stop or restart, a reboot) pauses the class: the instance stays, the next start resumes it.
         To end a class early on purpose: sudo encoder end-class (same settings; the daemon ends it within a second, as at its end).
+        One daemon per session: a second start while one records exits {ExitCodes.AlreadyRunning} at once.
 
         """;
 
@@ -107,6 +250,14 @@ public static class EncoderCommandLine
             parseResult.InvocationConfiguration.Output.Write(epilogue);
             return exit;
         }
+    }
+
+    /// <summary>A verb that runs with the daemon's configuration: Program reads it from the parse instead of invoking it.</summary>
+    private sealed class VerbAction(DaemonVerb verb) : SynchronousCommandLineAction
+    {
+        public DaemonVerb Verb { get; } = verb;
+
+        public override int Invoke(ParseResult parseResult) => throw new InvalidOperationException($"{Verb} runs in Program, with the host's configuration");
     }
 
     /// <summary>This assembly's version, not the entry assembly's (a test host's, when run in-process).</summary>

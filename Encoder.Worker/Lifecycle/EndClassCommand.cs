@@ -14,6 +14,19 @@ public static class EndClassCommand
 {
     public const string Verb = "end-class";
 
+    /// <summary>What <c>encoder --help</c> says of it.</summary>
+    public const string Description = "End the class now, on purpose: the running daemon stops within a second as at the class's end.";
+
+    /// <summary>What <c>encoder end-class --help</c> says after the usage.</summary>
+    public const string HelpEpilogue = """
+        It reads the daemon's own settings (the class's file, the environment, --Encoder:KEY=VALUE), so it names the
+        same session, and leaves the class-ended marker beside the recording. The daemon then stops as at the class's
+        end: FFmpeg finishes its segment, the recording is stored, the instance terminates if self-termination is on.
+        Unlike a SIGTERM (systemctl stop or restart, a reboot: the class resumes at the next start), the class stays
+        ended. Run it on the instance: sudo encoder end-class
+
+        """;
+
     public static int Run(EncoderOptions options, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
