@@ -41,7 +41,7 @@ public sealed class EncoderSettingsTests
 
     [TestCase("Camera:TimeoutSeconds", "`5`")]
     [TestCase("Ingest:Mode", "`failover`")]
-    [TestCase("Storage:RequestChecksumCalculation", "`WhenSupported`")]
+    [TestCase("Storage:RequestChecksumCalculation", "none")]
     [TestCase("ShutdownTimeout", "`00:02:00`")]
     [TestCase("Ffmpeg:RestartDelaySeconds", "`0.5`")]
     [TestCase("Storage:DeleteLocalAfterUpload", "`true` for s3, `false` for local")]
@@ -99,6 +99,7 @@ public sealed class EncoderSettingsTests
                 null when setting.Key.EndsWith("At", StringComparison.Ordinal) => "2026-11-23T19:00:00Z",
                 null when setting.Key == "Session:MaxDuration" => "01:00:00",
                 null when setting.Key == "Storage:DeleteLocalAfterUpload" => "true",
+                null when setting.Key == "Storage:RequestChecksumCalculation" => "WhenRequired",
                 null => "x",
                 TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
                 IFormattable v => v.ToString(null, CultureInfo.InvariantCulture),

@@ -19,7 +19,7 @@ public sealed class StorageConfigurationTests
         Assert.That(result.Errors, Is.Empty);
         var storage = result.Options.Storage;
         Assert.That(new object?[] { storage.Kind, storage.Bucket, storage.Prefix, storage.Region, storage.ServiceUrl, storage.RequestChecksumCalculation, storage.RequestTimeoutSeconds, storage.DeletesLocalAfterUpload(), result.Options.Recording.LowDiskWarningPercent },
-            Is.EqualTo(new object?[] { StorageKind.S3, "studio-recordings", "recordings/", null, null, ChecksumCalculation.WhenSupported, 30, true, 15.0 }));
+            Is.EqualTo(new object?[] { StorageKind.S3, "studio-recordings", "recordings/", null, null, null, 30, true, 15.0 }));
     }
 
     // Kind, DeleteLocalAfterUpload as set (null: not set) → whether a stored segment's local copy is deleted

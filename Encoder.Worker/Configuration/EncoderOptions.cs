@@ -150,8 +150,8 @@ public sealed record StorageOptions
     [Description("An S3-compatible endpoint (Ceph RGW, MinIO, moto), addressed path-style. No credentials in the URL.")]
     public string? ServiceUrl { get; set; }
 
-    [Description("`WhenRequired` stops the SDK's default trailing CRC checksums (and response checksum validation), which Ceph RGW and some other stores reject (`XAmzContentSHA256Mismatch`). Content-MD5 is sent either way.")]
-    public ChecksumCalculation RequestChecksumCalculation { get; set; } = ChecksumCalculation.WhenSupported;
+    [Description("`WhenRequired` stops the SDK's default trailing CRC checksums (and response checksum validation), which Ceph RGW and some other stores reject (`XAmzContentSHA256Mismatch`); `WhenSupported` sends them. Unset, the AWS SDK's own setting decides (`AWS_REQUEST_CHECKSUM_CALCULATION`, `AWS_RESPONSE_CHECKSUM_VALIDATION`, the shared config file; else `WhenSupported`). Content-MD5 is sent either way.")]
+    public ChecksumCalculation? RequestChecksumCalculation { get; set; }
 
     [Description("How long one request (a PUT, one part) may take before it is abandoned and retried.")]
     [Range(1, 600)]

@@ -115,7 +115,8 @@ public static class JsonSchemas
         types.Remove("null"); // an empty value is the same as none
         if (schema["enum"] is JsonArray values)
         {
-            schema["enum"] = new JsonArray([.. values.Select(v => (JsonNode)OperatorSpelling(v!.GetValue<string>()))]);
+            // A nullable enum lists null among its values: an empty value is the same as none, so it is left out.
+            schema["enum"] = new JsonArray([.. values.OfType<JsonNode>().Select(v => (JsonNode)OperatorSpelling(v.GetValue<string>()))]);
             types = ["string"];
         }
         else if (types.Contains("integer"))

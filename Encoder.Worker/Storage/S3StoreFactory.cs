@@ -15,15 +15,22 @@ public static class S3StoreFactory
     public static AmazonS3Config Config(StorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
-        var checksum = storage.RequestChecksumCalculation == ChecksumCalculation.WhenRequired;
         var config = new AmazonS3Config
         {
-            // Polly retries (UploadResilience); the SDK's own would multiply them and hide the per-request timeout.
+            // One retry model per client: Polly's (UploadResilience). The SDK's own would multiply its attempts and hide the
+            // per-request timeout, so they are off whatever AWS_MAX_ATTEMPTS says.
             MaxErrorRetry = 0,
             Timeout = TimeSpan.FromSeconds(storage.RequestTimeoutSeconds + 1),
-            RequestChecksumCalculation = checksum ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED,
-            ResponseChecksumValidation = checksum ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED,
         };
+
+        // Only an Encoder key overrides the SDK's standard checksum settings (environment, shared config file).
+        if (storage.RequestChecksumCalculation is { } checksum)
+        {
+            var whenRequired = checksum == ChecksumCalculation.WhenRequired;
+            config.RequestChecksumCalculation = whenRequired ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED;
+            config.ResponseChecksumValidation = whenRequired ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED;
+        }
+
         if (!string.IsNullOrEmpty(storage.ServiceUrl))
         {
             config.ServiceURL = storage.ServiceUrl;
