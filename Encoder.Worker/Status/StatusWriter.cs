@@ -25,10 +25,14 @@ public sealed class StatusWriter(
         var nextSummary = time.GetUtcNow() + TimeSpan.FromSeconds(options.Status.LogIntervalSeconds);
         using var timer = new PeriodicTimer(Interval, time);
         Task<bool>? tick = null;
+        var changed = Task.CompletedTask;
         try
         {
             do
             {
+                // The change to wait for is taken before the snapshot: a change between the two is then written at once,
+                // not lost until the next tick.
+                changed = status.NextChange;
                 var snapshot = status.Snapshot(options.SessionId);
                 Write(snapshot);
                 if (time.GetUtcNow() >= nextSummary)
@@ -50,7 +54,7 @@ public sealed class StatusWriter(
         async Task<bool> NextWriteAsync()
         {
             tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-            if (await Task.WhenAny(tick, status.NextChange).ConfigureAwait(false) != tick)
+            if (await Task.WhenAny(tick, changed).ConfigureAwait(false) != tick)
                 return true;
             var ticked = await tick.ConfigureAwait(false);
             tick = null;
