@@ -24,7 +24,7 @@ public sealed class LifecycleOrderTests
 
         Assert.That(order, Is.EqualTo(new[]
         {
-            typeof(StopCause), typeof(EmfExporter), typeof(SessionAnnouncer), typeof(DiskGuard), typeof(PlaylistWatch), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
+            typeof(StopCause), typeof(EmfExporter), typeof(SessionAnnouncer), typeof(StoredRecordingResume), typeof(DiskGuard), typeof(PlaylistWatch), typeof(SegmentUploader), typeof(FfmpegSupervisor), typeof(SelfTerminator), typeof(PendingUploadsKeeper), typeof(SessionClock), typeof(StatusWriter),
             typeof(StatusUploader), typeof(LiveStatus),
         }));
         Assert.That(typeof(IHostedLifecycleService).IsAssignableFrom(typeof(SelfTerminator)), Is.True,
