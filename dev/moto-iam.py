@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, urlparse
 
 from moto.ec2.responses import EC2Response
 from moto.iam import access_control
-from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult, S3IAMRequest
 from moto.iam import policy_conditions
 from moto.iam.exceptions import NotFoundException
 from moto.ssm.responses import SimpleSystemManagerResponse
@@ -109,11 +109,21 @@ def _string_like(expected, actual):
 policy_conditions.CONDITION_OPERATIONS["StringLike"] = _string_like
 
 
-def _check_with_condition_keys(self, resource):
-    if self._service == "s3" and self._action == "s3:ListBucket":
-        prefix = parse_qs(urlparse(self._path).query).get("prefix", [""])[0]
-        _require(self, self._action, resource, {"s3:prefix": prefix})
+_check_s3_action_permitted = S3IAMRequest.check_action_permitted
+
+
+def _check_s3_with_condition_keys(self, resource):
+    if self._action != "s3:ListBucket":
+        _check_s3_action_permitted(self, resource)
         return
+    prefix = parse_qs(urlparse(self._path).query).get("prefix", [""])[0]
+    _require(self, self._action, resource, {"s3:prefix": prefix})
+
+
+S3IAMRequest.check_action_permitted = _check_s3_with_condition_keys
+
+
+def _check_with_condition_keys(self, resource):
     if self._service != "ec2":
         _check_action_permitted(self, resource)
         return

@@ -124,7 +124,7 @@ public sealed class PoliciesAgainstMotoTests
         Assert.That(listed.Select(o => (o.Key, o.Md5, o.Size)), Is.EqualTo(new[] { ("pilates/seg_00007.ts", (string?)ContentMd5.Hex(File.ReadAllBytes(segment)), 1880L) }));
         Assert.That((read, missing, md5), Is.EqualTo((File.ReadAllBytes(segment), (byte[]?)null, ContentMd5.Hex(File.ReadAllBytes(segment)))));
         Assert.That((replace!.Exists, replace.Transient, replace.StorageWide), Is.EqualTo((true, false, false)), replace.Message);
-        Assert.That((await _moto.ListAsync(Bucket, "recordings/pilates/")).Single().ETag, Is.EqualTo(etag), "the stored segment was not replaced");
+        Assert.That((await _moto.ListAsync(Bucket, "recordings/pilates/seg_00007")).Single().ETag, Is.EqualTo(etag), "the stored segment was not replaced");
         Assert.That((recover!.Denied, recover.Transient), Is.EqualTo((true, false)));
     }
 
