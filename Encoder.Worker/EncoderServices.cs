@@ -99,6 +99,7 @@ public static class EncoderServices
         }
 
         services.AddHostedService<SessionAnnouncer>();
+        services.AddHostedService<StoredRecordingResume>(); // before the recorder: a folder without a recording continues what storage holds
         services.AddSingleton<IRecordingDisk, RecordingDisk>();
         services.AddHostedService<DiskGuard>();
         services.AddSingleton<PlaylistChanges>();

@@ -28,14 +28,20 @@ process only:
    writes it), instead of moto's `*`; any other SSM request (GetParameters with a list, DescribeParameters) stays `*`,
    which a policy naming parameter ARNs never matches. moto's SSM never calls KMS, so `kms:Decrypt` (and its
    `kms:ViaService` condition) is not evaluated here: a SecureString reads back with the SSM permission alone.
+5. S3 ListBucket (ListObjects, ListObjectsV2) is authorised with the condition key `s3:prefix` set to the request's prefix
+   (empty when it names none), and `StringLike` conditions are evaluated (`*` and `?`), so a role allowed to list one prefix
+   cannot list the bucket, as on AWS. A key no request supplies still passes (see 2).
 """
 
+import fnmatch
 import json
 import sys
+from urllib.parse import parse_qs, urlparse
 
 from moto.ec2.responses import EC2Response
 from moto.iam import access_control
-from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult, S3IAMRequest
+from moto.iam import policy_conditions
 from moto.iam.exceptions import NotFoundException
 from moto.ssm.responses import SimpleSystemManagerResponse
 
@@ -128,6 +134,28 @@ def _check_run_instances(self):
     tagged = {values[0] for key, values in self._data.items() if key.startswith("TagSpecification.") and key.endswith(".ResourceType")}
     for resource_type in sorted(tagged):
         _require(self, "ec2:CreateTags", f"arn:aws:ec2:{region}:{account}:{resource_type}/*", {"ec2:CreateAction": "RunInstances"})
+
+
+def _string_like(expected, actual):
+    patterns = [expected] if isinstance(expected, str) else expected
+    return any(fnmatch.fnmatchcase(actual, p.replace("[", "[[]")) for p in patterns)
+
+
+policy_conditions.CONDITION_OPERATIONS["StringLike"] = _string_like
+
+
+_check_s3_action_permitted = S3IAMRequest.check_action_permitted
+
+
+def _check_s3_with_condition_keys(self, resource):
+    if self._action != "s3:ListBucket":
+        _check_s3_action_permitted(self, resource)
+        return
+    prefix = parse_qs(urlparse(self._path).query).get("prefix", [""])[0]
+    _require(self, self._action, resource, {"s3:prefix": prefix})
+
+
+S3IAMRequest.check_action_permitted = _check_s3_with_condition_keys
 
 
 def _check_with_condition_keys(self, resource):

@@ -9,7 +9,7 @@ namespace Encoder.Tests.EndToEnd;
 /// <summary>
 /// The real daemon recording from the real test camera and uploading to a real S3 API (moto_server on loopback,
 /// enforcing IAM): during the class, through a frozen S3, across a SIGKILL in the middle of a PUT, and into a bucket
-/// that does not exist. The daemon runs as a user holding only <c>iam/encoder-instance-policy.json</c> (put-only);
+/// that does not exist. The daemon runs as a user holding only <c>iam/encoder-instance-policy.json</c> (put, and read back under its prefix);
 /// the test reads what was stored as moto's admin. One object that S3 keeps refusing (IAM denies its key) is retried on its
 /// own while the rest go up.
 /// </summary>
@@ -284,13 +284,16 @@ public sealed class S3UploadTests : LiveClassFixture
         Assert.That(playlist.Segments.Select(s => s.Uri), Is.Unique.And.Ordered, "no gaps in numbering, nothing overwritten");
         Assert.That(playlist.Segments.Skip(beforeRestart).Count(s => s.DiscontinuityBefore), Is.EqualTo(1), "the restart is marked once");
 
-        // The put-only role may not HEAD the in-flight segment (403, no body): the restarted daemon puts it again, and only it.
+        // The instance role may read back under its prefix: the restarted daemon asks (HEAD) whether the in-flight segment
+        // is stored, and puts it again only if S3 does not hold exactly it (a put never replaces a segment: If-None-Match).
         var requests = Moto.Requests();
         var inFlightPath = $"/{Bucket}/{Prefix}s3-class-3/{inFlight}";
-        var deniedHead = requests.ToList().FindIndex(r => r is { Method: "HEAD", Status: 403 } && r.Path == inFlightPath);
-        Assert.That(deniedHead, Is.GreaterThanOrEqualTo(0), $"the restarted daemon asked whether {inFlight} was stored, and was denied");
-        Assert.That(requests.Skip(deniedHead).Any(r => r is { Method: "PUT", Status: 200 } && r.Path == inFlightPath), Is.True,
-            $"{inFlight} was put again after the denied HEAD");
+        var head = requests.ToList().FindIndex(r => r.Method == "HEAD" && r.Path == inFlightPath);
+        Assert.That(head, Is.GreaterThanOrEqualTo(0), $"the restarted daemon asked whether {inFlight} was stored");
+        Assert.That(requests[head].Status == 200 || requests.Skip(head).Any(r => r is { Method: "PUT", Status: 200 } && r.Path == inFlightPath), Is.True,
+            $"{inFlight} was stored by the killed daemon's PUT, or put again after the HEAD");
+        Assert.That(requests.Where(r => r.Path.StartsWith($"/{Bucket}/{Prefix}s3-class-3/seg_", StringComparison.Ordinal)).Select(r => r.Status), Has.None.EqualTo(412),
+            "no segment PUT found its key taken");
         var puts = SegmentPuts("s3-class-3");
         Assert.That(puts.Where(p => p != inFlight), Is.EqualTo(playlist.Segments.Select(s => s.Uri).Where(u => u != inFlight)),
             "every other segment was PUT exactly once, in order");

@@ -16,14 +16,14 @@ public sealed class IamPolicyTests
         element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
 
     [Test]
-    public void It_allows_storing_under_the_recordings_prefix_assuming_the_class_role_terminating_keeping_and_tagging_this_instance_reading_the_class_secrets_and_the_agents_logs_only()
+    public void It_allows_storing_reading_back_and_listing_under_the_recordings_prefix_assuming_the_class_role_terminating_keeping_and_tagging_this_instance_reading_the_class_secrets_and_the_agents_logs_only()
     {
         var statements = Statements();
 
         Assert.That(statements.Select(s => s.GetProperty("Effect").GetString()), Is.All.EqualTo("Allow"));
         Assert.That(statements.SelectMany(s => Strings(s.GetProperty("Action"))), Is.EquivalentTo(new[]
         {
-            "s3:PutObject", "s3:AbortMultipartUpload", "sts:AssumeRole", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
+            "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket", "sts:AssumeRole", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateTags", "ssm:GetParameter", "kms:Decrypt",
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents",
         }));
     }
@@ -55,11 +55,17 @@ public sealed class IamPolicyTests
     }
 
     [Test]
-    public void S3_is_limited_to_objects_under_the_placeholder_bucket_and_prefix()
+    public void S3_objects_are_limited_to_the_placeholder_bucket_and_prefix_and_listing_to_that_prefix()
     {
-        var s3 = Statements().Single(s => Strings(s.GetProperty("Action")).All(a => a.StartsWith("s3:", StringComparison.Ordinal)));
+        var s3 = Statements().Where(s => Strings(s.GetProperty("Action")).All(a => a.StartsWith("s3:", StringComparison.Ordinal))).ToList();
+        var objects = s3.Where(s => !Strings(s.GetProperty("Action")).Contains("s3:ListBucket")).ToList();
+        var list = s3.Single(s => Strings(s.GetProperty("Action")).SequenceEqual(["s3:ListBucket"]));
 
-        Assert.That(Strings(s3.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:s3:::REPLACE_WITH_RECORDINGS_BUCKET/REPLACE_WITH_RECORDINGS_PREFIX/*" }));
+        Assert.That(objects.SelectMany(s => Strings(s.GetProperty("Resource"))).Distinct(), Is.EqualTo(new[] { "arn:aws:s3:::REPLACE_WITH_RECORDINGS_BUCKET/REPLACE_WITH_RECORDINGS_PREFIX/*" }));
+        Assert.That(objects.Any(s => s.TryGetProperty("Condition", out _)), Is.False);
+        Assert.That(Strings(list.GetProperty("Resource")), Is.EqualTo(new[] { "arn:aws:s3:::REPLACE_WITH_RECORDINGS_BUCKET" }));
+        Assert.That(list.GetProperty("Condition").GetProperty("StringLike").GetProperty("s3:prefix").GetString(), Is.EqualTo("REPLACE_WITH_RECORDINGS_PREFIX/*"),
+            "a session lists its own folder under the prefix, never the bucket");
     }
 
     [TestCase("ec2:TerminateInstances")]

@@ -68,7 +68,7 @@ public sealed class PoliciesAgainstMotoTests
     }
 
     [Test]
-    public async Task The_instance_policy_lets_the_daemon_store_under_its_prefix_including_in_parts_and_nothing_else()
+    public async Task The_instance_policy_lets_the_daemon_store_under_its_prefix_including_in_parts_and_neither_read_nor_list_elsewhere_nor_delete()
     {
         using var s3 = _moto.Client(_instance);
         var store = Store(s3);
@@ -83,26 +83,49 @@ public sealed class PoliciesAgainstMotoTests
         Assert.That((await _moto.ListAsync(Bucket)).Select(o => o.Key), Is.EquivalentTo(new[] { "recordings/yoga/seg_00000.ts", "recordings/yoga/logs/encoder.log" }));
         var elsewhere = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "other/seg_00000.ts", ContentBody = "x" }));
         var otherBucket = await RefusedAsync(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = "another-studio-bucket", Key = "recordings/yoga/seg_00000.ts", ContentBody = "x" }));
-        var read = await RefusedAsync(() => s3.GetObjectAsync(Bucket, "recordings/yoga/seg_00000.ts"));
+        var readElsewhere = await RefusedAsync(() => s3.GetObjectAsync(Bucket, "other/seg_00000.ts"));
         var list = await RefusedAsync(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket }));
+        var listElsewhere = await RefusedAsync(() => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "other/" }));
         var delete = await RefusedAsync(() => s3.DeleteObjectAsync(Bucket, "recordings/yoga/seg_00000.ts"));
-        Assert.That(new[] { elsewhere, otherBucket, read, list, delete }.Select(e => (e.StatusCode, e.ErrorCode)),
+        Assert.That(new[] { elsewhere, otherBucket, readElsewhere, list, listElsewhere, delete }.Select(e => (e.StatusCode, e.ErrorCode)),
             Is.All.EqualTo((HttpStatusCode.Forbidden, "AccessDenied")));
         Assert.That(await _moto.GetAsync(Bucket, "recordings/yoga/seg_00000.ts"), Is.EqualTo(await File.ReadAllBytesAsync(segment)), "the refused delete left it");
     }
 
     [Test]
-    public async Task Under_the_instance_policy_the_daemon_may_neither_check_what_is_stored_nor_list_unfinished_uploads_and_knows_it_is_denied()
+    public async Task Under_the_instance_policy_the_daemon_reads_back_and_lists_what_its_prefix_holds_never_replaces_a_segment_and_may_not_list_unfinished_uploads()
     {
         using var s3 = _moto.Client(_instance);
         var store = Store(s3);
+        var segment = Path.Combine(_work, "seg_00007.ts");
+        await File.WriteAllBytesAsync(segment, new byte[188 * 10]);
+        var other = Path.Combine(_work, "seg_00007-other.ts");
+        await File.WriteAllBytesAsync(other, Enumerable.Repeat((byte)0x47, 188 * 10).ToArray());
+        await store.PutFileAsync("pilates/seg_00007.ts", segment, ObjectHeaders.Segment, CancellationToken.None);
+        var etag = (await _moto.ListAsync(Bucket, "recordings/pilates/")).Single().ETag;
 
-        var head = await RefusedAsync(() => s3.GetObjectMetadataAsync(Bucket, "recordings/yoga/seg_00000.ts"));
-        var check = Assert.ThrowsAsync<StorageUnavailableException>(() => store.StoredMd5Async("yoga/seg_00000.ts", CancellationToken.None));
-        var recover = Assert.ThrowsAsync<StorageUnavailableException>(() => store.RecoverAsync("yoga/", CancellationToken.None));
+        var listed = await store.ListAsync("pilates/", CancellationToken.None);
+        var read = await store.ReadAsync("pilates/seg_00007.ts", CancellationToken.None);
+        var missing = await store.ReadAsync("pilates/seg_00008.ts", CancellationToken.None);
+        var md5 = await store.StoredMd5Async("pilates/seg_00007.ts", CancellationToken.None);
+        var replace = Assert.ThrowsAsync<StorageUnavailableException>(() => store.PutFileAsync("pilates/seg_00007.ts", other, ObjectHeaders.Segment, CancellationToken.None));
+        var recover = Assert.ThrowsAsync<StorageUnavailableException>(() => store.RecoverAsync("pilates/", CancellationToken.None));
+        // A segment big enough to go up in parts: the condition is on the completion.
+        var big = Path.Combine(_work, "seg_00009.ts");
+        await File.WriteAllBytesAsync(big, new byte[MinimumPart + 1000]);
+        var bigOther = Path.Combine(_work, "seg_00009-other.ts");
+        await File.WriteAllBytesAsync(bigOther, Enumerable.Repeat((byte)0x47, MinimumPart + 1000).ToArray());
+        await store.PutFileAsync("pilates/seg_00009.ts", big, ObjectHeaders.Segment, CancellationToken.None);
+        var bigEtag = (await _moto.ListAsync(Bucket, "recordings/pilates/seg_00009")).Single().ETag;
+        var replaceInParts = Assert.ThrowsAsync<StorageUnavailableException>(() => store.PutFileAsync("pilates/seg_00009.ts", bigOther, ObjectHeaders.Segment, CancellationToken.None));
 
-        Assert.That((head.StatusCode, head.ErrorCode), Is.EqualTo((HttpStatusCode.Forbidden, "Forbidden")), "a HEAD's 403 has no body, so no AccessDenied code");
-        Assert.That((check!.Denied, check.Transient, recover!.Denied, recover.Transient), Is.EqualTo((true, false, true, false)));
+        Assert.That(replaceInParts!.Exists, Is.True, replaceInParts.Message);
+        Assert.That((await _moto.ListAsync(Bucket, "recordings/pilates/seg_00009")).Single().ETag, Is.EqualTo(bigEtag), "the segment stored in parts was not replaced");
+        Assert.That(listed.Select(o => (o.Key, o.Md5, o.Size)), Is.EqualTo(new[] { ("pilates/seg_00007.ts", (string?)ContentMd5.Hex(File.ReadAllBytes(segment)), 1880L) }));
+        Assert.That((read, missing, md5), Is.EqualTo((File.ReadAllBytes(segment), (byte[]?)null, ContentMd5.Hex(File.ReadAllBytes(segment)))));
+        Assert.That((replace!.Exists, replace.Transient, replace.StorageWide), Is.EqualTo((true, false, false)), replace.Message);
+        Assert.That((await _moto.ListAsync(Bucket, "recordings/pilates/seg_00007")).Single().ETag, Is.EqualTo(etag), "the stored segment was not replaced");
+        Assert.That((recover!.Denied, recover.Transient), Is.EqualTo((true, false)));
     }
 
     [Test]

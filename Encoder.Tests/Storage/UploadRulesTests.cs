@@ -155,8 +155,10 @@ public sealed class UploadRulesTests
         var manifest = SessionManifest.Build("yoga", T0, T0.AddMinutes(60), playlist, "recordings/yoga/index.m3u8", ["primary"],
             [camera], [new DaemonRestart(T0.AddMinutes(2), T0.AddMinutes(2).AddSeconds(4))]);
 
-        Assert.That(manifest with { Outages = [], Missing = null, Faults = null },
+        Assert.That(manifest with { Outages = [], Missing = null, Faults = null, Runs = null },
             Is.EqualTo(new SessionManifest("yoga", T0, T0.AddMinutes(60), 3.5, 2, "recordings/yoga/index.m3u8", true, manifest.IngestSlotsUsed, [], SessionOutcome.Incomplete)));
+        Assert.That(manifest.Runs, Is.EqualTo(new[] { new SessionRun(T0, T0.AddMinutes(2)), new SessionRun(T0.AddMinutes(2).AddSeconds(4), T0.AddMinutes(60)) }),
+            "one run per start of the journal");
         Assert.That(manifest.Outages.Select(o => (o.Kind, o.Seconds)), Is.EqualTo(new[] { (Outage.Daemon, 4.0), (Outage.Camera, 12.0) }));
         var json = System.Text.Encoding.UTF8.GetString(manifest.ToJson());
         Assert.That(json, Does.Contain("\"playlistKey\": \"recordings/yoga/index.m3u8\"").And.Contain("\"ingestSlotsUsed\": [").And.Contain("\"kind\": \"daemon\""));

@@ -37,6 +37,15 @@ public sealed class RecordingLayout(EncoderOptions options)
             && name.AsSpan(SegmentPrefix.Length, digits).ContainsAnyExceptInRange('0', '9') == false;
     }
 
+    /// <summary>The number in a segment's name (<c>seg_00007.ts</c> → 7); null when the name is not a segment's.</summary>
+    public static int? SegmentNumber(string name) =>
+        IsSegmentFile(name) && int.TryParse(name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length), NumberStyles.None,
+            CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>The name FFmpeg gives the segment numbered <paramref name="number"/> (<see cref="SegmentFilePattern"/>).</summary>
+    public static string SegmentFileName(int number) =>
+        SegmentPrefix + number.ToString("D" + SegmentDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + SegmentSuffix;
+
     public string SessionDirectory { get; } = Path.GetFullPath(Path.Combine(options.Recording.Directory, options.SessionId));
 
     public string PlaylistPath => Path.Combine(SessionDirectory, PlaylistFileName);

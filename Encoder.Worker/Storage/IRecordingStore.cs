@@ -2,7 +2,8 @@ namespace Encoder.Storage;
 
 /// <summary>
 /// Where a recording goes: a local folder or an S3 bucket. Keys are <c>{SessionId}/...</c>; the store adds its own
-/// prefix. A put returns only once the stored object is verified, with the MD5 (hex) of the bytes stored.
+/// prefix. A put returns only once the stored object is verified, with the MD5 (hex) of the bytes stored. A put with
+/// <see cref="ObjectHeaders.NeverReplaced"/> never replaces an object: it fails with <see cref="StorageUnavailableException.Exists"/> instead.
 /// </summary>
 public interface IRecordingStore
 {
@@ -21,10 +22,33 @@ public interface IRecordingStore
     Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken);
 }
 
+/// <summary>An object a store holds: its store-relative key, its MD5 (hex) where the store knows it (an S3 ETag that is one), size and time.</summary>
+public sealed record StoredObject(string Key, string? Md5, long Size, DateTimeOffset LastModified);
+
+/// <summary>
+/// Reads back what a store holds, for a session that starts again without its folder (<see cref="StoredRecordingResume"/>).
+/// Both stores read; on S3 it needs <c>s3:ListBucket</c> on the session's prefix and <c>s3:GetObject</c> under it.
+/// </summary>
+public interface IStoreContents
+{
+    /// <summary>The objects under <paramref name="keyPrefix"/> (e.g. <c>class-9/</c>), every one, in key order.</summary>
+    Task<IReadOnlyList<StoredObject>> ListAsync(string keyPrefix, CancellationToken cancellationToken);
+
+    /// <summary>The object's content, or null when there is none.</summary>
+    Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken);
+}
+
 /// <summary>Storage failed for now; the local copy stays and is tried again. The message names the destination and the cause.</summary>
-public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null, bool denied = false, bool storageWide = false)
+public sealed class StorageUnavailableException(string message, bool transient, Exception? inner = null, bool denied = false, bool storageWide = false,
+    bool exists = false)
     : IOException(message, inner)
 {
+    /// <summary>
+    /// True when a put that may not replace anything (<see cref="ObjectHeaders.NeverReplaced"/>) found an object under its key
+    /// (S3's 412 PreconditionFailed): nothing was written, and trying again cannot help.
+    /// </summary>
+    public bool Exists { get; } = exists;
+
     /// <summary>False when retrying at once is pointless (no such bucket, access denied): only a change by the operator helps.</summary>
     public bool Transient { get; } = transient;
 

@@ -1,7 +1,11 @@
 namespace Encoder.Storage;
 
-/// <summary>Stores into a local folder; each object is written beside its place and renamed in, so a reader never sees half of one.</summary>
-public sealed class LocalFolderStore(string directory) : IRecordingStore
+/// <summary>
+/// Stores into a local folder; each object is written beside its place and renamed in, so a reader never sees half of one.
+/// An object that is never replaced (<see cref="ObjectHeaders.NeverReplaced"/>) is renamed in only where no file is (a hard
+/// link, which the kernel refuses over an existing name), as S3's conditional put does.
+/// </summary>
+public sealed class LocalFolderStore(string directory) : IRecordingStore, IStoreContents
 {
     private const string PartialSuffix = AtomicFile.PartialSuffix;
     private readonly string _root = Path.GetFullPath(directory);
@@ -40,14 +44,72 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore
             md5 = Convert.ToHexStringLower(hash.GetHashAndReset());
         }
 
-        File.Move(partial, destination, overwrite: true);
+        MoveIn(key, partial, destination, headers);
         return md5;
     }
 
     public async Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken)
     {
-        await AtomicFile.WriteAllBytesAsync(PathFor(key), content, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(headers);
+        if (!headers.NeverReplaced)
+        {
+            await AtomicFile.WriteAllBytesAsync(PathFor(key), content, cancellationToken).ConfigureAwait(false);
+            return ContentMd5.Hex(content.Span);
+        }
+
+        var destination = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        await File.WriteAllBytesAsync(destination + PartialSuffix, content, cancellationToken).ConfigureAwait(false);
+        MoveIn(key, destination + PartialSuffix, destination, headers);
         return ContentMd5.Hex(content.Span);
+    }
+
+    /// <summary>Renames the written file into place; one that is never replaced only where nothing is (else: <see cref="StorageUnavailableException.Exists"/>).</summary>
+    private void MoveIn(string key, string partial, string destination, ObjectHeaders headers)
+    {
+        if (!headers.NeverReplaced)
+        {
+            File.Move(partial, destination, overwrite: true);
+            return;
+        }
+
+        try
+        {
+            File.Move(partial, destination, overwrite: false); // link(2) then unlink: fails where a file is, never replaces it
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            File.Delete(partial);
+            throw new StorageUnavailableException($"{Describe(key)} already exists: it is not replaced", transient: false, exists: true);
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredObject>> ListAsync(string keyPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyPrefix);
+        var folder = Path.GetDirectoryName(PathFor(keyPrefix.TrimEnd('/') + "/x"))!;
+        var objects = new List<StoredObject>();
+        if (!Directory.Exists(folder))
+            return objects;
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (file.Name.EndsWith(PartialSuffix, StringComparison.Ordinal))
+                continue;
+            var stream = file.OpenRead();
+            string md5;
+            await using (stream.ConfigureAwait(false))
+                md5 = await ContentMd5.HexAsync(stream, cancellationToken).ConfigureAwait(false);
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            objects.Add(new StoredObject(key, md5, file.Length, file.LastWriteTimeUtc));
+        }
+
+        return objects.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
     }
 
     public async Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken)

@@ -8,13 +8,20 @@ namespace Encoder.Storage;
 public sealed record ObjectHeaders(string ContentType, string? CacheControl)
 {
     /// <summary>
+    /// True for what is written once and never replaced (a segment): the put is conditional (<c>If-None-Match: *</c> on S3, a
+    /// no-clobber rename in a folder), so an object already under the key is refused (<see cref="StorageUnavailableException.Exists"/>),
+    /// never overwritten. The playlist, the logs, <c>session.json</c> and <c>status.json</c> are rewritten as the class goes on.
+    /// </summary>
+    public bool NeverReplaced { get; init; }
+
+    /// <summary>
     /// For what only the class's owner reads: a CDN or proxy must not store it (<c>private</c>), and a browser must revalidate
     /// it (<c>no-cache</c>). Written in the order the SDK's HTTP client sends (and S3 stores) the directives.
     /// </summary>
     public const string PrivateCacheControl = "no-cache, private";
 
-    /// <summary>A segment never changes once written: cache it for a year.</summary>
-    public static readonly ObjectHeaders Segment = new("video/mp2t", "public, max-age=31536000, immutable");
+    /// <summary>A segment never changes once written: cache it for a year; and never replace one storage holds.</summary>
+    public static readonly ObjectHeaders Segment = new("video/mp2t", "public, max-age=31536000, immutable") { NeverReplaced = true };
 
     /// <summary>The playlist while the class runs grows every few seconds: a player must revalidate it.</summary>
     public static readonly ObjectHeaders LivePlaylist = new("application/vnd.apple.mpegurl", "no-cache");

@@ -7,10 +7,15 @@ namespace Encoder.Storage;
 /// <summary>
 /// Stores one planned item: journals it as begun, puts it (the store verifies it), journals it as stored. A segment's
 /// lag is logged and, when configured, its local copy deleted once it is verified (by <see cref="IRecordingDisk"/>, which asks the ledger).
+/// A segment is never replaced in storage (<see cref="ObjectHeaders.NeverReplaced"/>): when storage already holds its key, the
+/// object there is kept; if it is this very content (a put S3 finished for a daemon that died before journaling it) the
+/// segment counts as stored, else it is an error, said once, and the segment stays on this machine, pending.
 /// </summary>
 public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store, UploadJournal journal, IRecordingDisk disk, TimeProvider time,
     ILogger<ObjectUploader> logger)
 {
+    private readonly HashSet<string> _clashes = new(StringComparer.Ordinal);
+
     public async Task StoreAsync(UploadItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -25,7 +30,16 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
         if (item.LocalPath is { } file)
         {
             size = new FileInfo(file).Length;
-            md5 = await store.PutFileAsync(item.Key, file, item.Headers, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                md5 = await store.PutFileAsync(item.Key, file, item.Headers, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageUnavailableException ex) when (ex.Exists)
+            {
+                if (await SameContentStoredAsync(item, file, destination, cancellationToken).ConfigureAwait(false))
+                    return;
+                throw;
+            }
         }
         else
         {
@@ -70,6 +84,44 @@ public sealed class ObjectUploader(EncoderOptions options, IRecordingStore store
         if (item.Segment is { } segment)
             SegmentStored(segment, path, TimeSpan.Zero);
         return true;
+    }
+
+    /// <summary>
+    /// Storage refused to replace what it holds under the item's key. The same content (checked when storage may be read, or,
+    /// where it may not, an upload this session's journal shows begun and unconfirmed: the earlier daemon's own put) counts as
+    /// stored; anything else is another recording's object under this key, which is kept: an error, said once per key.
+    /// </summary>
+    private async Task<bool> SameContentStoredAsync(UploadItem item, string path, string destination, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        string local;
+        await using (stream.ConfigureAwait(false))
+            local = await ContentMd5.HexAsync(stream, cancellationToken).ConfigureAwait(false);
+        string? stored;
+        bool known;
+        try
+        {
+            stored = await store.StoredMd5Async(item.Key, cancellationToken).ConfigureAwait(false);
+            known = stored is not null;
+        }
+        catch (StorageUnavailableException ex) when (!ex.StorageWide)
+        {
+            (stored, known) = (null, false);
+        }
+
+        if (stored == local || (!known && journal.State.InFlight.Contains(destination)))
+        {
+            journal.Stored(destination, local, new FileInfo(path).Length);
+            logger.LogInformation("{Object} already holds this segment (stored by an earlier run); not uploaded again", destination);
+            if (item.Segment is { } segment)
+                SegmentStored(segment, path, TimeSpan.Zero);
+            return true;
+        }
+
+        if (_clashes.Add(item.Key))
+            logger.LogError("{Object} already holds another object ({Stored}): it is not replaced. {Segment} stays on this machine, in {Path}, and is reported pending",
+                destination, stored is null ? "its content could not be read" : $"MD5 {stored}, this segment's is {local}", item.Segment ?? item.Key, path);
+        return false;
     }
 
     /// <summary>Lag: from the segment's completion (FFmpeg's last write before renaming it in) to its verified upload.</summary>

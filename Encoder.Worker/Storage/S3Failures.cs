@@ -15,14 +15,14 @@ public static class S3Failures
     {
         "NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
         "ExpiredToken", "InvalidToken", "AuthorizationHeaderMalformed", "PermanentRedirect", "InvalidBucketName",
-        "AccountProblem", "InvalidObjectState",
+        "AccountProblem", "InvalidObjectState", "PreconditionFailed",
     };
 
     /// <summary>True when the same request may well succeed if tried again in a moment.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         AmazonServiceException service when service.ErrorCode is { } code && PermanentCodes.Contains(code) => false,
-        AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.MovedPermanently } => false,
+        AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.MovedPermanently or HttpStatusCode.PreconditionFailed } => false,
         AmazonServiceException => true, // 5xx, SlowDown, RequestTimeout, BadDigest (corrupted on the way): try again
         StorageUnavailableException storage => storage.Transient,
         TimeoutRejectedException or HttpRequestException or IOException or AmazonClientException => true,
@@ -52,6 +52,10 @@ public static class S3Failures
         _ => false,
     };
 
+    /// <summary>True when a conditional put (<c>If-None-Match: *</c>) found an object under its key: 412 PreconditionFailed.</summary>
+    public static bool IsExisting(Exception exception) =>
+        exception is AmazonServiceException { StatusCode: HttpStatusCode.PreconditionFailed } or AmazonServiceException { ErrorCode: "PreconditionFailed" };
+
     /// <summary>True when the credentials are not allowed this request (403 / AccessDenied), as opposed to the bucket being wrong or S3 failing.</summary>
     /// <remarks>
     /// A HEAD's 403 has no body to carry a code: the .NET SDK then reports <c>ErrorCode = "Forbidden"</c> (measured
@@ -63,6 +67,8 @@ public static class S3Failures
     /// <summary>One line for the log, naming the bucket (and never a credential).</summary>
     public static string Describe(Exception exception, string bucket, string key) => exception switch
     {
+        _ when IsExisting(exception) =>
+            $"s3://{bucket}/{key} already exists: it is not replaced (a segment is written once; 412 PreconditionFailed)",
         AmazonServiceException { ErrorCode: "NoSuchBucket" } =>
             $"the S3 bucket '{bucket}' does not exist (check Encoder:Storage:Bucket, Encoder:Storage:Region and Encoder:Storage:ServiceUrl)",
         _ when IsAccessDenied(exception) =>

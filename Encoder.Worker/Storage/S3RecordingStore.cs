@@ -10,7 +10,9 @@ namespace Encoder.Storage;
 /// and rejects a body that arrived damaged, and the ETag it returns is compared with the local MD5 (when the bucket's
 /// encryption keeps ETags as MD5s). Files above <see cref="MultipartThreshold"/> go up in parts, each part checked the
 /// same way; an upload that fails half-way is aborted, so no orphaned parts stay behind (and <see cref="RecoverAsync"/>
-/// aborts those a killed daemon left).
+/// aborts those a killed daemon left). An object that is never replaced (<see cref="ObjectHeaders.NeverReplaced"/>, a segment)
+/// is put with <c>If-None-Match: *</c> (on the PUT, or on the multipart upload's completion): S3 answers 412 where an object
+/// is, and nothing is written (<see cref="StorageUnavailableException.Exists"/>).
 /// </summary>
 public sealed class S3RecordingStore(
     IAmazonS3 s3,
@@ -19,7 +21,7 @@ public sealed class S3RecordingStore(
     ResiliencePipeline pipeline,
     ILogger<S3RecordingStore> logger,
     long multipartThreshold = S3RecordingStore.DefaultMultipartThreshold,
-    int partSize = S3RecordingStore.DefaultPartSize) : IRecordingStore
+    int partSize = S3RecordingStore.DefaultPartSize) : IRecordingStore, IStoreContents
 {
     public const long DefaultMultipartThreshold = 16L * 1024 * 1024;
     public const int DefaultPartSize = 8 * 1024 * 1024;
@@ -61,6 +63,8 @@ public sealed class S3RecordingStore(
                 ContentType = headers.ContentType,
                 MD5Digest = Convert.ToBase64String(digest),
             };
+            if (headers.NeverReplaced)
+                request.IfNoneMatch = "*";
             if (headers.CacheControl is { } cacheControl)
                 request.Headers.CacheControl = cacheControl;
             var response = await s3.PutObjectAsync(request, token).ConfigureAwait(false);
@@ -77,6 +81,45 @@ public sealed class S3RecordingStore(
                 var metadata = await s3.GetObjectMetadataAsync(bucket, ObjectKey(key), token).ConfigureAwait(false);
                 var etag = metadata.ETag?.Trim('"');
                 return etag is { Length: 32 } && !etag.Contains('-', StringComparison.Ordinal) ? etag.ToLowerInvariant() : null;
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
+            {
+                return null;
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<StoredObject>> ListAsync(string keyPrefix, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<StoredObject>>(keyPrefix, async token =>
+        {
+            var root = StorageKeys.NormalizePrefix(prefix);
+            var objects = new List<StoredObject>();
+            string? continuation = null;
+            do
+            {
+                var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = ObjectKey(keyPrefix), ContinuationToken = continuation }, token)
+                    .ConfigureAwait(false);
+                foreach (var item in page.S3Objects ?? [])
+                {
+                    var etag = item.ETag?.Trim('"').ToLowerInvariant();
+                    var md5 = etag is { Length: 32 } && !etag.Contains('-', StringComparison.Ordinal) ? etag : null;
+                    objects.Add(new StoredObject(item.Key[root.Length..], md5, item.Size ?? 0, item.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : default));
+                }
+
+                continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            }
+            while (continuation is not null);
+            return objects;
+        }, cancellationToken);
+
+    public Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync<byte[]?>(key, async token =>
+        {
+            try
+            {
+                using var response = await s3.GetObjectAsync(bucket, ObjectKey(key), token).ConfigureAwait(false);
+                using var content = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(content, token).ConfigureAwait(false);
+                return content.ToArray();
             }
             catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
             {
@@ -138,10 +181,10 @@ public sealed class S3RecordingStore(
             var expected = ContentMd5.MultipartETag(digests);
             await RunAsync(key, async token =>
             {
-                var response = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-                {
-                    BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartETags = parts,
-                }, token).ConfigureAwait(false);
+                var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartETags = parts };
+                if (headers.NeverReplaced)
+                    complete.IfNoneMatch = "*";
+                var response = await s3.CompleteMultipartUploadAsync(complete, token).ConfigureAwait(false);
                 Verify(key, response.ETag, expected, response.ServerSideEncryptionMethod);
                 return expected;
             }, cancellationToken).ConfigureAwait(false);
@@ -190,7 +233,7 @@ public sealed class S3RecordingStore(
         catch (Exception ex) when (ex is not StorageUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             throw new StorageUnavailableException(S3Failures.Describe(ex, bucket, ObjectKey(key)), S3Failures.IsTransient(ex), ex, S3Failures.IsAccessDenied(ex),
-                S3Failures.IsStorageWide(ex));
+                S3Failures.IsStorageWide(ex), S3Failures.IsExisting(ex));
         }
     }
 }
