@@ -151,6 +151,7 @@ public sealed class StoredRecordingResumeTests : UploaderFixture
         File.WriteAllBytes(Stored("seg_00000.ts"), [7, 7, 7]); // another recording's
         File.WriteAllBytes(Stored("seg_00001.ts"), File.ReadAllBytes(Path.Combine(Layout.SessionDirectory, "seg_00001.ts"))); // this very segment
         Options.Storage.DeleteLocalAfterUpload = true;
+        Options.ShutdownTimeout = TimeSpan.FromSeconds(5); // the drain retries until its budget is spent
         var report = new UploadDrainReport();
 
         using var uploader = Uploader(new LocalFolderStore(Options.Storage.Directory), report, Journal());
