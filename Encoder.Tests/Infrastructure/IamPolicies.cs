@@ -45,7 +45,7 @@ internal static class IamPolicies
             .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal)
             .Replace("REPLACE_WITH_ENCODER_ROLE_NAME", roleName, StringComparison.Ordinal)
             .Replace("REPLACE_WITH_ENCODER_AMI_ID", EncoderAmi, StringComparison.Ordinal)
-            .Replace("\"c5d.4xlarge\"]", "\"c5d.4xlarge\"" + string.Concat(extraInstanceTypes.Select(t => $", \"{t}\"")) + "]", StringComparison.Ordinal);
+            .Replace("\"ec2:InstanceType\": [", "\"ec2:InstanceType\": [" + string.Concat(extraInstanceTypes.Select(t => $"\"{t}\", ")), StringComparison.Ordinal);
 
     /// <summary><c>iam/encoder-class-policy.json</c> (the class role's) for recordings under <c>s3://{bucket}/{prefix}</c>.</summary>
     public static string Class(string bucket, string prefix) => Filled("encoder-class-policy.json", bucket, prefix);

@@ -18,11 +18,23 @@ public sealed record LaunchRequest(
 }
 
 /// <summary>The EC2 side of a launch. <see cref="ImageId"/> and <see cref="InstanceProfile"/> are null only in a dry run.</summary>
+/// <param name="InstanceTypes">The types to try, in order (<see cref="InstanceSizing.Choices"/>): the first pick, then the capacity fallbacks; only one when <c>--instance-type</c> named it.</param>
+/// <param name="SubnetIds">The subnets to try each type in, in order; empty: the default VPC's.</param>
 public sealed record InstanceSpec(
     string? ImageId,
-    string InstanceType,
+    IReadOnlyList<string> InstanceTypes,
     string? InstanceProfile,
-    string? SubnetId,
+    IReadOnlyList<string> SubnetIds,
     IReadOnlyList<string> SecurityGroupIds,
     string? KeyName,
-    string? Region);
+    string? Region)
+{
+    /// <summary>The first pick.</summary>
+    public string InstanceType => InstanceTypes[0];
+
+    /// <summary>The first subnet, or null for the default VPC's.</summary>
+    public string? SubnetId => SubnetIds.Count > 0 ? SubnetIds[0] : null;
+
+    /// <summary>Every type in every subnet, in the order they are tried (<see cref="CapacityFallback.Plan"/>).</summary>
+    public IReadOnlyList<LaunchAttempt> Attempts => CapacityFallback.Plan(InstanceTypes, SubnetIds);
+}
