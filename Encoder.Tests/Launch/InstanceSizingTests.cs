@@ -51,7 +51,7 @@ public sealed class InstanceSizingTests
         Assert.That(copy.Select(c => c.InstanceType).Take(4), Is.EqualTo(new[] { "t3a.micro", "t3.micro", "t3a.small", "t3.small" }));
         Assert.That(auto.Select(c => c.InstanceType), Is.EqualTo(new[] { "t3a.xlarge", "c5a.xlarge", "t3.xlarge", "c5.xlarge", "c5d.xlarge" }));
         Assert.That(copy.Select(c => c.PricePerHour), Is.Ordered);
-        Assert.That(InstanceSizing.Choices(VideoMode.Copy, TimeSpan.FromHours(2), 8, ["arm64"]), Is.Empty, "no arm64 type without an arm64 AMI");
+        Assert.That(copy.Concat(auto).Select(c => c.Architecture), Is.All.EqualTo("x86_64"), "no Graviton type without an arm64 AMI");
     }
 
     /// <summary>Issue 25's goals (us-east-1 on-demand): copy ≤ $0.02/h is met; auto ≤ $0.04/h is not safe (a 1080p30 transcode needs 4 vCPUs).</summary>
@@ -76,7 +76,7 @@ public sealed class InstanceSizingTests
     public void The_nanos_are_never_launched()
     {
         Assert.That(InstanceSizing.Launchable.Select(c => c.InstanceType), Has.None.EndsWith(".nano"));
-        Assert.That(InstanceSizing.Launchable.Count(), Is.EqualTo(InstanceSizing.Candidates.Count - 2));
+        Assert.That(InstanceSizing.Launchable.Count(), Is.EqualTo(InstanceSizing.Candidates.Count - 3));
     }
 
     // type → whether RunInstances must say its credits
@@ -123,5 +123,59 @@ public sealed class InstanceSizingTests
 
         Assert.That(parse.Request!.Instance.InstanceType, Is.EqualTo(type));
         Assert.That(parse.Request.Instance.InstanceTypes, Has.Count.GreaterThan(2), "capacity fallbacks follow the first pick");
+    }
+
+    // (the AMIs given, mode) → the first picks
+    [TestCase("--ami-arm64", "copy", "t4g.micro", "t3a.micro", TestName = "Both AMIs, copy: Graviton's t4g.micro first, then x86-64's")]
+    [TestCase("--ami-arm64", "auto", "t4g.xlarge", "c6g.xlarge", TestName = "Both AMIs, auto: t4g.xlarge, then c6g.xlarge")]
+    [TestCase("--ami-arm64", "transcode", "c6g.xlarge", "c5a.xlarge", TestName = "Both AMIs, transcode: c6g.xlarge, then c5a.xlarge")]
+    public void With_an_arm64_ami_graviton_types_join_the_choice(string flag, string mode, string first, string second)
+    {
+        var parse = LaunchArguments.Parse(LaunchSamples.Args(flag, "ami-0fedcba9876543210", "--set", $"Encoder:Video:Mode={mode}"), LaunchSamples.Now);
+
+        Assert.That(parse.Errors, Is.Empty);
+        Assert.That(parse.Request!.Instance.InstanceTypes.Take(2), Is.EqualTo(new[] { first, second }));
+    }
+
+    [Test]
+    public void With_only_an_arm64_ami_only_graviton_types_are_tried_and_get_that_ami()
+    {
+        var args = LaunchSamples.ArgsWithout("--ami");
+        args.AddRange(["--ami-arm64", "ami-0fedcba9876543210", "--set", "Encoder:Video:Mode=copy"]);
+
+        var request = LaunchArguments.Parse(args, LaunchSamples.Now).Request!;
+
+        Assert.That(request.Instance.InstanceTypes.Select(InstanceSizing.ArchitectureOf), Is.All.EqualTo("arm64"));
+        Assert.That(RunInstancesRequests.Create(request, "x").ImageId, Is.EqualTo("ami-0fedcba9876543210"));
+    }
+
+    [Test]
+    public void Each_attempt_runs_the_ami_of_its_type_s_architecture()
+    {
+        var request = LaunchArguments.Parse(LaunchSamples.Args("--ami-arm64", "ami-0fedcba9876543210", "--set", "Encoder:Video:Mode=copy"), LaunchSamples.Now).Request!;
+
+        var images = request.Instance.Attempts.Take(2).Select(a => (a.InstanceType, RunInstancesRequests.Create(request, "x", 15, a).ImageId));
+
+        Assert.That(images, Is.EqualTo(new[] { ("t4g.micro", "ami-0fedcba9876543210"), ("t3a.micro", "ami-0123456789abcdef0") }));
+    }
+
+    [Test]
+    public void An_operator_s_graviton_type_without_an_arm64_ami_is_refused_naming_the_option()
+    {
+        var parse = LaunchArguments.Parse(LaunchSamples.Args("--instance-type", "t4g.small"), LaunchSamples.Now);
+
+        Assert.That(parse.Errors, Is.EqualTo(new[] { "--instance-type: t4g.small is arm64: it needs --ami-arm64" }));
+    }
+
+    // type → its architecture (the table's, else guessed from the family)
+    [TestCase("t4g.micro", "arm64")]
+    [TestCase("t3a.micro", "x86_64")]
+    [TestCase("m7gd.large", "arm64")]
+    [TestCase("c7gn.xlarge", "arm64")]
+    [TestCase("g4dn.xlarge", "x86_64")]
+    [TestCase("m5d.large", "x86_64")]
+    public void A_type_s_architecture(string type, string architecture)
+    {
+        Assert.That(InstanceSizing.ArchitectureOf(type), Is.EqualTo(architecture));
     }
 }

@@ -49,7 +49,8 @@ public sealed class LauncherPolicyTests
     {
         var images = Statements().Where(s => s.Actions.Contains("ec2:RunInstances")).SelectMany(s => s.Resources).Where(r => r.Contains(":image/", StringComparison.Ordinal));
 
-        Assert.That(images, Is.EqualTo(new[] { "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_AMI_ID" }));
+        Assert.That(images, Is.EqualTo(new[] { "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_AMI_ID", "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_ARM64_AMI_ID" }),
+            "the x86-64 AMI and the arm64 one (a deployer without Graviton deletes the second)");
     }
 
     [Test]

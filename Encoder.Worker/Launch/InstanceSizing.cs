@@ -25,6 +25,7 @@ public static class InstanceSizing
 {
     /// <summary>EC2's name for x86-64 (an AMI's and a type's architecture).</summary>
     public const string X8664 = "x86_64";
+    /// <summary>EC2's name for 64-bit ARM (Graviton: t4g, c6g).</summary>
     public const string Arm64 = "arm64";
 
     /// <summary>When <see cref="Candidates"/>' prices were taken: EC2 on-demand list prices, Linux, us-east-1.</summary>
@@ -53,23 +54,31 @@ public static class InstanceSizing
     }
 
     /// <summary>
-    /// The types the launcher knows, dated <see cref="PricesAsOf"/>. The nanos are listed to say why they are never
+    /// The types the launcher knows, dated <see cref="PricesAsOf"/>; the arm64 ones (Graviton) only with an arm64 AMI
+    /// (<c>--ami-arm64</c>). The nanos are listed to say why they are never
     /// picked (half a GiB of memory, a 5 % baseline); every other row is one the launcher may run, and
     /// <c>iam/encoder-launcher-policy.json</c> allows exactly those (<see cref="Launchable"/>).
     /// </summary>
     public static readonly IReadOnlyList<Candidate> Candidates =
     [
+        new("t4g.nano", Arm64, 2, 5, 512, 32, 0.0042m),
         new("t3a.nano", X8664, 2, 5, 512, 32, 0.0047m),
         new("t3.nano", X8664, 2, 5, 512, 32, 0.0052m),
+        new("t4g.micro", Arm64, 2, 10, 1024, 64, 0.0084m),
         new("t3a.micro", X8664, 2, 10, 1024, 64, 0.0094m),
         new("t3.micro", X8664, 2, 10, 1024, 64, 0.0104m),
+        new("t4g.small", Arm64, 2, 20, 2048, 128, 0.0168m),
         new("t3a.small", X8664, 2, 20, 2048, 128, 0.0188m),
         new("t3.small", X8664, 2, 20, 2048, 128, 0.0208m),
+        new("t4g.medium", Arm64, 2, 20, 4096, 256, 0.0336m),
         new("t3a.medium", X8664, 2, 20, 4096, 256, 0.0376m),
         new("t3.medium", X8664, 2, 20, 4096, 256, 0.0416m),
+        new("c6g.large", Arm64, 2, 100, 4096, 750, 0.068m),
         new("c5a.large", X8664, 2, 100, 4096, 750, 0.077m),
         new("c5.large", X8664, 2, 100, 4096, 750, 0.085m),
         new("c5d.large", X8664, 2, 100, 4096, 750, 0.096m, 50),
+        new("t4g.xlarge", Arm64, 4, 40, 16384, 1024, 0.1344m),
+        new("c6g.xlarge", Arm64, 4, 100, 8192, 1250, 0.136m),
         new("t3a.xlarge", X8664, 4, 40, 16384, 1024, 0.1504m),
         new("c5a.xlarge", X8664, 4, 100, 8192, 1250, 0.154m),
         new("t3.xlarge", X8664, 4, 40, 16384, 1024, 0.1664m),
@@ -166,6 +175,20 @@ public static class InstanceSizing
         ArgumentNullException.ThrowIfNull(architectures);
         var need = Need(mode, classLength, recordingMbps);
         return [.. Candidates.Where(c => architectures.Contains(c.Architecture) && Shortfall(c, need) is null).OrderBy(c => c.PricePerHour)];
+    }
+
+    /// <summary>
+    /// A type's architecture: the table's, else guessed from its family (a <c>g</c> after the generation digit is
+    /// Graviton: c6g, m7gd, c7gn; g4dn is not), for an operator's <c>--instance-type</c> the table does not know.
+    /// </summary>
+    public static string ArchitectureOf(string instanceType)
+    {
+        ArgumentNullException.ThrowIfNull(instanceType);
+        if (Find(instanceType) is { } row)
+            return row.Architecture;
+        var family = instanceType.Split('.')[0];
+        var digit = family.AsSpan().IndexOfAnyInRange('0', '9');
+        return digit > 0 && family[(digit + 1)..].Contains('g', StringComparison.Ordinal) ? Arm64 : X8664;
     }
 
     /// <summary>The cheapest x86-64 type that carries the class.</summary>

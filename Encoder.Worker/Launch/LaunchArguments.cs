@@ -136,19 +136,33 @@ public static partial class LaunchArguments
         var givenType = Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors);
         if (givenType is not null && SizingWarning(givenType, mode, toHardStop, mbps) is { } sizing)
             warnings.Add(sizing);
-        IReadOnlyList<string> types = givenType is not null
-            ? [givenType]
-            : [.. InstanceSizing.Choices(mode, toHardStop, mbps, [InstanceSizing.X8664]).Select(c => c.InstanceType)];
-        if (types.Count == 0)
-            errors.Add($"{LaunchOption.InstanceType}: no type in the launcher's table carries this class; name one");
+        // Placeholder until the AMIs are known (below): the operator's type, or the x86-64 pick.
+        IReadOnlyList<string> types = givenType is not null ? [givenType] : [InstanceSizing.Candidates[0].InstanceType];
+        var armAmi = Check(One(LaunchOption.AmiArm64), LaunchOption.AmiArm64, AmiId(), "ami-0123456789abcdef0", required: false, errors);
         var instance = new InstanceSpec(
-            Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun, errors),
+            Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun && armAmi is null, errors),
             types,
             Check(One(LaunchOption.InstanceProfile), LaunchOption.InstanceProfile, InstanceProfile(), "encoder-class or arn:aws:iam::123456789012:instance-profile/encoder-class", required: !dryRun, errors),
             [.. Many(LaunchOption.SubnetId).Select(subnet => Check(subnet, LaunchOption.SubnetId, SubnetId(), "subnet-0123abcd", required: false, errors)!).Distinct()],
             [.. Many(LaunchOption.SecurityGroupId).Select(sg => Check(sg, LaunchOption.SecurityGroupId, SecurityGroupId(), "sg-0123abcd", required: false, errors)!)],
             Check(One(LaunchOption.KeyName), LaunchOption.KeyName, KeyName(), "my-key", required: false, errors),
-            Check(One(LaunchOption.Region), LaunchOption.Region, Region(), "eu-west-1", required: false, errors));
+            Check(One(LaunchOption.Region), LaunchOption.Region, Region(), "eu-west-1", required: false, errors))
+        {
+            Arm64ImageId = armAmi,
+        };
+        if (givenType is null)
+        {
+            types = [.. InstanceSizing.Choices(mode, toHardStop, mbps, instance.Architectures).Select(c => c.InstanceType)];
+            if (types.Count == 0)
+                errors.Add($"{LaunchOption.InstanceType}: no type in the launcher's table carries this class; name one");
+            else
+                instance = instance with { InstanceTypes = types };
+        }
+        else if (instance.ImageFor(InstanceSizing.ArchitectureOf(givenType)) is null && !(dryRun && instance.ImageId is null && armAmi is null))
+        {
+            var needs = InstanceSizing.ArchitectureOf(givenType) == InstanceSizing.Arm64 ? LaunchOption.AmiArm64 : LaunchOption.Ami;
+            errors.Add($"{LaunchOption.InstanceType}: {givenType} is {InstanceSizing.ArchitectureOf(givenType)}: it needs {needs}");
+        }
 
         if (errors.Count > 0 || endsAt is null)
             return new LaunchParse(null, errors);

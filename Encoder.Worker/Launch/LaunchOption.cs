@@ -17,6 +17,7 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
     public const string Set = "--set";
     public const string HardLimit = "--hard-limit";
     public const string Ami = "--ami";
+    public const string AmiArm64 = "--ami-arm64";
     public const string InstanceProfile = "--instance-profile";
     public const string InstanceType = "--instance-type";
     public const string SubnetId = "--subnet-id";
@@ -45,7 +46,8 @@ public sealed record LaunchOption(string Flag, string? Value, string Help, strin
         new(Bucket, "NAME", "the S3 bucket the recording goes to (required: the instance, and its disk, are terminated)", "Encoder:Storage:Bucket"),
         new(Set, "KEY=VALUE", "any other daemon setting, e.g. Encoder:Video:Mode=transcode (repeatable)", Repeatable: true),
         new(HardLimit, "hh:mm:ss", "how long past the end the instance may live, whatever the daemon does (default 00:30:00)"),
-        new(Ami, "ami-ID", "the Encoder AMI built by packer/ (required unless --dry-run)"),
+        new(Ami, "ami-ID", "the x86-64 Encoder AMI built by packer/ (required unless --dry-run or --ami-arm64)"),
+        new(AmiArm64, "ami-ID", "the arm64 Encoder AMI built by packer/ (-var arch=arm64): Graviton types (t4g, c6g) become candidates too"),
         new(InstanceProfile, "NAME|ARN", "the IAM instance profile with iam/encoder-instance-policy.json (required unless --dry-run)"),
         new(InstanceType, "TYPE", "the EC2 instance type (default: the cheapest that carries the video mode with headroom, Launch/InstanceSizing.cs: t3a.micro for copy, t3a.xlarge for auto, c5a.xlarge for transcode; when EC2 has no capacity for it, the next that does)"),
         new(SubnetId, "subnet-ID", "a subnet to launch into (repeatable: tried in order when a zone has no capacity; default: the default VPC's)", Repeatable: true),

@@ -73,7 +73,8 @@ public static class RunInstancesRequests
         };
         return new RunInstancesRequest
         {
-            ImageId = spec.ImageId ?? throw new ArgumentException("A launch needs an AMI.", nameof(request)),
+            ImageId = spec.ImageFor(InstanceSizing.ArchitectureOf(attempt.InstanceType))
+                ?? throw new ArgumentException($"A launch of {attempt.InstanceType} needs an {InstanceSizing.ArchitectureOf(attempt.InstanceType)} AMI.", nameof(request)),
             InstanceType = InstanceType.FindValue(attempt.InstanceType),
             CreditSpecification = Credits(attempt.InstanceType),
             MinCount = 1,
