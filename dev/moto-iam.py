@@ -3,7 +3,7 @@
 Usage: INITIAL_NO_AUTH_ACTION_COUNT=N python3 dev/moto-iam.py PORT
 
 The first N requests go through unchecked (the tests use them to create an admin user); every later request must
-carry a known access key and is evaluated against that user's IAM policies. Three changes to moto 5.2.1, all in this
+carry a known access key and is evaluated against that user's IAM policies. Changes to moto 5.2.1, all in this
 process only:
 
 1. No SigV4 signature comparison. moto computes the canonical URI of `GET /bucket/?uploads&prefix=...`
@@ -31,6 +31,11 @@ process only:
 5. S3 ListBucket (ListObjects, ListObjectsV2) is authorised with the condition key `s3:prefix` set to the request's prefix
    (empty when it names none), and `StringLike` conditions are evaluated (`*` and `?`), so a role allowed to list one prefix
    cannot list the bucket, as on AWS. A key no request supplies still passes (see 2).
+6. EC2 capacity, which moto never runs out of, has one stand-in: a subnet tagged
+   `encoder-test:refuse:TYPE` = `CODE` (e.g. `InsufficientInstanceCapacity`, `Unsupported`, `VcpuLimitExceeded`)
+   makes RunInstances of TYPE into that subnet fail with that EC2 error code, after IAM allowed it (as on AWS), and
+   start nothing. moto answers it with HTTP 400 (AWS answers InsufficientInstanceCapacity with a 500, which the SDK
+   retries a few times first).
 """
 
 import fnmatch
@@ -179,6 +184,26 @@ def _check_with_condition_keys(self, resource):
 
 
 IAMRequest.check_action_permitted = _check_with_condition_keys
+
+REFUSE_TAG = "encoder-test:refuse:"
+_run_instances = EC2Response.run_instances
+
+
+def _run_instances_unless_refused(self):
+    """The capacity stand-in (5.): the subnet's tag names the error code RunInstances answers for the type."""
+    from moto.ec2.exceptions import EC2ClientError
+
+    subnet_id = self._get_param("SubnetId")
+    instance_type = self._get_param("InstanceType", "m1.small")
+    if subnet_id:
+        tags = self.ec2_backend.describe_tags(filters={"resource-id": [subnet_id]})
+        for tag in tags:
+            if tag["key"] == REFUSE_TAG + instance_type:
+                raise EC2ClientError(tag["value"], f"stand-in: no {instance_type} in {subnet_id} ({tag['value']})")
+    return _run_instances(self)
+
+
+EC2Response.run_instances = _run_instances_unless_refused
 
 if __name__ == "__main__":
     from moto.server import main

@@ -2,6 +2,9 @@
 #   dotnet publish Encoder.Worker -c Release -o out        # from the repository's root
 #   packer build packer/encoder.pkr.hcl                     # Packer 1.6.6 (Debian's), Amazon builder built in
 #   packer init packer/ && packer build packer/             # Packer >= 1.7: plugins.pkr.hcl pins the Amazon plugin
+# The arm64 AMI (Graviton: t4g, c6g; encoder launch --ami-arm64), beside the x86-64 one:
+#   dotnet publish Encoder.Worker -c Release -r linux-arm64 -o out-arm64
+#   packer build -var arch=arm64 packer/encoder.pkr.hcl
 # Credentials come from the usual AWS sources (environment, profile, instance role).
 
 variable "region" {
@@ -16,16 +19,22 @@ variable "ami_regions" {
   description = "Other regions to copy the finished AMI to."
 }
 
+variable "arch" {
+  type        = string
+  default     = "x86_64"
+  description = "The AMI's architecture, as EC2 names it: x86_64, or arm64 (Graviton)."
+}
+
 variable "instance_type" {
   type        = string
-  default     = "c5.large"
-  description = "The instance that builds the AMI (not the class's: encoder launch picks that)."
+  default     = ""
+  description = "The instance that builds the AMI (not the class's: encoder launch picks that). Empty: c5.large for x86_64, c6g.large for arm64."
 }
 
 variable "base_ami_name" {
   type        = string
-  default     = "debian-12-amd64-*"
-  description = "Name filter for the base image; the newest match is used."
+  default     = ""
+  description = "Name filter for the base image; the newest match is used. Empty: debian-12-amd64-* or debian-12-arm64-*, by arch."
 }
 
 variable "base_ami_owners" {
@@ -42,8 +51,8 @@ variable "ssh_username" {
 
 variable "binary" {
   type        = string
-  default     = "out/encoder"
-  description = "The published encoder binary (dotnet publish Encoder.Worker -c Release -o out)."
+  default     = ""
+  description = "The published encoder binary for arch. Empty: out/encoder for x86_64 (dotnet publish Encoder.Worker -c Release -o out), out-arm64/encoder for arm64 (... -r linux-arm64 -o out-arm64)."
 }
 
 variable "ami_name_prefix" {
@@ -53,19 +62,28 @@ variable "ami_name_prefix" {
 
 locals {
   timestamp = formatdate("YYYYMMDD-hhmmss", timestamp())
+  arm64     = var.arch == "arm64"
+  # Debian's names: amd64 and arm64. Anything but arm64 builds x86_64 (the default), so a typo cannot pick ARM.
+  debian_arch   = local.arm64 ? "arm64" : "amd64"
+  ec2_arch      = local.arm64 ? "arm64" : "x86_64"
+  instance_type = var.instance_type != "" ? var.instance_type : (local.arm64 ? "c6g.large" : "c5.large")
+  base_ami_name = var.base_ami_name != "" ? var.base_ami_name : "debian-12-${local.debian_arch}-*"
+  binary        = var.binary != "" ? var.binary : (local.arm64 ? "out-arm64/encoder" : "out/encoder")
+  # The x86-64 AMI keeps its name; the arm64 one says what it is.
+  ami_name = local.arm64 ? "${var.ami_name_prefix}-arm64-${local.timestamp}" : "${var.ami_name_prefix}-${local.timestamp}"
 }
 
 source "amazon-ebs" "encoder" {
   region        = var.region
   ami_regions   = var.ami_regions
-  instance_type = var.instance_type
+  instance_type = local.instance_type
   ssh_username  = var.ssh_username
-  ami_name      = "${var.ami_name_prefix}-${local.timestamp}"
+  ami_name      = local.ami_name
 
   source_ami_filter {
     filters = {
-      name                = var.base_ami_name
-      architecture        = "x86_64"
+      name                = local.base_ami_name
+      architecture        = local.ec2_arch
       root-device-type    = "ebs"
       virtualization-type = "hvm"
     }
@@ -74,9 +92,10 @@ source "amazon-ebs" "encoder" {
   }
 
   tags = {
-    Name       = "${var.ami_name_prefix}-${local.timestamp}"
-    "encoder"  = "ami"
-    "base-ami" = "{{ .SourceAMIName }}"
+    Name           = local.ami_name
+    "encoder"      = "ami"
+    "architecture" = local.ec2_arch
+    "base-ami"     = "{{ .SourceAMIName }}"
   }
 }
 
@@ -88,7 +107,7 @@ build {
   }
 
   provisioner "file" {
-    source      = var.binary
+    source      = local.binary
     destination = "/tmp/encoder-image/encoder"
   }
 

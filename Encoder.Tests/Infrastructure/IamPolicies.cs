@@ -35,6 +35,9 @@ internal static class IamPolicies
     /// <summary>The AMI the launcher tests launch, filled in as the Encoder AMI.</summary>
     public const string EncoderAmi = "ami-0123456789abcdef0";
 
+    /// <summary>The arm64 AMI the launcher tests launch Graviton types from.</summary>
+    public const string EncoderArm64Ami = "ami-0fedcba9876543210";
+
     /// <summary>
     /// <c>iam/encoder-launcher-policy.json</c> allowed to pass the role <paramref name="roleName"/> of moto's account
     /// and to run <see cref="EncoderAmi"/>; <paramref name="extraInstanceTypes"/> are added to the types it may run,
@@ -45,7 +48,8 @@ internal static class IamPolicies
             .Replace("REPLACE_WITH_ACCOUNT_ID", MotoServer.AccountId, StringComparison.Ordinal)
             .Replace("REPLACE_WITH_ENCODER_ROLE_NAME", roleName, StringComparison.Ordinal)
             .Replace("REPLACE_WITH_ENCODER_AMI_ID", EncoderAmi, StringComparison.Ordinal)
-            .Replace("\"c5d.4xlarge\"]", "\"c5d.4xlarge\"" + string.Concat(extraInstanceTypes.Select(t => $", \"{t}\"")) + "]", StringComparison.Ordinal);
+            .Replace("REPLACE_WITH_ENCODER_ARM64_AMI_ID", EncoderArm64Ami, StringComparison.Ordinal)
+            .Replace("\"ec2:InstanceType\": [", "\"ec2:InstanceType\": [" + string.Concat(extraInstanceTypes.Select(t => $"\"{t}\", ")), StringComparison.Ordinal);
 
     /// <summary><c>iam/encoder-class-policy.json</c> (the class role's) for recordings under <c>s3://{bucket}/{prefix}</c>.</summary>
     public static string Class(string bucket, string prefix) => Filled("encoder-class-policy.json", bucket, prefix);

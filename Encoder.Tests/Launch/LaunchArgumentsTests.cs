@@ -16,7 +16,7 @@ public sealed class LaunchArgumentsTests
         Assert.That(request.SessionId, Is.EqualTo("yoga-2026-11-23-1800"));
         Assert.That(request.EndsAt, Is.EqualTo(new DateTimeOffset(2026, 11, 23, 19, 0, 0, TimeSpan.Zero)));
         Assert.That(request.HardStopAt, Is.EqualTo(request.EndsAt + TimeSpan.FromMinutes(30)));
-        Assert.That(request.Instance.InstanceType, Is.EqualTo("c5d.xlarge"), "the default mode, auto, may transcode: sized for it");
+        Assert.That(request.Instance.InstanceType, Is.EqualTo("t3a.xlarge"), "the default mode, auto, may transcode: sized for it");
         Assert.That(request.Instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
         Assert.That(request.Instance.InstanceProfile, Is.EqualTo("encoder-class"));
         Assert.That(request.Instance.SecurityGroupIds, Is.Empty);
@@ -47,11 +47,11 @@ public sealed class LaunchArgumentsTests
         var request = parse.Request!;
         Assert.That(request.Instance, Is.EqualTo(request.Instance with
         {
-            InstanceType = "c6i.xlarge",
-            SubnetId = "subnet-0123abcd",
             KeyName = "ops",
             Region = "eu-west-1",
         }));
+        Assert.That(request.Instance.InstanceTypes, Is.EqualTo(new[] { "c6i.xlarge" }));
+        Assert.That(request.Instance.SubnetIds, Is.EqualTo(new[] { "subnet-0123abcd" }));
         Assert.That(request.Instance.SecurityGroupIds, Is.EqualTo(new[] { "sg-0123abcd", "sg-4567ef01" }));
         Assert.That(request.HardStopAt - request.EndsAt, Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(request.ClassSettings["Encoder:Video:Mode"], Is.EqualTo("transcode"));

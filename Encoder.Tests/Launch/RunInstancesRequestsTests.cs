@@ -18,7 +18,7 @@ public sealed class RunInstancesRequestsTests
         var run = RunInstancesRequests.Create(Request(), "#cloud-config\n");
 
         Assert.That(run.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
-        Assert.That(run.InstanceType, Is.EqualTo(InstanceType.C5dXlarge));
+        Assert.That(run.InstanceType, Is.EqualTo(InstanceType.T3aXlarge));
         Assert.That((run.MinCount, run.MaxCount), Is.EqualTo((1, 1)));
         Assert.That(run.InstanceInitiatedShutdownBehavior, Is.EqualTo(ShutdownBehavior.Terminate));
         Assert.That(run.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
@@ -70,36 +70,66 @@ public sealed class RunInstancesRequestsTests
         var retry = RunInstancesRequests.Create(Request(), "#cloud-config\n", rootVolumeGiB: 15);
 
         Assert.That(first.ClientToken, Is.Not.Null.And.EqualTo(retry.ClientToken));
-        Assert.That(first.ClientToken, Is.EqualTo("encoder-yoga-2026-11-23-1800"));
+        Assert.That(first.ClientToken, Is.EqualTo("encoder-yoga-2026-11-23-1800/t3a.xlarge"));
     }
+
+    [Test]
+    public void Each_attempt_of_another_type_or_subnet_has_its_own_token_and_asks_for_that_type_and_subnet()
+    {
+        var request = Request("--subnet-id", "subnet-0123abcd", "--subnet-id", "subnet-4567ef01");
+        var runs = request.Instance.Attempts.Take(3).Select(a => RunInstancesRequests.Create(request, "x", 15, a)).ToList();
+
+        Assert.That(runs.Select(r => (r.InstanceType.Value, r.SubnetId, r.ClientToken)), Is.EqualTo(new[]
+        {
+            ("t3a.xlarge", "subnet-0123abcd", "encoder-yoga-2026-11-23-1800/t3a.xlarge/subnet-0123abcd"),
+            ("t3a.xlarge", "subnet-4567ef01", "encoder-yoga-2026-11-23-1800/t3a.xlarge/subnet-4567ef01"),
+            ("c5a.xlarge", "subnet-0123abcd", "encoder-yoga-2026-11-23-1800/c5a.xlarge/subnet-0123abcd"),
+        }));
+    }
+
+    // type → the CreditSpecification RunInstances sends (null: none)
+    [TestCase("t3a.micro", "unlimited")]
+    [TestCase("t3.xlarge", "unlimited")]
+    [TestCase("t2.micro", "unlimited")]
+    [TestCase("c5a.xlarge", null)]
+    [TestCase("m5d.large", null)]
+    public void A_burstable_type_is_launched_with_unlimited_cpu_credits_so_it_is_never_throttled_below_real_time(string type, string? credits)
+    {
+        var run = RunInstancesRequests.Create(Request("--instance-type", type), "x");
+
+        Assert.That(run.CreditSpecification?.CpuCredits, Is.EqualTo(credits));
+    }
+
+    private static string Token(string sessionId) => RunInstancesRequests.ClientToken(sessionId, new LaunchAttempt("t3a.micro", null));
 
     // (session id, its token): readable while it fits EC2's 64 characters; else its head and a digest of the whole id
-    [TestCase("yoga", "encoder-yoga")]
-    [TestCase("a.b_c-D", "encoder-a.b_c-D")]
-    [TestCase("12345678901234567890123456789012345678901234567890123456", "encoder-12345678901234567890123456789012345678901234567890123456")]
-    public void The_client_token_is_the_session_id_while_it_fits(string sessionId, string token)
+    [TestCase("yoga", "encoder-yoga/t3a.micro")]
+    [TestCase("a.b_c-D", "encoder-a.b_c-D/t3a.micro")]
+    [TestCase("1234567890123456789012345678901234567890123456", "encoder-1234567890123456789012345678901234567890123456/t3a.micro")]
+    public void The_client_token_is_the_session_id_and_the_type_while_it_fits(string sessionId, string token)
     {
-        Assert.That(RunInstancesRequests.ClientToken(sessionId), Is.EqualTo(token));
+        Assert.That(Token(sessionId), Is.EqualTo(token));
     }
 
-    [TestCase(57)]
+    [TestCase(47)]
     [TestCase(100)]
     [TestCase(128)]
     public void A_long_session_ids_token_fits_64_ascii_characters_and_still_tells_sessions_apart(int length)
     {
         var session = new string('s', length - 1);
-        var tokens = new[] { session + "a", session + "b" }.Select(RunInstancesRequests.ClientToken).ToList();
+        var tokens = new[] { session + "a", session + "b" }.Select(Token).ToList();
 
         Assert.That(tokens, Is.All.Length.LessThanOrEqualTo(64).And.All.Match("^[\\x21-\\x7e]+$"));
         Assert.That(tokens[0], Is.Not.EqualTo(tokens[1]));
-        Assert.That(tokens[0], Is.EqualTo(RunInstancesRequests.ClientToken(session + "a")), "deterministic");
+        Assert.That(tokens[0], Is.EqualTo(Token(session + "a")), "deterministic");
     }
 
     [Test]
-    public void Sessions_never_share_a_token()
+    public void Sessions_and_attempts_never_share_a_token()
     {
-        string[] sessions = ["yoga", "yoga-2", "Yoga", "yoga.", new string('y', 57), new string('y', 58), new string('y', 128)];
+        string[] sessions = ["yoga", "yoga-2", "Yoga", "yoga.", new string('y', 47), new string('y', 48), new string('y', 128)];
+        LaunchAttempt[] attempts = [new("t3a.micro", null), new("t3.micro", null), new("t3a.micro", "subnet-0123abcd"), new("t3a.micro", "subnet-4567ef01")];
 
-        Assert.That(sessions.Select(RunInstancesRequests.ClientToken), Is.Unique);
+        Assert.That(sessions.SelectMany(s => attempts.Select(a => RunInstancesRequests.ClientToken(s, a))), Is.Unique);
     }
 }

@@ -45,7 +45,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
         var instance = instances[0];
         Assert.That(instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
-        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.C5dXlarge), "the default mode, auto, may transcode: sized for it");
+        Assert.That(instance.InstanceType, Is.EqualTo(InstanceType.T3aXlarge), "the default mode, auto, may transcode: sized for it");
         Assert.That(instance.IamInstanceProfile.Arn, Does.EndWith(":instance-profile/encoder-class"));
         Assert.That(instance.MetadataOptions.HttpTokens, Is.EqualTo(HttpTokensState.Required));
         Assert.That(instance.MetadataOptions.HttpPutResponseHopLimit, Is.EqualTo(1));
@@ -66,7 +66,9 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(userDataText, Does.Not.Contain(CameraPassword).And.Contain("ssm:/encoder/yoga-moto/camera-url"));
         Assert.That(launch.Output, Does.Contain("WARN: --camera-url on the command line"), "argv still works, with a WARN");
         Assert.That(dryRun.Output, Does.Contain("dry run: would put SecureString /encoder/yoga-moto/camera-url").And.Not.Contain(CameraPassword));
-        Assert.That(launch.Output, Does.Contain("recording on the instance store"), "c5d.xlarge: the root volume stays the AMI's");
+        Assert.That(launch.Output, Does.Contain("(t3a.xlarge, root volume 15 GiB for the recording)"), "no instance store: the root volume holds the class");
+        foreach (var output in new[] { launch.Output, dryRun.Output })
+            Assert.That(output, Does.Contain("encoder launch: instance t3a.xlarge: x86_64, 4 vCPU at a 40 % baseline each, unlimited credits, 16 GiB; about $0.2"), "the type, its size and the class's cost, in one line");
 
         // The shipped (Native AOT) daemon, as the instance, from that encoder.json: it resolves the camera's reference
         // and names the one parameter that does not exist (the class has no secondary slot).
@@ -87,11 +89,12 @@ public sealed class LauncherAgainstMotoTests
 
     /// <summary>
     /// EC2 answers a RunInstances whose ClientToken it has seen with the instance that token started; moto records the
-    /// token but does not honour it (it starts another instance). So what is proven here is the request: each retry
-    /// sends the session's token. That EC2 then starts one instance rests on EC2's documented idempotency.
+    /// token but does not honour it (it would start another instance). What moto proves: the first launch sends the
+    /// session's token for its attempt, and a retry finds the session's running instance (DescribeInstances by the
+    /// session tag, allowed by the launcher policy) and runs nothing.
     /// </summary>
     [Test]
-    public async Task A_retried_launch_sends_the_sessions_client_token_each_time()
+    public async Task A_retried_launch_answers_the_session_s_instance_and_starts_no_second_one()
     {
         var binary = await PublishedEncoder.PathAsync();
         await using var moto = await MotoServer.StartEnforcingIamAsync();
@@ -108,9 +111,46 @@ public sealed class LauncherAgainstMotoTests
         var retry = await Tool.RunAsync(binary, args, moto.EnvironmentFor(launcher));
 
         Assert.That((first.ExitCode, retry.ExitCode), Is.EqualTo((0, 0)), first.Output + retry.Output);
+        var instanceId = Regex.Match(first.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
+        Assert.That(Regex.Match(retry.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value, Is.EqualTo(instanceId));
+        Assert.That(retry.Output, Does.Contain($"encoder launch: class yoga-retry already runs on {instanceId} (t3a.xlarge): nothing launched"));
         var tokens = await moto.ClientTokensAsync();
-        Assert.That(tokens.Values, Is.EqualTo(new[] { "encoder-yoga-retry", "encoder-yoga-retry" }),
-            "both requests carried the session's token (moto started two instances: it does not honour the token; EC2 would have answered the first)");
+        Assert.That(tokens, Is.EqualTo(new Dictionary<string, string?> { [instanceId] = "encoder-yoga-retry/t3a.xlarge" }));
+    }
+
+    /// <summary>
+    /// moto never runs out of capacity: <c>dev/moto-iam.py</c>'s stand-in (a subnet tagged
+    /// <c>encoder-test:refuse:TYPE</c> = an EC2 error code) refuses RunInstances of that type there, after IAM allowed it.
+    /// </summary>
+    [Test]
+    public async Task A_class_refused_for_capacity_runs_in_the_next_subnet_or_on_the_next_type_and_says_which_and_why()
+    {
+        var binary = await PublishedEncoder.PathAsync();
+        await using var moto = await MotoServer.StartEnforcingIamAsync();
+        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        using var ec2 = moto.Ec2();
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets.Select(s => s.SubnetId).Order(StringComparer.Ordinal).Take(2).ToList();
+        await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [subnets[0]], Tags = [new Tag("encoder-test:refuse:t3a.micro", "InsufficientInstanceCapacity")] });
+        await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [subnets[1]], Tags = [new Tag("encoder-test:refuse:t3a.micro", "Unsupported")] });
+        var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        var launch = await Tool.RunAsync(binary,
+        [
+            "launch", "--session-id", "yoga-capacity", "--camera-url", "rtsp://10.0.0.5/stream1", "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key",
+            "--ends-at", endsAt, "--bucket", "studio-recordings", "--ami", IamPolicies.EncoderAmi, "--instance-profile", "encoder-class",
+            "--set", "Encoder:Video:Mode=copy", "--subnet-id", subnets[0], "--subnet-id", subnets[1],
+        ], moto.EnvironmentFor(launcher));
+
+        Assert.That(launch.ExitCode, Is.Zero, launch.Output);
+        var instanceId = Regex.Match(launch.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
+        var instance = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations.SelectMany(r => r.Instances).Single();
+        Assert.That((instance.InstanceId, instance.InstanceType.Value, instance.SubnetId), Is.EqualTo((instanceId, "t3.micro", subnets[0])));
+        Assert.That(await moto.ClientTokensAsync(), Is.EqualTo(new Dictionary<string, string?> { [instanceId] = $"encoder-yoga-capacity/t3.micro/{subnets[0]}" }));
+        Assert.That(launch.Output, Does.Contain($"encoder launch: t3a.micro in {subnets[0]} refused (InsufficientInstanceCapacity: ").And.Contain($"trying t3a.micro in {subnets[1]}"));
+        Assert.That(launch.Output, Does.Contain($"encoder launch: t3a.micro in {subnets[1]} refused (Unsupported: ").And.Contain($"trying t3.micro in {subnets[0]}"));
+        Assert.That(launch.Output, Does.Contain($"encoder launch: class yoga-capacity on {instanceId} (t3.micro in {subnets[0]}, root volume ")
+            .And.Contain($"after 2 capacity refusal(s): t3a.micro in {subnets[0]}: InsufficientInstanceCapacity; t3a.micro in {subnets[1]}: Unsupported"));
     }
 
     [Test]

@@ -35,12 +35,12 @@ public sealed class LauncherPolicyTests
         Statements().Single(s => s.Actions.SequenceEqual(["ec2:RunInstances"]) && s.Resources.Any(r => r.Contains($":{resourceType}/", StringComparison.Ordinal)));
 
     [Test]
-    public void Nothing_is_allowed_on_every_resource_but_asking_about_instance_types()
+    public void Nothing_is_allowed_on_every_resource_but_asking_about_instance_types_and_instances()
     {
-        Assert.That(Statements().Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions), Is.EqualTo(new[] { "ec2:DescribeInstanceTypes" }));
+        Assert.That(Statements().Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions), Is.EqualTo(new[] { "ec2:DescribeInstanceTypes", "ec2:DescribeInstances" }));
         Assert.That(Statements().SelectMany(s => s.Actions).Distinct(), Is.EquivalentTo(new[]
         {
-            "ec2:RunInstances", "ec2:CreateTags", "ec2:DescribeInstanceTypes", "iam:PassRole", "ssm:PutParameter", "kms:Encrypt", "kms:GenerateDataKey",
+            "ec2:RunInstances", "ec2:CreateTags", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "iam:PassRole", "ssm:PutParameter", "kms:Encrypt", "kms:GenerateDataKey",
         }));
     }
 
@@ -49,7 +49,8 @@ public sealed class LauncherPolicyTests
     {
         var images = Statements().Where(s => s.Actions.Contains("ec2:RunInstances")).SelectMany(s => s.Resources).Where(r => r.Contains(":image/", StringComparison.Ordinal));
 
-        Assert.That(images, Is.EqualTo(new[] { "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_AMI_ID" }));
+        Assert.That(images, Is.EqualTo(new[] { "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_AMI_ID", "arn:aws:ec2:*::image/REPLACE_WITH_ENCODER_ARM64_AMI_ID" }),
+            "the x86-64 AMI and the arm64 one (a deployer without Graviton deletes the second)");
     }
 
     [Test]
@@ -58,7 +59,7 @@ public sealed class LauncherPolicyTests
         var instance = RunInstancesOn("instance");
         var equals = instance.Condition!.Value.GetProperty("StringEquals");
 
-        Assert.That(Strings(equals.GetProperty("ec2:InstanceType")), Is.EqualTo(InstanceSizing.Candidates.Select(c => c.InstanceType)));
+        Assert.That(Strings(equals.GetProperty("ec2:InstanceType")), Is.EqualTo(InstanceSizing.Launchable.Select(c => c.InstanceType)));
         Assert.That(equals.GetProperty("ec2:MetadataHttpTokens").GetString(), Is.EqualTo("required"));
     }
 

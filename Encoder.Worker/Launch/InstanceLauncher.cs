@@ -6,7 +6,7 @@ using Amazon.SimpleSystemsManagement.Model;
 
 namespace Encoder.Launch;
 
-/// <summary>The side effects of <c>encoder launch</c>: storing the class's secrets in SSM, asking EC2 about the instance type, and starting the instance.</summary>
+/// <summary>The side effects of <c>encoder launch</c>: storing the class's secrets in SSM, asking EC2 about the instance type and the session's instance, and starting the instance.</summary>
 public interface IInstanceLauncher
 {
     /// <summary>Whether the instance type carries instance store (its recordings' disk); null when EC2 would not say.</summary>
@@ -17,6 +17,12 @@ public interface IInstanceLauncher
 
     /// <summary>Runs the instance and returns its id.</summary>
     Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The pending or running instance tagged with the session (<see cref="RunInstancesRequests.SessionTag"/>) and its
+    /// type, or null when EC2 shows none (yet: DescribeInstances is eventually consistent for a few seconds).
+    /// </summary>
+    Task<(string InstanceId, string InstanceType)?> FindSessionInstanceAsync(string sessionId, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -43,6 +49,20 @@ public sealed class Ec2InstanceLauncher(IAmazonEC2 ec2, IAmazonSimpleSystemsMana
         {
             return null; // e.g. not allowed: the root volume is then sized for the class, which is always safe
         }
+    }
+
+    public async Task<(string InstanceId, string InstanceType)?> FindSessionInstanceAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest
+        {
+            Filters =
+            [
+                new Filter($"tag:{RunInstancesRequests.SessionTag}", [sessionId]),
+                new Filter("instance-state-name", ["pending", "running"]),
+            ],
+        }, cancellationToken).ConfigureAwait(false);
+        var instance = response.Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault();
+        return instance is null ? null : (instance.InstanceId, instance.InstanceType?.Value ?? "");
     }
 
     public async Task<string> LaunchAsync(RunInstancesRequest request, CancellationToken cancellationToken)

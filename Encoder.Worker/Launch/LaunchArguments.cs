@@ -42,7 +42,10 @@ public static partial class LaunchArguments
         if (errors.Count == 0 && result.Errors.Count > 0)
             errors.Add("the arguments cannot be read (see encoder launch --help)"); // System.CommandLine's own messages may quote a value
         var warnings = errors.Count > 0 ? [] : TakeSecrets(values, secretInputs, errors);
-        return errors.Count > 0 ? new LaunchParse(null, errors) : Validate(values, now) with { Warnings = warnings };
+        if (errors.Count > 0)
+            return new LaunchParse(null, errors);
+        var validated = Validate(values, now);
+        return validated with { Warnings = [.. warnings, .. validated.Warnings ?? []] };
     }
 
     /// <summary>Puts each secret, from wherever <see cref="SecretSources.Choose"/> takes it, in <paramref name="values"/> under its option; returns the WARNs.</summary>
@@ -126,15 +129,40 @@ public static partial class LaunchArguments
         if (endsAt is { } end && end + hardLimit > now + HardStop.MaxUptime)
             errors.Add($"{LaunchOption.EndsAt}: the class's end plus {LaunchOption.HardLimit} must fall within {HardStop.MaxUptime.TotalHours:0} h of the launch (the AMI's uptime cap)");
 
+        var mode = configuration.Options.Video.Mode;
+        var toHardStop = endsAt is { } classEnd ? classEnd + hardLimit - now : TimeSpan.Zero;
+        var mbps = RootVolume.Mbps(configuration.Options);
+        var warnings = new List<string>();
+        var givenType = Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors);
+        if (givenType is not null && SizingWarning(givenType, mode, toHardStop, mbps) is { } sizing)
+            warnings.Add(sizing);
+        // Placeholder until the AMIs are known (below): the operator's type, or the x86-64 pick.
+        IReadOnlyList<string> types = givenType is not null ? [givenType] : [InstanceSizing.Candidates[0].InstanceType];
+        var armAmi = Check(One(LaunchOption.AmiArm64), LaunchOption.AmiArm64, AmiId(), "ami-0123456789abcdef0", required: false, errors);
         var instance = new InstanceSpec(
-            Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun, errors),
-            Check(One(LaunchOption.InstanceType), LaunchOption.InstanceType, InstanceType(), "c5d.2xlarge", required: false, errors)
-                ?? InstanceSizing.For(configuration.Options.Video.Mode, endsAt is { } classEnd ? classEnd + hardLimit - now : TimeSpan.Zero, RootVolume.Mbps(configuration.Options)).InstanceType,
+            Check(One(LaunchOption.Ami), LaunchOption.Ami, AmiId(), "ami-0123456789abcdef0", required: !dryRun && armAmi is null, errors),
+            types,
             Check(One(LaunchOption.InstanceProfile), LaunchOption.InstanceProfile, InstanceProfile(), "encoder-class or arn:aws:iam::123456789012:instance-profile/encoder-class", required: !dryRun, errors),
-            Check(One(LaunchOption.SubnetId), LaunchOption.SubnetId, SubnetId(), "subnet-0123abcd", required: false, errors),
+            [.. Many(LaunchOption.SubnetId).Select(subnet => Check(subnet, LaunchOption.SubnetId, SubnetId(), "subnet-0123abcd", required: false, errors)!).Distinct()],
             [.. Many(LaunchOption.SecurityGroupId).Select(sg => Check(sg, LaunchOption.SecurityGroupId, SecurityGroupId(), "sg-0123abcd", required: false, errors)!)],
             Check(One(LaunchOption.KeyName), LaunchOption.KeyName, KeyName(), "my-key", required: false, errors),
-            Check(One(LaunchOption.Region), LaunchOption.Region, Region(), "eu-west-1", required: false, errors));
+            Check(One(LaunchOption.Region), LaunchOption.Region, Region(), "eu-west-1", required: false, errors))
+        {
+            Arm64ImageId = armAmi,
+        };
+        if (givenType is null)
+        {
+            types = [.. InstanceSizing.Choices(mode, toHardStop, mbps, instance.Architectures).Select(c => c.InstanceType)];
+            if (types.Count == 0)
+                errors.Add($"{LaunchOption.InstanceType}: no type in the launcher's table carries this class; name one");
+            else
+                instance = instance with { InstanceTypes = types };
+        }
+        else if (instance.ImageFor(InstanceSizing.ArchitectureOf(givenType)) is null && !(dryRun && instance.ImageId is null && armAmi is null))
+        {
+            var needs = InstanceSizing.ArchitectureOf(givenType) == InstanceSizing.Arm64 ? LaunchOption.AmiArm64 : LaunchOption.Ami;
+            errors.Add($"{LaunchOption.InstanceType}: {givenType} is {InstanceSizing.ArchitectureOf(givenType)}: it needs {needs}");
+        }
 
         if (errors.Count > 0 || endsAt is null)
             return new LaunchParse(null, errors);
@@ -150,7 +178,18 @@ public static partial class LaunchArguments
         {
             Secrets = secrets,
         };
-        return new LaunchParse(request, []);
+        return new LaunchParse(request, [], Warnings: warnings);
+    }
+
+    /// <summary>The WARN for an operator's <c>--instance-type</c> that the table says cannot carry the class, or does not know; null when it can.</summary>
+    private static string? SizingWarning(string instanceType, VideoMode mode, TimeSpan toHardStop, double mbps)
+    {
+        var modeName = mode.ToString().ToLowerInvariant();
+        if (InstanceSizing.Find(instanceType) is not { } row)
+            return $"WARN: {LaunchOption.InstanceType} {instanceType} is not in the launcher's table (Launch/InstanceSizing.cs): whether it carries a class in {modeName} mode is unknown; launching it as asked";
+        return InstanceSizing.Shortfall(row, InstanceSizing.Need(mode, toHardStop, mbps)) is { } shortfall
+            ? $"WARN: {LaunchOption.InstanceType} {instanceType} cannot carry a class in {modeName} mode by the launcher's table: {shortfall}; launching it as asked"
+            : null;
     }
 
     /// <summary>
