@@ -1,5 +1,5 @@
 using Encoder.Configuration;
-using Encoder.Metrics;
+using Encoder.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ namespace Encoder.Recording;
 /// segments that exist only on this machine and the minutes left at the current rate below half of it. The decision
 /// is <see cref="DiskSpace.Plan"/>'s; the disk is behind <see cref="IRecordingDisk"/>.
 /// </summary>
-public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger, EncoderMetrics? metrics = null)
+public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger, ClassEvents? events = null)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -55,7 +55,7 @@ public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeP
         var segments = DiskSpace.Assess(free, total, percent) == DiskSpaceLevel.Ok ? [] : disk.Segments();
         var plan = DiskSpace.Plan(free, total, percent, segments);
         if (total > 0)
-            metrics?.DiskFree(100.0 * plan.FreeAfter / total);
+            events?.Publish(new DiskChecked(now, 100.0 * plan.FreeAfter / total));
         if (plan.Drop.Count > 0)
             Drop(plan, free, total);
 
