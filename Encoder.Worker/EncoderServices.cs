@@ -55,6 +55,7 @@ public static class EncoderServices
         services.AddSingleton<IClassEventSubscriber, RecorderLog>();
         services.AddSingleton<IClassEventSubscriber, IngestLog>();
         services.AddSingleton<IClassEventSubscriber, StorageLog>();
+        services.AddSingleton<IClassEventSubscriber, DiskLog>();
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();
         services.TryAddSingleton<ICameraProbe, FfprobeCamera>();

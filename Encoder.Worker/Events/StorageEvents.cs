@@ -28,3 +28,19 @@ public sealed record DrainEnded(
 
 /// <summary>The disk guard's look at the recording disk: <paramref name="FreePercent"/> free, after what it deleted.</summary>
 public sealed record DiskChecked(DateTimeOffset At, double FreePercent) : ClassEvent(At);
+
+/// <summary>The disk guard deleted <paramref name="Count"/> local segments storage already holds (<paramref name="First"/> to <paramref name="Last"/>) to free the recording disk.</summary>
+public sealed record DiskSegmentsDeleted(
+    DateTimeOffset At, long FreeBytes, double FreePercent, int Count, string First, string Last, long DeletedBytes, string Directory) : ClassEvent(At);
+
+/// <summary>
+/// The recording disk is low (below <paramref name="ThresholdPercent"/> free) or, <paramref name="Critical"/>, below half
+/// of that, with nothing stored left to delete: said when it starts and each minute. <paramref name="OnlyHere"/> are
+/// the segments only on this machine; <paramref name="MinutesLeft"/> until full at the current rate, null when not filling.
+/// </summary>
+public sealed record DiskLow(
+    DateTimeOffset At, bool Critical, long FreeBytes, double FreePercent, double ThresholdPercent, string Directory,
+    IReadOnlyList<string> OnlyHere, long OnlyHereBytes, double? MinutesLeft) : ClassEvent(At);
+
+/// <summary>The recording disk has room again (above the warning threshold).</summary>
+public sealed record DiskRoomAgain(DateTimeOffset At, long FreeBytes, double FreePercent) : ClassEvent(At);
