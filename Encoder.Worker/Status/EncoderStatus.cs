@@ -4,15 +4,6 @@ using Encoder.Recording;
 
 namespace Encoder.Status;
 
-/// <summary>An output's state; the recorder's is <see cref="RecorderHealthState"/>, value for value.</summary>
-public enum OutputState
-{
-    Idle = RecorderHealthState.Idle,
-    Connecting = RecorderHealthState.Connecting,
-    Streaming = RecorderHealthState.Streaming,
-    Down = RecorderHealthState.Down,
-}
-
 /// <summary>
 /// The live state of the class, kept from the class's events (<see cref="ClassEvents"/>: the recorder's, the egresses'
 /// and the router's) and read by the status writer; the segments' figures are read from the <see cref="SegmentLedger"/>.
@@ -215,23 +206,5 @@ public sealed class EncoderStatus : IClassEventSubscriber
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
-    }
-
-    private sealed record OutputStatus
-    {
-        public OutputState State { get; init; } = OutputState.Idle;
-        public long Frames { get; init; }
-        public long? Bytes { get; init; }
-        public double? Speed { get; init; }
-        public double OutTimeSeconds { get; init; }
-        public DateTimeOffset? LastProgressAt { get; init; }
-        public string? LastError { get; init; }
-        public int Failures { get; init; }
-        public int Restarts { get; init; }
-        public bool EverStreamed { get; init; }
-
-        public OutputSnapshot ToSnapshot(DateTimeOffset now) => new(
-            State.ToString().ToLowerInvariant(), Frames, Bytes, Speed, Math.Round(OutTimeSeconds, 2), LastProgressAt,
-            LastProgressAt is { } at ? Math.Round((now - at).TotalSeconds, 1) : null, LastError, Failures, Restarts);
     }
 }
