@@ -2,6 +2,7 @@ using Amazon.S3;
 using Encoder.Aws;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Logging;
@@ -45,6 +46,16 @@ public static class EncoderServices
         services.AddSingleton<EncoderMetrics>();
         services.AddSingleton<RelayCounters>();
         services.AddSingleton<EncoderStatus>();
+        services.AddSingleton<SessionOutages>();
+        // The class's events: published once where they happen, heard by the status, the metrics, the outages and each area's log.
+        services.AddSingleton(sp => new ClassEvents(sp.GetServices<IClassEventSubscriber>));
+        services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderStatus>());
+        services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderMetrics>());
+        services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionOutages>());
+        services.AddSingleton<IClassEventSubscriber, RecorderLog>();
+        services.AddSingleton<IClassEventSubscriber, IngestLog>();
+        services.AddSingleton<IClassEventSubscriber, StorageLog>();
+        services.AddSingleton<IClassEventSubscriber, DiskLog>();
         services.AddSingleton<IngestPlan>();
         services.AddSingleton<MpegTsRelay>();
         services.TryAddSingleton<ICameraProbe, FfprobeCamera>();
@@ -71,7 +82,6 @@ public static class EncoderServices
         services.AddSingleton<InstanceLookup>();
         services.AddSingleton<PendingUploadsKeeper>();
         services.AddSingleton<SelfTerminator>();
-        services.AddSingleton<SessionOutages>();
         services.AddSingleton<UploadJournal>();
         if (options.Storage.Kind == StorageKind.S3)
         {

@@ -1,5 +1,6 @@
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Status;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,7 +42,7 @@ public sealed class IngestRouterTests
         _time.Advance(TimeSpan.FromSeconds(0.5));
         secondary.Stream();
         await UntilAsync(() => _status.LastFailoverTook is not null);
-        Assert.That((_status.ActiveSlot?.Name, _status.Failovers, _status.LastFailoverTook), Is.EqualTo(("secondary", 1, TimeSpan.FromSeconds(0.5))));
+        Assert.That((_status.ActiveSlot, _status.Failovers, _status.LastFailoverTook), Is.EqualTo(("secondary", 1, TimeSpan.FromSeconds(0.5))));
 
         _probe.Healthy = true;
         for (var i = 0; i < 25 && _launcher.Count < 3; i++)
@@ -58,7 +59,7 @@ public sealed class IngestRouterTests
         Assert.That(secondary.Disposed, Is.False, "make before break: the secondary pushes until the primary's first frame");
         back.Stream();
         await UntilAsync(() => secondary.Disposed);
-        Assert.That((_status.ActiveSlot?.Name, _status.Returns, router.State.Route), Is.EqualTo(("primary", 1, Route.OnPrimary)));
+        Assert.That((_status.ActiveSlot, _status.Returns, router.State.Route), Is.EqualTo(("primary", 1, Route.OnPrimary)));
 
         await router.DisposeAsync();
         Assert.That(back.Disposed, Is.True, "stopping stops the egresses");
@@ -84,7 +85,7 @@ public sealed class IngestRouterTests
         primary.Fail();
         secondary.Stream();
         await UntilAsync(() => router.State.Route == Route.OnSecondary);
-        Assert.That(_status.ActiveSlot?.Name, Is.EqualTo("secondary"));
+        Assert.That(_status.ActiveSlot, Is.EqualTo("secondary"));
     }
 
     [Test]
@@ -120,7 +121,7 @@ public sealed class IngestRouterTests
             Ingest = new IngestOptions { Primary = "rtmp://127.0.0.1:1/live/p", Secondary = "rtmp://127.0.0.1:2/live/s", Mode = mode },
         };
         var plan = new IngestPlan(options);
-        var reports = new IngestReports(options, plan, _status, _time, NullLogger<IngestReports>.Instance);
+        var reports = new IngestReports(options, plan, new ClassEvents([_status]), _time);
         return new Running(new IngestRouter(options, plan, _launcher, _probe, _health, reports, _time));
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Encoder.Tests.Infrastructure;
 
 namespace Encoder.Tests.EndToEnd;
@@ -31,7 +32,9 @@ public sealed partial class StreamingTests
 
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
-        Assert.That(daemon.Output, Does.Contain("Camera back: recording again after an outage"));
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(work, "storage", "class-silent", "session.json")));
+        Assert.That(manifest.RootElement.GetProperty("outages").EnumerateArray().Select(o => o.GetProperty("kind").GetString()), Does.Contain("camera"),
+            "the camera's outage ended and was recorded");
         Assert.That(ProcessTable.WithCommandLineContaining(key), Is.Empty);
     }
 }

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Media;
 using Encoder.Recording;
 using Encoder.Status;
@@ -53,7 +54,7 @@ public sealed class MediaPlannerTests
     private MediaPlanner Planner(VideoMode mode, params CameraProbeResult[] answers)
     {
         _camera = new ScriptedCamera(answers);
-        return new(Options(mode), _camera, Kept, _status, _time, _log);
+        return new(Options(mode), _camera, Kept, new ClassEvents([_status]), _time, _log);
     }
 
     private static CameraProbeResult Sends(CameraStreams streams) => new(streams, null);

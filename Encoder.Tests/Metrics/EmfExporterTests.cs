@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
+using Encoder.Events;
 using Encoder.Metrics;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class EmfExporterTests
 
         for (var interval = 1; interval <= 5; interval++)
         {
-            _metrics.DiskFree(interval);
+            _metrics.Hear(new DiskChecked(TimeProvider.System.GetUtcNow(), interval));
             await exporter.FlushAsync(CancellationToken.None);
         }
 
@@ -49,7 +50,7 @@ public sealed class EmfExporterTests
         Assert.That(exporter.Queued, Is.EqualTo(5));
 
         await using var agent = EmfAgent.Start(port);
-        _metrics.DiskFree(6);
+        _metrics.Hear(new DiskChecked(TimeProvider.System.GetUtcNow(), 6));
         await exporter.FlushAsync(CancellationToken.None);
         await Poll.UntilAsync(() => agent.Documents.Count == 6, TimeSpan.FromSeconds(10), "the waiting documents arrive");
 
@@ -66,7 +67,7 @@ public sealed class EmfExporterTests
 
         for (var interval = 0; interval < EmfExporter.Capacity + 3; interval++)
         {
-            _metrics.DiskFree(interval);
+            _metrics.Hear(new DiskChecked(TimeProvider.System.GetUtcNow(), interval));
             await exporter.FlushAsync(CancellationToken.None, sendOnlyIfReachable: true);
         }
 
@@ -79,7 +80,7 @@ public sealed class EmfExporterTests
         using var receiver = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         var port = ((System.Net.IPEndPoint)receiver.Client.LocalEndPoint!).Port;
         using var exporter = Exporter(new EmfEndpoint(true, "127.0.0.1", port));
-        _metrics.Activated(secondary: true, failover: true);
+        _metrics.Hear(new IngestActivated(TimeProvider.System.GetUtcNow(), "secondary", Secondary: true, Failover: true, Return: false));
 
         await exporter.FlushAsync(CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

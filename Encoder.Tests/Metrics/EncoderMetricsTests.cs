@@ -1,3 +1,4 @@
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Metrics;
 using Encoder.Recording;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Encoder.Tests.Metrics;
 
-/// <summary>The instruments as a listener sees them: what each fact becomes in an interval.</summary>
+/// <summary>The instruments as a listener sees them: what each event of the class becomes in an interval.</summary>
 public sealed class EncoderMetricsTests
 {
     private ServiceProvider _services = null!;
@@ -50,15 +51,15 @@ public sealed class EncoderMetricsTests
     [Test]
     public void A_failover_counts_once_in_its_interval_and_the_secondary_stays_reported_until_the_return()
     {
-        _metrics.Activated(secondary: false, failover: false);
-        _metrics.IngestStreaming("primary");
-        _metrics.IngestDown("primary");
-        _metrics.Activated(secondary: true, failover: true);
-        _metrics.IngestStreaming("secondary");
+        Hear(new IngestActivated(Now, "primary", Secondary: false, Failover: false, Return: false));
+        Hear(new IngestStreaming(Now, "primary"));
+        Hear(new IngestEnded(Now, "primary", "Connection refused", Failed: true));
+        Hear(new IngestActivated(Now, "secondary", Secondary: true, Failover: true, Return: false));
+        Hear(new IngestStreaming(Now, "secondary"));
 
         var during = Interval();
         var after = Interval();
-        _metrics.Activated(secondary: false, failover: false);
+        Hear(new IngestActivated(Now, "primary", Secondary: false, Failover: false, Return: false));
         var returned = Interval();
 
         Assert.That((during["Failovers"], during["OnSecondary"], during["IngestUp[primary]"], during["IngestUp[secondary]"]), Is.EqualTo((1.0, 1.0, 0.0, 1.0)));
@@ -67,18 +68,18 @@ public sealed class EncoderMetricsTests
     }
 
     [Test]
-    public void The_recorders_rates_are_measured_over_a_second_and_fall_to_zero_when_it_goes_down()
+    public void The_recorders_rates_are_those_its_progress_measured_and_fall_to_zero_when_it_goes_down()
     {
         RunStarting();
-        Progress(new FfmpegProgress(100, TimeSpan.FromSeconds(4), 1, false, 500_000));
+        Progress(new FfmpegProgress(100, TimeSpan.FromSeconds(4), 1, false), rates: (null, null));
         _time.Advance(TimeSpan.FromSeconds(1));
-        Progress(new FfmpegProgress(125, TimeSpan.FromSeconds(5), 1, false, 1_000_000));
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Progress(new FfmpegProgress(150, TimeSpan.FromSeconds(6), 1, false, 1_500_000));
+        Progress(new FfmpegProgress(125, TimeSpan.FromSeconds(5), 1, false), rates: (25, 4000));
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        Progress(new FfmpegProgress(137, TimeSpan.FromSeconds(5.5), 1, false), rates: (null, null)); // inside the next window: no new figure
 
         var streaming = Interval();
         RunEnded();
-        _metrics.CameraOutageStarted();
+        Hear(new RecorderFailed(Now, "the camera stream ended", TimeSpan.FromSeconds(3), FailureReport.OutageStarted, 1, Now, TimeSpan.FromSeconds(0.5)));
         var down = Interval();
 
         Assert.That((streaming["RecorderUp"], streaming["FramesPerSecond"], streaming["BitrateKbps"]), Is.EqualTo((1.0, 25.0, 4000.0)));
@@ -92,10 +93,10 @@ public sealed class EncoderMetricsTests
         _time.Advance(TimeSpan.FromSeconds(30));
         var neverUp = Interval();
         Progress(new FfmpegProgress(1, TimeSpan.FromSeconds(0.1), 1, false));
-        _metrics.IngestStreaming("primary");
+        Hear(new IngestStreaming(Now, "primary"));
         var up = Interval();
         RunEnded();
-        _metrics.IngestDown("primary");
+        Hear(new IngestEnded(Now, "primary", "Connection refused", Failed: true));
         RunStarting();
         _time.Advance(TimeSpan.FromSeconds(61));
         var down = Interval();
@@ -109,9 +110,9 @@ public sealed class EncoderMetricsTests
     public void One_slot_streaming_is_enough_for_the_ingests_to_be_up()
     {
         RunStarting();
-        _metrics.IngestStreaming("primary");
-        _metrics.IngestDown("primary");
-        _metrics.IngestStreaming("secondary");
+        Hear(new IngestStreaming(Now, "primary"));
+        Hear(new IngestEnded(Now, "primary", "Connection refused", Failed: true));
+        Hear(new IngestStreaming(Now, "secondary"));
         _time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.That(Interval()["IngestsDownSeconds"], Is.Zero);
@@ -120,10 +121,10 @@ public sealed class EncoderMetricsTests
     [Test]
     public void Segments_recorded_are_what_the_playlist_gained_since_the_first_look()
     {
-        _metrics.Playlist(10, TimeSpan.FromSeconds(20)); // a restarted daemon's playlist: the baseline
-        _metrics.Playlist(13, TimeSpan.FromSeconds(26.5));
+        Hear(new PlaylistUpdated(Now, 10, TimeSpan.FromSeconds(20))); // a restarted daemon's playlist: the baseline
+        Hear(new PlaylistUpdated(Now, 13, TimeSpan.FromSeconds(26.5)));
         var first = Interval();
-        _metrics.Playlist(13, TimeSpan.FromSeconds(26.5));
+        Hear(new PlaylistUpdated(Now, 13, TimeSpan.FromSeconds(26.5)));
         var second = Interval();
 
         Assert.That((first["SegmentsRecorded"], first["RecordedSeconds"]), Is.EqualTo((3.0, 6.5)));
@@ -142,7 +143,7 @@ public sealed class EncoderMetricsTests
         var live = Interval();
         _time.Advance(TimeSpan.FromSeconds(1));
         var next = Interval();
-        _metrics.DrainEnded(2);
+        Hear(new DrainEnded(Now, TimeSpan.FromSeconds(3), ["a", "b"], "/recordings/class-9", 3, TimeSpan.FromSeconds(6), true, "s3://bucket/class-9/"));
         var end = Interval();
 
         Assert.That((live["UploadLagSeconds"], live["ObjectsPending"], live.ContainsKey("UploadsPendingAtEnd")), Is.EqualTo((12.0, 1.0, false)));
@@ -156,9 +157,9 @@ public sealed class EncoderMetricsTests
     [Test]
     public void Disk_and_relay_figures_reach_the_interval()
     {
-        _metrics.DiskFree(14.96);
-        _metrics.RelayDatagramDropped();
-        _metrics.RelayDatagramDropped();
+        Hear(new DiskChecked(Now, 14.96));
+        Hear(new RelayDatagramDropped(Now));
+        Hear(new RelayDatagramDropped(Now));
 
         var interval = Interval();
 
@@ -177,22 +178,26 @@ public sealed class EncoderMetricsTests
         Assert.That((frozen["RecorderUp"], frozen["RecorderDownSeconds"]), Is.EqualTo((0.0, 5 - RecorderHealth.Window.TotalSeconds)));
     }
 
-    /// <summary>What the recorder tells at a run's start: its health, and the metrics.</summary>
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private void Hear(ClassEvent happened) => _metrics.Hear(happened);
+
+    /// <summary>What the recorder tells at a run's start: its health, and the class's events.</summary>
     private void RunStarting()
     {
         _recorder.RunStarting();
-        _metrics.RecorderStarting();
+        Hear(new RecorderRunStarting(Now, 1));
     }
 
-    private void Progress(FfmpegProgress progress)
+    private void Progress(FfmpegProgress progress, (double? Fps, double? Kbps) rates = default)
     {
         _recorder.Progress(progress);
-        _metrics.RecorderProgress(progress);
+        Hear(new RecorderProgressed(Now, progress.Frame, progress.TotalSize, progress.OutTime, progress.Speed, rates.Fps, rates.Kbps));
     }
 
     private void RunEnded()
     {
         _recorder.RunEnded(failed: true);
-        _metrics.RecorderRunEnded();
+        Hear(new RecorderRunEnded(Now, 1, TimeSpan.FromSeconds(6), Failed: true));
     }
 }

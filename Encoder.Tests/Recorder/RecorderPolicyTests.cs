@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Recorder;
 using Encoder.Resilience;
@@ -57,7 +58,7 @@ public sealed class RecorderPolicyTests
             new RunFailed(Exit(1, "401 Unauthorized", seconds: 0.1), "401 Unauthorized (exit code 1)",
                 new RestartDecision(2, TimeSpan.FromSeconds(1), FailureReport.StillFailing), T0.AddSeconds(10)), new ProbeCamera());
         yield return Case("Reports_the_outage_when_a_run_streams_again",
-            [.. FailedOnce, (10.5, new WaitOver()), (11, new RunStreaming())], RecorderPhase.Running, new CameraBack(TimeSpan.FromSeconds(1)));
+            [.. FailedOnce, (10.5, new WaitOver()), (11, new RunStreaming())], RecorderPhase.Running, new RecorderAction.CameraBack(TimeSpan.FromSeconds(1)));
         yield return Case("A_run_that_streamed_starts_the_delays_from_the_first",
             [.. FailedOnce, (10.5, new WaitOver()), (11, new RunStreaming()), (20, new RunEnded(Refused))], RecorderPhase.Waiting,
             new RunFailed(Refused, "Connection refused (exit code 1)", new RestartDecision(1, TimeSpan.FromSeconds(0.5), FailureReport.OutageStarted), T0.AddSeconds(20)),

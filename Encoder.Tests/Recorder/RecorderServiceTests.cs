@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Lifecycle;
 using Encoder.Logging;
@@ -33,7 +34,8 @@ public sealed class RecorderServiceTests
     private MpegTsRelay _relay = null!;
     private DirectoryInfo _work = null!;
     private RecorderService _service = null!;
-    private ListLogger<RecorderReports> _reportsLog = null!;
+    private EventsSeen _seen = null!;
+    private ClassEvents _events = null!;
 
     [SetUp]
     public void SetUp()
@@ -46,7 +48,8 @@ public sealed class RecorderServiceTests
         _outages = new SessionOutages();
         _relay = new MpegTsRelay(NullLogger.Instance, new RelayCounters(), maxClients: 2); // bound, never started: the runs only read its ports
         _work = Directory.CreateTempSubdirectory("encoder-recorder-");
-        _reportsLog = new ListLogger<RecorderReports>();
+        _seen = new EventsSeen();
+        _events = new ClassEvents([_status, _outages, _seen]);
     }
 
     [TearDown]
@@ -133,9 +136,8 @@ public sealed class RecorderServiceTests
             "stopped to restart at once: not a failure");
         Assert.That(first.Arguments, Does.Contain("copy").And.Not.Contain("libx264"), "copied H.264");
         Assert.That(fourth.Arguments, Does.Contain("libx264"), "transcodes HEVC");
-        var warned = _reportsLog.Lines.Count(l => l.Level == LogLevel.Warning);
         fourth.Reports(H264Aac);
-        await UntilAsync(() => _reportsLog.Lines.Count(l => l.Level == LogLevel.Warning) > warned);
+        await UntilAsync(() => _seen.Of<RecorderKeepsPlan>().Count == 1);
         Assert.That((fourth.QuitAsked, _service.State.Phase, _ffmpeg.Started.Count), Is.EqualTo((false, RecorderPhase.Running, 4)),
             "a run started for the camera's streams goes on with its plan when they change again");
     }
@@ -164,10 +166,10 @@ public sealed class RecorderServiceTests
             Ffmpeg = new FfmpegOptions { RestartDelaySeconds = restartDelaySeconds },
         };
         var layout = new RecordingLayout(options);
-        var media = new MediaPlanner(options, new KnownStreams(H264Aac), new KnownCamera(layout), _status, _time, NullLogger<MediaPlanner>.Instance);
+        var media = new MediaPlanner(options, new KnownStreams(H264Aac), new KnownCamera(layout), _events, _time, NullLogger<MediaPlanner>.Instance);
         var ffmpeg = new FfmpegProcess(options, SecretRedactor.For(options), _ffmpeg, new ProgressWatch(_time, _health), _time, NullLogger<FfmpegProcess>.Instance);
-        var reports = new RecorderReports(_status, _outages, _time, _reportsLog);
-        var runs = new RecorderRuns(options, layout, new IngestPlan(options), _relay, media, ffmpeg, _health, reports, _status, _time, NullLogger<RecorderRuns>.Instance);
+        var reports = new RecorderReports(_events, _time);
+        var runs = new RecorderRuns(options, layout, new IngestPlan(options), _relay, media, ffmpeg, _health, reports, new RelayCounters(), _events, _time, NullLogger<RecorderRuns>.Instance);
         var gate = new SessionStartGate(options, layout, _time, NullLogger<SessionStartGate>.Instance);
         _service = new RecorderService(options, gate, runs, _health, reports, _camera, _time) { JitterUnit = () => 0.5 };
         await _service.StartAsync(CancellationToken.None);

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Recording;
 using Encoder.Storage;
 using Encoder.Tests.Infrastructure;
@@ -23,6 +24,7 @@ public sealed class DiskGuardOnASmallDiskTests
     private SegmentLedger _segments = null!;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero));
     private readonly ListLogger<DiskGuard> _log = new();
+    private readonly EventsSeen _seen = new();
     private DiskGuard _guard = null!;
     private int _next;
 
@@ -38,7 +40,7 @@ public sealed class DiskGuardOnASmallDiskTests
         Directory.CreateDirectory(_layout.SessionDirectory);
         _store = new LocalFolderStore(Path.Combine(_mount, "elsewhere"));
         _segments = new SegmentLedger(_time);
-        _guard = new DiskGuard(_options, new RecordingDisk(_layout, _segments), _time, _log);
+        _guard = new DiskGuard(_options, new RecordingDisk(_layout, _segments), _time, _log, new ClassEvents([_seen, new DiskLog(_log)]));
     }
 
     [TearDown]
@@ -84,9 +86,10 @@ public sealed class DiskGuardOnASmallDiskTests
         Assert.That(atRisk.After, Is.EqualTo(DiskSpaceLevel.Critical));
         Assert.That(Segments().Where(s => !waiting.Contains(s)), Is.Empty, "every stored segment is gone");
         Assert.That(Segments(), Is.SupersetOf(waiting));
-        var alert = _log.Lines.Last();
-        Assert.That(alert.Level, Is.EqualTo(LogLevel.Critical));
-        Assert.That(alert.Message, Does.Contain($"{waiting.Count} ({waiting[0]} to {waiting[^1]}"));
+        var alert = _seen.Of<DiskLow>().Last();
+        Assert.That((alert.Critical, alert.OnlyHere), Is.EqualTo((true, waiting)), "the alert names what only this machine holds");
+        Assert.That(_log.Said.Last(), Is.EqualTo((LogLevel.Critical, 401)));
+        Assert.That(_seen.Of<DiskSegmentsDeleted>().Select(d => d.Count).Sum(), Is.EqualTo(stored.Count), "each deletion said");
     }
 
     private string WriteSegment()

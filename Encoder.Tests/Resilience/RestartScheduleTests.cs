@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Resilience;
 
 namespace Encoder.Tests.Resilience;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Launch;
 using Encoder.Lifecycle;
@@ -63,29 +64,27 @@ public sealed class JsonSchemasTests
         var ledger = new SegmentLedger(time);
         var recorder = new RecorderHealth(time);
         var status = new EncoderStatus(time, new RelayCounters(), recorder, ledger);
-        var primary = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/a");
-        var secondary = new IngestSlot(IngestSlot.SecondaryName, "rtmp://127.0.0.1/live/b");
+        const string primary = IngestSlot.PrimaryName, secondary = IngestSlot.SecondaryName;
         var snapshots = new List<StatusSnapshot> { status.Snapshot("yoga") }; // idle, nothing known
 
         recorder.RunStarting();
-        var progress = new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false);
-        recorder.Progress(progress);
-        status.RecorderProgress(progress);
-        status.SlotStarting(primary);
-        status.SlotProgress(primary, new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false));
-        status.Activated(primary, isFailover: false, isReturn: false);
+        recorder.Progress(new FfmpegProgress(30, TimeSpan.FromSeconds(1), 1.0, IsEnd: false));
+        status.Hear(new RecorderProgressed(T0, 30, null, TimeSpan.FromSeconds(1), 1.0, 30, 4000));
+        status.Hear(new IngestConnecting(T0, primary));
+        status.Hear(new IngestProgressed(T0, primary, 30, 125_000, TimeSpan.FromSeconds(1), 1.0));
+        status.Hear(new IngestActivated(T0, primary, Secondary: false, Failover: false, Return: false));
         ledger.PlaylistRead(HlsPlaylist.Parse("#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n#EXTINF:2.0,\nseg_00001.ts\n#EXTINF:2.0,\nseg_00002.ts\n"));
         ledger.Stored("seg_00000.ts");
         ledger.Stored("seg_00001.ts");
         snapshots.Add(status.Snapshot("yoga"));
 
-        status.SlotEnded(primary, "Connection refused", failed: true);
-        status.SlotStarting(secondary);
-        status.SlotProgress(secondary, new FfmpegProgress(10, TimeSpan.FromSeconds(0.4), 1.0, IsEnd: false));
-        status.Activated(secondary, isFailover: true, isReturn: false);
-        status.FailoverTook(TimeSpan.FromSeconds(0.84));
+        status.Hear(new IngestEnded(T0, primary, "Connection refused", Failed: true));
+        status.Hear(new IngestConnecting(T0, secondary));
+        status.Hear(new IngestProgressed(T0, secondary, 10, null, TimeSpan.FromSeconds(0.4), 1.0));
+        status.Hear(new IngestActivated(T0, secondary, Secondary: true, Failover: true, Return: false));
+        status.Hear(new FailedOver(T0, TimeSpan.FromSeconds(0.84)));
         recorder.RunEnded(failed: true);
-        status.RecorderEnded("the camera closed the connection", restarting: true);
+        status.Hear(new RecorderFailed(T0, "the camera closed the connection", TimeSpan.FromSeconds(1), FailureReport.OutageStarted, 1, T0, TimeSpan.FromSeconds(0.5)));
         time.Advance(TimeSpan.FromSeconds(5));
         snapshots.Add(status.Snapshot("yoga"));
 

@@ -2,7 +2,7 @@ using Encoder.Status;
 
 namespace Encoder.Tests.Status;
 
-/// <summary>The one-line status `systemctl status encoder` and the terminal show, and the rates it is made of.</summary>
+/// <summary>The one-line status `systemctl status encoder` and the terminal show.</summary>
 public sealed class StatusLineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
@@ -37,34 +37,6 @@ public sealed class StatusLineTests
     {
         Assert.That(StatusLine.Format(Snapshot(active: null, recorder: "idle", slots: false), LiveRates.Unknown),
             Is.EqualTo("not streaming | recorder idle | 0 segments, 0 uploads pending | 0 failovers, 0 camera outages"));
-    }
-
-    [Test]
-    public void Rates_are_the_recorder_s_frames_and_the_active_ingest_s_bytes_per_second()
-    {
-        var rates = LiveRates.Between(Snapshot(0, frames: 100, primaryBytes: 1_000_000, recorderBytes: 5),
-            Snapshot(2, frames: 150, primaryBytes: 2_000_000, recorderBytes: 10));
-
-        Assert.That((rates.FramesPerSecond, rates.BitrateKbps), Is.EqualTo(((double?)25.0, (double?)4000.0)));
-    }
-
-    [Test]
-    public void Without_an_active_ingest_the_bitrate_is_the_recorder_s()
-    {
-        var rates = LiveRates.Between(Snapshot(0, active: null, recorderBytes: 0, frames: 0), Snapshot(1, active: null, recorderBytes: 125_000, frames: 30));
-
-        Assert.That((rates.FramesPerSecond, rates.BitrateKbps), Is.EqualTo(((double?)30.0, (double?)1000.0)));
-    }
-
-    [TestCase(100, 10, TestName = "A new recorder run (frames went back) tells nothing")]
-    [TestCase(100, 100, TestName = "The same instant tells nothing")]
-    public void Rates_that_cannot_be_known_are_unknown(long framesBefore, long framesAfter)
-    {
-        var at = framesBefore == framesAfter ? 0 : 1;
-        var rates = LiveRates.Between(Snapshot(0, frames: framesBefore), Snapshot(at, frames: framesAfter));
-
-        Assert.That(rates.FramesPerSecond, Is.Null);
-        Assert.That(LiveRates.Between(null, Snapshot(1)), Is.EqualTo(LiveRates.Unknown));
     }
 
     [TestCase("30000000", null, 15.0, TestName = "WatchdogSec=30s: a ping every 15 s")]

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Lifecycle;
 using Encoder.Status;
 using Encoder.Storage;
@@ -41,7 +42,7 @@ public sealed class StatusUploaderTests
     private static (StatusUploader Uploader, StorageOutage Outage) Create(StatusStore store, FakeTimeProvider time, StorageKind kind = StorageKind.S3)
     {
         var options = new EncoderOptions { SessionId = "yoga", Storage = new StorageOptions { Kind = kind, Bucket = "studio" } };
-        var outage = new StorageOutage(new SessionOutages(), time, new ListLogger<StorageOutage>());
+        var outage = new StorageOutage(ClassEvents.None, time);
         return (new StatusUploader(options, new EncoderStatus(time), store, outage, time, new ListLogger<StatusUploader>()), outage);
     }
 

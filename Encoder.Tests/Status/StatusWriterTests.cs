@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Recording;
 using Encoder.Status;
@@ -21,7 +22,6 @@ public sealed class StatusWriterTests
         var time = new FakeTimeProvider(T0);
         var recorder = new RecorderHealth(time);
         var status = new EncoderStatus(time, recorder: recorder);
-        var slot = new IngestSlot(IngestSlot.PrimaryName, "rtmp://127.0.0.1/live/x");
 
         var first = status.NextChange;
         recorder.RunStarting();
@@ -31,7 +31,7 @@ public sealed class StatusWriterTests
         RecorderProgress(recorder, status, Progress(frame: 30)); // streaming
         var third = status.NextChange;
         RecorderProgress(recorder, status, Progress(frame: 60));
-        status.Activated(slot, isFailover: false, isReturn: false);
+        status.Hear(new IngestActivated(T0, IngestSlot.PrimaryName, Secondary: false, Failover: false, Return: false));
 
         Assert.That((first.IsCompleted, stillSecond, second.IsCompleted, third.IsCompleted), Is.EqualTo((true, false, true, true)));
         Assert.That(status.NextChange.IsCompleted, Is.False);
@@ -94,6 +94,6 @@ public sealed class StatusWriterTests
     private static void RecorderProgress(RecorderHealth recorder, EncoderStatus status, FfmpegProgress progress)
     {
         recorder.Progress(progress);
-        status.RecorderProgress(progress);
+        status.Hear(new RecorderProgressed(T0, progress.Frame, null, progress.OutTime, progress.Speed, null, null));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Encoder.Events;
 using Encoder.Lifecycle;
 using Encoder.Metrics;
 using Encoder.Recording;
@@ -28,13 +29,14 @@ public sealed class HungStorageFiguresTests : UploaderFixture
         var status = new EncoderStatus(time, segments: segments);
         var outages = new SessionOutages();
         using var journal = Journal(segments, time);
-        var playlists = new PlaylistReader(Layout, segments, metrics);
+        var events = new ClassEvents([status, metrics]);
+        var playlists = new PlaylistReader(Layout, segments, events, time);
         var reader = new RecordingReader(Layout, playlists, new SessionManifestSource(Options, journal, outages, status, time));
         var pass = new UploadPass(Options, store, reader,
             new ObjectUploader(Options, store, journal, new RecordingDisk(Layout, segments), time, NullLogger<ObjectUploader>.Instance), journal, segments, time,
             NullLogger<UploadPass>.Instance);
-        using var uploader = new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
-            new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance, metrics: metrics);
+        using var uploader = new SegmentUploader(Options, Layout, pass, new StorageOutage(events, time), journal, store,
+            new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance, events: events);
         using var changes = new PlaylistChanges(Layout, NullLogger<PlaylistChanges>.Instance);
         using var watch = new PlaylistWatch(changes, playlists, time, NullLogger<PlaylistWatch>.Instance);
         Record(segments: 1);

@@ -1,3 +1,4 @@
+using Encoder.Events;
 using Encoder.Lifecycle;
 using Encoder.Storage;
 using Encoder.Tests.Infrastructure;
@@ -15,8 +16,8 @@ public sealed class StorageOutageTests
     {
         var time = new FakeTimeProvider(T0);
         var outages = new SessionOutages();
-        var logger = new ListLogger<StorageOutage>();
-        var outage = new StorageOutage(outages, time, logger);
+        var log = new ListLogger<StorageOutage>();
+        var outage = new StorageOutage(new ClassEvents([outages, new StorageLog(log, new ListLogger<SegmentUploader>())]), time);
 
         outage.Succeeded();
         outage.Failed(new StorageUnavailableException("S3 bucket 'studio' did not answer", transient: true), waiting: 3);
@@ -27,20 +28,23 @@ public sealed class StorageOutageTests
         outage.Succeeded();
 
         Assert.That((first, outage.Backoff), Is.EqualTo((TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.5))), "back to the first delay once it works");
-        Assert.That(logger.Lines.Select(l => l.Level), Is.EqualTo(new[] { LogLevel.Warning, LogLevel.Debug, LogLevel.Information }));
+        Assert.That(log.Said, Is.EqualTo(new[] { (LogLevel.Warning, 300), (LogLevel.Debug, 301), (LogLevel.Information, 302) }));
         Assert.That(outages.All, Is.EqualTo(new[] { new Outage(Outage.Storage, T0, T0.AddSeconds(4), "storage unavailable") }));
     }
 
     [Test]
-    public void A_failure_only_the_operator_can_fix_is_an_error()
+    public void A_failure_only_the_operator_can_fix_is_published_as_permanent_and_said_as_an_error()
     {
-        var logger = new ListLogger<StorageOutage>();
-        var outage = new StorageOutage(new SessionOutages(), new FakeTimeProvider(T0), logger);
+        var seen = new EventsSeen();
+        var log = new ListLogger<StorageOutage>();
+        var outage = new StorageOutage(new ClassEvents([seen, new StorageLog(log, new ListLogger<SegmentUploader>())]), new FakeTimeProvider(T0));
 
         outage.Failed(new StorageUnavailableException("the S3 bucket 'studio' does not exist", transient: false), waiting: 1);
         outage.Failed(new StorageUnavailableException("the S3 bucket 'studio' does not exist", transient: false), waiting: 1);
 
-        Assert.That(logger.Lines.Select(l => l.Level), Is.EqualTo(new[] { LogLevel.Error, LogLevel.Debug }));
+        Assert.That(seen.Of<StorageFailed>().Select(f => (f.Permanent, f.Report)),
+            Is.EqualTo(new[] { (true, FailureReport.OutageStarted), (true, FailureReport.Quiet) }));
+        Assert.That(log.Said, Is.EqualTo(new[] { (LogLevel.Error, 300), (LogLevel.Debug, 301) }));
         Assert.That(outage.Backoff, Is.EqualTo(TimeSpan.FromSeconds(1)), "the second failure doubles the wait");
     }
 }

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;
@@ -63,7 +64,7 @@ public abstract class UploaderFixture
         var outages = new SessionOutages();
         journal ??= Journal(segments);
         var pass = Pass(store, journal, Reader(journal, status, outages, segments), segments);
-        return new SegmentUploader(Options, Layout, pass, new StorageOutage(outages, time, NullLogger<StorageOutage>.Instance), journal, store,
+        return new SegmentUploader(Options, Layout, pass, new StorageOutage(new ClassEvents([outages]), time), journal, store,
             report ?? new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance,
             playlistChanges: playlistChanges);
     }

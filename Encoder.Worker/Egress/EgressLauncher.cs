@@ -1,15 +1,13 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Ffmpeg;
-using Encoder.Metrics;
 using Encoder.Recording;
-using Encoder.Status;
 
 namespace Encoder.Egress;
 
 /// <summary>Starts egress sessions, numbering each slot's runs for their logs.</summary>
 public sealed class EgressLauncher(
-    EncoderOptions options, RecordingLayout layout, MpegTsRelay relay, FfmpegProcess ffmpeg, EncoderStatus status, TimeProvider time,
-    EncoderMetrics? metrics = null) : IEgressLauncher
+    EncoderOptions options, RecordingLayout layout, MpegTsRelay relay, FfmpegProcess ffmpeg, ClassEvents events, TimeProvider time) : IEgressLauncher
 {
     private readonly Dictionary<string, int> _runs = [];
 
@@ -19,6 +17,6 @@ public sealed class EgressLauncher(
         int run;
         lock (_runs)
             run = _runs[slot.Name] = _runs.GetValueOrDefault(slot.Name) + 1;
-        return EgressSession.Start(slot, run, relay.OutputPort, options, layout, ffmpeg, status, time, daemonStop, metrics);
+        return EgressSession.Start(slot, run, relay.OutputPort, options, layout, ffmpeg, events, time, daemonStop);
     }
 }

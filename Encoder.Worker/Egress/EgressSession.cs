@@ -1,12 +1,11 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Ffmpeg;
-using Encoder.Metrics;
 using Encoder.Recording;
-using Encoder.Status;
 
 namespace Encoder.Egress;
 
-/// <summary>One running egress FFmpeg pushing the relay to one slot: started, streaming (first frame out), ended.</summary>
+/// <summary>One running egress FFmpeg pushing the relay to one slot: connecting, streaming (first frame out), ended, each published (<see cref="ClassEvents"/>).</summary>
 public sealed class EgressSession : IEgress
 {
     private readonly CancellationTokenSource _stop;
@@ -26,8 +25,8 @@ public sealed class EgressSession : IEgress
     public Task<FfmpegExit> Completion { get; private set; } = null!;
 
     internal static EgressSession Start(
-        IngestSlot slot, int run, int relayPort, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, EncoderStatus status,
-        TimeProvider time, CancellationToken daemonStop, EncoderMetrics? metrics = null)
+        IngestSlot slot, int run, int relayPort, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, ClassEvents events,
+        TimeProvider time, CancellationToken daemonStop)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(daemonStop);
         var session = new EgressSession(slot, stop);
@@ -41,7 +40,7 @@ public sealed class EgressSession : IEgress
             stall,
             FfmpegRole.Egress, // silence while the recorder is down is not the ingest's fault: ProgressWatch rules
             StopGrace: TimeSpan.FromSeconds(1)); // an egress has nothing to save: stop it quickly
-        status.SlotStarting(slot);
+        events.Publish(new IngestConnecting(time.GetUtcNow(), slot.Name));
         session.Completion = RunAsync();
         return session;
 
@@ -51,15 +50,15 @@ public sealed class EgressSession : IEgress
             {
                 var exit = await ffmpeg.RunAsync(invocation, progress =>
                 {
-                    status.SlotProgress(slot, progress);
-                    if (progress.Frame > 0)
+                    var now = time.GetUtcNow();
+                    events.Publish(new IngestProgressed(now, slot.Name, progress.Frame, progress.TotalSize, progress.OutTime, progress.Speed));
+                    if (progress.Frame > 0 && !session._streaming.Task.IsCompleted)
                     {
-                        metrics?.IngestStreaming(slot.Name);
+                        events.Publish(new IngestStreaming(now, slot.Name)); // before the router hears of it
                         session._streaming.TrySetResult(true);
                     }
                 }, stop.Token).ConfigureAwait(false);
-                status.SlotEnded(slot, exit.Describe(), failed: !exit.StoppedOnRequest);
-                metrics?.IngestDown(slot.Name);
+                events.Publish(new IngestEnded(time.GetUtcNow(), slot.Name, exit.Describe(), Failed: !exit.StoppedOnRequest));
                 return exit;
             }
             finally

@@ -1,19 +1,17 @@
 using Encoder.Configuration;
-using Encoder.Metrics;
+using Encoder.Events;
 using Encoder.Resilience;
-using Encoder.Status;
-using Microsoft.Extensions.Logging;
 using static Encoder.Egress.RoutingAction;
 
 namespace Encoder.Egress;
 
 /// <summary>
-/// Tells logs and the status file what the router did. An outage is logged once when it starts and once when it ends,
-/// with its duration, and a reminder once a minute; each slot's <see cref="RestartSchedule"/> also gives its next delay.
-/// Called from the router's one loop only.
+/// Publishes what the router decided as the class's events (<see cref="ClassEvents"/>): the active slot, a failover, a
+/// return, a slot's outage as it begins, goes on and ends (each slot's <see cref="RestartSchedule"/> says which, and
+/// gives its next delay). The status file, the metrics and the log (<see cref="IngestLog"/>) each take what concerns
+/// them. Called from the router's one loop only.
 /// </summary>
-public sealed class IngestReports(EncoderOptions options, IngestPlan plan, EncoderStatus status, TimeProvider time, ILogger<IngestReports> logger,
-    EncoderMetrics? metrics = null)
+public sealed class IngestReports(EncoderOptions options, IngestPlan plan, ClassEvents events, TimeProvider time)
 {
     private readonly Dictionary<SlotRole, RestartSchedule> _schedules = new()
     {
@@ -26,61 +24,44 @@ public sealed class IngestReports(EncoderOptions options, IngestPlan plan, Encod
     /// <summary>How long the slot waits before its next attempt: the backoff of its failures in a row.</summary>
     public TimeSpan RetryDelay(SlotRole role) => _schedules[role].NextDelay(Random.Shared.NextDouble());
 
-    /// <summary>Reports what an action says; other actions are the router's to carry out.</summary>
+    /// <summary>Publishes what an action says; other actions are the router's to carry out.</summary>
     public void Report(RoutingAction action)
     {
+        var now = time.GetUtcNow();
         switch (action)
         {
             case Activate(var slot, var why):
-                status.Activated(Slot(slot), isFailover: why == Activation.Failover, isReturn: why == Activation.Return);
-                metrics?.Activated(secondary: slot == SlotRole.Secondary, failover: why == Activation.Failover);
+                events.Publish(new IngestActivated(now, Slot(slot).Name, Secondary: slot == SlotRole.Secondary,
+                    Failover: why == Activation.Failover, Return: why == Activation.Return));
                 return;
             case SlotFailed(var slot, var reason, Blamed: false):
-                logger.LogInformation("Ingest {Slot} ended while the recorder is down ({Reason}): not the ingest's fault; reconnecting", Slot(slot).Name, reason);
+                events.Publish(new IngestFailed(now, Slot(slot).Name, reason, Blamed: false, FailureReport.Quiet, 0));
                 return;
             case SlotFailed(var slot, var reason, Blamed: true):
-                Failed(slot, reason);
+                (_schedules[slot], var restart) = _schedules[slot].Failed(now, reason, Random.Shared.NextDouble());
+                events.Publish(new IngestFailed(now, Slot(slot).Name, reason, Blamed: true, restart.Report, restart.Failure));
                 return;
             case SlotStreaming(var slot):
-                (_schedules[slot], var outage) = _schedules[slot].Recovered(time.GetUtcNow());
-                if (outage is { } back)
-                    logger.LogInformation("Ingest {Slot} is streaming again after an outage of {Seconds:0.0}s", Slot(slot).Name, back.TotalSeconds);
+                (_schedules[slot], var outage) = _schedules[slot].Recovered(now);
+                events.Publish(new IngestBack(now, Slot(slot).Name, outage));
                 return;
-            case FailedOver(var took):
-                logger.LogWarning("Failed over: the secondary ingest is streaming, {Seconds:0.00}s after the primary failed", took.TotalSeconds);
-                status.FailoverTook(took);
+            case RoutingAction.FailedOver(var took):
+                events.Publish(new Events.FailedOver(now, took));
                 return;
-            case ReturnStarted(var healthyFor):
-                logger.LogInformation("The primary ingest has answered for {Seconds:0}s; returning to it", healthyFor.TotalSeconds);
+            case RoutingAction.ReturnStarted(var healthyFor):
+                events.Publish(new Events.ReturnStarted(now, healthyFor));
                 return;
             case Returned:
-                logger.LogInformation("Back on the primary ingest; the secondary is released");
+                events.Publish(new ReturnedToPrimary(now));
                 return;
             case BothDown:
-                logger.LogWarning("Both ingests are down; retrying each with backoff while the recording goes on");
+                events.Publish(new BothIngestsDown(now));
                 return;
             case OneBack(var slot, var downFor):
-                logger.LogInformation("Ingest {Slot} is streaming after both ingests were down for {Seconds:0.0}s", Slot(slot).Name, downFor.TotalSeconds);
+                events.Publish(new OneIngestBack(now, Slot(slot).Name, downFor));
                 return;
             default:
                 return;
-        }
-    }
-
-    private void Failed(SlotRole role, string reason)
-    {
-        (_schedules[role], var restart) = _schedules[role].Failed(time.GetUtcNow(), reason, Random.Shared.NextDouble());
-        switch (restart.Report)
-        {
-            case FailureReport.OutageStarted:
-                logger.LogWarning("Ingest {Slot} is down: {Reason}; reconnecting", Slot(role).Name, reason);
-                break;
-            case FailureReport.StillFailing:
-                logger.LogWarning("Ingest {Slot} still down after {Attempts} attempts: {Reason}", Slot(role).Name, restart.Failure, reason);
-                break;
-            default:
-                logger.LogDebug("Ingest {Slot} attempt failed: {Reason}", Slot(role).Name, reason);
-                break;
         }
     }
 }

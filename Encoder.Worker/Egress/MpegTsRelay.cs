@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
 
@@ -105,7 +105,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
     /// <summary>Caches and fans out one datagram; false when it was dropped (its room in the block is reused).</summary>
     private bool Relay(TsSlice datagram)
     {
-        _counters.Received();
+        _counters.Received(datagram.Length);
         lock (_lock)
         {
             var verdict = _cache.Add(datagram, DatagramPackets);

@@ -1,5 +1,5 @@
 using Encoder.Configuration;
-using Encoder.Status;
+using Encoder.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Media;
@@ -12,13 +12,14 @@ namespace Encoder.Media;
 /// (<see cref="PlanCheck"/>; the recorder's policy decides what follows). Only a session's first run with nothing known asks
 /// the camera first (ffprobe, <see cref="ICameraProbe"/>); a probe that fails plans for an unknown camera, which the
 /// recorder's own report then corrects. The plan is logged when it first differs from the last one logged (a warning
-/// or an error when the operator should act), so an outage's retries do not repeat it; status.json shows it always.
+/// or an error when the operator should act), so an outage's retries do not repeat it; each plan is published
+/// (<see cref="CameraPlanned"/>), so status.json shows it always.
 /// </summary>
 public sealed class MediaPlanner(
     EncoderOptions options,
     ICameraProbe probe,
     KnownCamera kept,
-    EncoderStatus status,
+    ClassEvents events,
     TimeProvider time,
     ILogger<MediaPlanner> logger)
 {
@@ -52,7 +53,7 @@ public sealed class MediaPlanner(
         }
 
         var plan = MediaPlan.Decide(_known, options.Video.Mode);
-        status.MediaPlanned(_known, probeError, time.GetUtcNow(), plan);
+        Planned(_known, probeError, plan);
         if (_logged != (_known, plan))
         {
             _logged = (_known, plan);
@@ -73,12 +74,19 @@ public sealed class MediaPlanner(
         var check = PlanCheck.Decide(before, seen, options.Video.Mode);
         if (seen != before)
             await KnowAsync(seen, cancellationToken).ConfigureAwait(false);
-        status.MediaPlanned(seen, null, time.GetUtcNow(), check.Plan);
+        Planned(seen, null, check.Plan);
         _logged = (seen, check.Plan);
         if (!check.Restart && seen != before)
             logger.LogDebug("Camera sends {Streams}; the recorder's plan fits: {Plan}", seen.ToString(), check.Plan.Reason);
         return check;
     }
+
+    private void Planned(CameraStreams? streams, string? probeError, MediaPlan plan) =>
+        events.Publish(new CameraPlanned(
+            time.GetUtcNow(), streams?.VideoCodec, streams?.Width, streams?.Height, streams?.AudioCodec, probeError,
+            plan.Video == VideoPlan.Copy ? "copy" : "transcode",
+            plan.Audio switch { AudioPlan.Encode => "encode", AudioPlan.Silent => "silent", AudioPlan.Copy => "copy", _ => "encode-if-present" },
+            plan.Reason));
 
     private async Task KnowAsync(CameraStreams streams, CancellationToken cancellationToken)
     {

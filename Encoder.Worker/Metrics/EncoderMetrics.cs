@@ -1,24 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 
 namespace Encoder.Metrics;
 
 /// <summary>
 /// The daemon's figures as <see cref="System.Diagnostics.Metrics"/> instruments on one <see cref="Meter"/> named
-/// <c>Encoder</c>. The places that know a fact call one method here (the router a failover, the recorder its progress,
-/// the playlist's reader what was recorded); whether the recorder is up is read from <see cref="RecorderHealth"/>, and
+/// <c>Encoder</c>, kept from the class's events (<see cref="ClassEvents"/>: the router's failover, the recorder's
+/// progress with its rates, the playlist's reader what was recorded); whether the recorder is up is read from <see cref="RecorderHealth"/>, and
 /// what waits to be stored is read at each collection from <see cref="IUploadFigures"/> (the segments' ledger), so a
 /// blocked upload cannot freeze it; how the figures leave the process (<see cref="EmfExporter"/>, or an OpenTelemetry
 /// exporter) is a listener's business, not theirs. Counters count events; gauges report the state as of the collection.
 /// Instrument names are the CloudWatch metric names; units are UCUM (<see cref="EmfUnits"/> maps them).
 /// </summary>
-public sealed class EncoderMetrics
+public sealed class EncoderMetrics : IClassEventSubscriber
 {
     public const string MeterName = "Encoder";
     public const string SlotTag = "Slot";
-
-    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _time;
     private readonly RecorderHealth _recorder;
@@ -38,7 +37,6 @@ public sealed class EncoderMetrics
     private long? _uploadsPendingAtEnd;
     private double _framesPerSecond;
     private double _bitrateKbps;
-    private (long Frames, long Bytes, DateTimeOffset At)? _rateFrom;
     private (int Count, double Seconds)? _playlist;
 
     /// <param name="uploads">Where <c>ObjectsPending</c> and <c>UploadLagSeconds</c> are read; without it they report only the drain's end.</param>
@@ -73,8 +71,52 @@ public sealed class EncoderMetrics
 
     public Meter Meter { get; }
 
+    public void Hear(ClassEvent happened)
+    {
+        switch (happened)
+        {
+            case RecorderRunStarting:
+                ClassStarted();
+                return;
+            case RecorderProgressed progress:
+                Rates(progress.FramesPerSecond, progress.BitrateKbps); // null: the run has not measured a window yet
+                return;
+            case RecorderRunEnded:
+                Rates(0, 0); // a run's rates are gone with it
+                return;
+            case RecorderFailed { Report: FailureReport.OutageStarted }:
+                _cameraOutages.Add(1);
+                return;
+            case IngestStreaming streaming:
+                IngestUpdated(streaming.Slot, up: true);
+                return;
+            case IngestEnded ended:
+                IngestUpdated(ended.Slot, up: false);
+                return;
+            case IngestActivated activated:
+                _onSecondary = activated.Secondary ? 1 : 0;
+                if (activated.Failover)
+                    _failovers.Add(1);
+                return;
+            case PlaylistUpdated playlist:
+                Playlist(playlist.Segments, playlist.Duration);
+                return;
+            case DrainEnded drain:
+                _uploadsPendingAtEnd = drain.Pending.Count;
+                return;
+            case DiskChecked disk:
+                _diskFreePercent = Math.Round(disk.FreePercent, 1);
+                return;
+            case RelayDatagramDropped:
+                _relayDropped.Add(1);
+                return;
+            default:
+                return;
+        }
+    }
+
     /// <summary>A recorder run starts: the class has begun, so from now on the ingests are reported up or down.</summary>
-    public void RecorderStarting()
+    private void ClassStarted()
     {
         lock (_lock)
         {
@@ -85,71 +127,26 @@ public sealed class EncoderMetrics
         }
     }
 
-    /// <summary>A recorder run ended: its rates are gone with it.</summary>
-    public void RecorderRunEnded()
+    private void Rates(double? framesPerSecond, double? bitrateKbps)
     {
         lock (_lock)
-        {
-            _framesPerSecond = 0;
-            _bitrateKbps = 0;
-            _rateFrom = null;
-        }
+            (_framesPerSecond, _bitrateKbps) = (framesPerSecond ?? _framesPerSecond, bitrateKbps ?? _bitrateKbps);
     }
 
-    public void CameraOutageStarted() => _cameraOutages.Add(1);
-
-    /// <summary>The recorder's progress: frames and bytes per second over at least a second of wall-clock time.</summary>
-    public void RecorderProgress(FfmpegProgress progress)
-    {
-        ArgumentNullException.ThrowIfNull(progress);
-        var now = _time.GetUtcNow();
-        var bytes = progress.TotalSize ?? 0;
-        lock (_lock)
-        {
-            if (_rateFrom is not { } from || progress.Frame < from.Frames || bytes < from.Bytes)
-            {
-                _rateFrom = (progress.Frame, bytes, now);
-                return;
-            }
-
-            var seconds = (now - from.At).TotalSeconds;
-            if (seconds < RateWindow.TotalSeconds)
-                return;
-            _framesPerSecond = Math.Round((progress.Frame - from.Frames) / seconds, 2);
-            _bitrateKbps = Math.Round((bytes - from.Bytes) * 8 / 1000.0 / seconds, 1);
-            _rateFrom = (progress.Frame, bytes, now);
-        }
-    }
-
-    public void IngestStreaming(string slot)
+    private void IngestUpdated(string slot, bool up)
     {
         lock (_lock)
         {
-            _ingestUp[slot] = 1;
-            _ingestsDownSince = null;
-        }
-    }
-
-    public void IngestDown(string slot)
-    {
-        lock (_lock)
-        {
-            _ingestUp[slot] = 0;
-            if (_ingestUp.Values.All(up => up == 0))
+            _ingestUp[slot] = up ? 1 : 0;
+            if (up)
+                _ingestsDownSince = null;
+            else if (_ingestUp.Values.All(u => u == 0))
                 _ingestsDownSince ??= _time.GetUtcNow();
         }
     }
 
-    /// <summary>The router made a slot the active one.</summary>
-    public void Activated(bool secondary, bool failover)
-    {
-        _onSecondary = secondary ? 1 : 0;
-        if (failover)
-            _failovers.Add(1);
-    }
-
     /// <summary>The playlist as read (once per change): what it gained since the last look is what was recorded (the first look is the baseline).</summary>
-    public void Playlist(int segments, TimeSpan duration)
+    private void Playlist(int segments, TimeSpan duration)
     {
         lock (_lock)
         {
@@ -163,12 +160,6 @@ public sealed class EncoderMetrics
                 _playlist = (segments, duration.TotalSeconds);
         }
     }
-
-    public void DrainEnded(int pending) => _uploadsPendingAtEnd = pending;
-
-    public void DiskFree(double percent) => _diskFreePercent = Math.Round(percent, 1);
-
-    public void RelayDatagramDropped() => _relayDropped.Add(1);
 
     /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
     private double? Since(DateTimeOffset? since) =>

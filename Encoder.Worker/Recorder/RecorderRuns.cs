@@ -1,8 +1,8 @@
 using Encoder.Configuration;
 using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Media;
-using Encoder.Metrics;
 using Encoder.Recording;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
@@ -14,7 +14,8 @@ namespace Encoder.Recorder;
 /// Starts recorder runs. Each run starts with the plan for the camera's known streams (<see cref="MediaPlanner"/>: no
 /// probe once they are known), reads what the camera sends from FFmpeg's own report, and tells the recorder its first
 /// frame, a change of the camera's streams that its plan does not fit, and its end. What a run reports goes to
-/// <see cref="RecorderHealth"/>, the status file and the metrics as it comes.
+/// <see cref="RecorderHealth"/> and is published as it comes (<see cref="ClassEvents"/>: a run's start, its progress
+/// with its rates, its end).
 /// </summary>
 public sealed class RecorderRuns(
     EncoderOptions options,
@@ -25,10 +26,10 @@ public sealed class RecorderRuns(
     FfmpegProcess ffmpeg,
     RecorderHealth health,
     RecorderReports reports,
-    EncoderStatus status,
+    RelayCounters relayed,
+    ClassEvents events,
     TimeProvider time,
-    ILogger<RecorderRuns> logger,
-    EncoderMetrics? metrics = null)
+    ILogger<RecorderRuns> logger)
 {
     /// <summary>Starts run <paramref name="run"/>; it tells <paramref name="tell"/> what happens to it, lastly <see cref="RunEnded"/> or <see cref="RunAbandoned"/>.</summary>
     /// <param name="daemonStop">The daemon's stop: it asks the run to finish its last segment.</param>
@@ -71,8 +72,9 @@ public sealed class RecorderRuns(
             FfmpegRole.Recorder,
             FirstMediaTimeout: ProgressWatch.RecorderFirstMediaTimeout(options));
         health.RunStarting();
-        metrics?.RecorderStarting();
+        events.Publish(new RecorderRunStarting(startedAt, run));
         relay.Reset();
+        var rates = StreamRates.Start(0, relayed.BytesReceived, startedAt);
         var input = new InputDump();
         var seen = new TaskCompletionSource<CameraStreams>(TaskCreationOptions.RunContinuationsAsynchronously);
         var streaming = false;
@@ -85,8 +87,9 @@ public sealed class RecorderRuns(
         var running = ffmpeg.RunAsync(invocation, progress =>
         {
             health.Progress(progress);
-            status.RecorderProgress(progress);
-            metrics?.RecorderProgress(progress);
+            var now = time.GetUtcNow();
+            rates = rates.Next(progress.Frame, relayed.BytesReceived, now);
+            events.Publish(new RecorderProgressed(now, progress.Frame, progress.TotalSize, progress.OutTime, progress.Speed, rates.FramesPerSecond, rates.BitrateKbps));
             if (streaming || progress.Frame <= 0)
                 return;
             streaming = true;
@@ -106,7 +109,7 @@ public sealed class RecorderRuns(
         var exit = await running.ConfigureAwait(false);
         reports.RunEnded(exit);
         health.RunEnded(failed: !exit.StoppedOnRequest);
-        metrics?.RecorderRunEnded();
+        events.Publish(new RecorderRunEnded(time.GetUtcNow(), run, exit.LastProgress?.OutTime ?? TimeSpan.Zero, Failed: !exit.StoppedOnRequest));
         if (stopRequestedAt is { } stopAt)
             logger.LogInformation("Recorder run {Run} flushed in {Seconds:0.00}s (stop requested to exit)", run, (time.GetUtcNow() - stopAt).TotalSeconds);
         tell(new RunEnded(exit, jitterUnit()));

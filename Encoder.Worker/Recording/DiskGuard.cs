@@ -1,5 +1,5 @@
 using Encoder.Configuration;
-using Encoder.Metrics;
+using Encoder.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ namespace Encoder.Recording;
 /// segments that exist only on this machine and the minutes left at the current rate below half of it. The decision
 /// is <see cref="DiskSpace.Plan"/>'s; the disk is behind <see cref="IRecordingDisk"/>.
 /// </summary>
-public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger, EncoderMetrics? metrics = null)
+public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeProvider time, ILogger<DiskGuard> logger, ClassEvents? events = null)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -55,7 +55,7 @@ public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeP
         var segments = DiskSpace.Assess(free, total, percent) == DiskSpaceLevel.Ok ? [] : disk.Segments();
         var plan = DiskSpace.Plan(free, total, percent, segments);
         if (total > 0)
-            metrics?.DiskFree(100.0 * plan.FreeAfter / total);
+            events?.Publish(new DiskChecked(now, 100.0 * plan.FreeAfter / total));
         if (plan.Drop.Count > 0)
             Drop(plan, free, total);
 
@@ -90,37 +90,21 @@ public sealed class DiskGuard(EncoderOptions options, IRecordingDisk disk, TimeP
             }
         }
 
-        logger.LogWarning(
-            "Recording disk low ({FreeMb} MB free, {Percent:0.0}%): deleted {Count} local segments already stored ({First} to {Last}, {DroppedMb} MB) from {Directory}",
-            Mb(free), 100.0 * free / total, dropped, plan.Drop[0].Name, plan.Drop[^1].Name, Mb(bytes), disk.Directory);
+        events?.Publish(new DiskSegmentsDeleted(time.GetUtcNow(), free, 100.0 * free / total, dropped, plan.Drop[0].Name, plan.Drop[^1].Name, bytes, disk.Directory));
     }
 
     private void Say(DiskPlan plan, long total, double? minutesLeft)
     {
-        var freeMb = Mb(plan.FreeAfter);
+        var now = time.GetUtcNow();
         var percent = 100.0 * plan.FreeAfter / total;
-        var left = minutesLeft is { } m ? $"the disk is full in about {m:0} minutes at the current rate" : "not filling right now";
-        var onlyHere = plan.OnlyHere.Count == 0 ? "none"
-            : $"{plan.OnlyHere.Count} ({plan.OnlyHere[0].Name} to {plan.OnlyHere[^1].Name}, {Mb(plan.OnlyHereBytes)} MB)";
-        switch (plan.After)
+        if (plan.After == DiskSpaceLevel.Ok)
         {
-            case DiskSpaceLevel.Critical:
-                logger.LogCritical(
-                    "ALERT: RECORDING DISK NEARLY FULL: {FreeMb} MB free ({Percent:0.0}%) on {Directory} and no stored segment left to delete; segments only on this machine, waiting for storage: {OnlyHere}; {Left}. " +
-                    "Once it is full FFmpeg cannot write: the recording from then on CANNOT BE KEPT. Restore storage or free space now",
-                    freeMb, percent, disk.Directory, onlyHere, left);
-                break;
-            case DiskSpaceLevel.Low:
-                logger.LogWarning(
-                    "Recording disk low: {FreeMb} MB free ({Percent:0.0}%, warning below {Threshold}%) on {Directory}, nothing stored left to delete; segments only on this machine: {OnlyHere}; {Left}",
-                    freeMb, percent, options.Recording.LowDiskWarningPercent, disk.Directory, onlyHere, left);
-                break;
-            default:
-                if (_level != DiskSpaceLevel.Ok)
-                    logger.LogInformation("Recording disk has room again: {FreeMb} MB free ({Percent:0.0}%)", freeMb, percent);
-                break;
+            if (_level != DiskSpaceLevel.Ok)
+                events?.Publish(new DiskRoomAgain(now, plan.FreeAfter, percent));
+            return;
         }
-    }
 
-    private static long Mb(long bytes) => bytes / (1024 * 1024);
+        events?.Publish(new DiskLow(now, plan.After == DiskSpaceLevel.Critical, plan.FreeAfter, percent, options.Recording.LowDiskWarningPercent, disk.Directory,
+            [.. plan.OnlyHere.Select(s => s.Name)], plan.OnlyHereBytes, minutesLeft));
+    }
 }

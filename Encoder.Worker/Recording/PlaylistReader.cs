@@ -1,5 +1,5 @@
 using System.Text;
-using Encoder.Metrics;
+using Encoder.Events;
 
 namespace Encoder.Recording;
 
@@ -8,11 +8,11 @@ public sealed record PlaylistRead(long Length, DateTime WrittenAt, string Text, 
 
 /// <summary>
 /// The one reader of the recorder's playlist. It reads and parses the file again only when its size or time changed
-/// (FFmpeg replaces it once per segment), and tells what it read to the segments' ledger (what is complete) and to the
-/// metrics (what was recorded). Read by <see cref="PlaylistWatch"/> at each change, and by the uploader before a pass,
+/// (FFmpeg replaces it once per segment), tells what it read to the segments' ledger (what is complete) and publishes
+/// it (<see cref="PlaylistUpdated"/>: what was recorded). Read by <see cref="PlaylistWatch"/> at each change, and by the uploader before a pass,
 /// so the ledger is current whichever looks first.
 /// </summary>
-public sealed class PlaylistReader(RecordingLayout layout, SegmentLedger ledger, EncoderMetrics? metrics = null)
+public sealed class PlaylistReader(RecordingLayout layout, SegmentLedger ledger, ClassEvents? events = null, TimeProvider? time = null)
 {
     private readonly Lock _lock = new();
     private PlaylistRead? _last;
@@ -32,7 +32,7 @@ public sealed class PlaylistReader(RecordingLayout layout, SegmentLedger ledger,
             var read = _last = new PlaylistRead(file.Length, file.LastWriteTimeUtc, text, HlsPlaylist.Parse(text), (_last?.Version ?? 0) + 1);
             ledger.PlaylistRead(read.Parsed);
             if (read.Parsed.Segments.Count > 0)
-                metrics?.Playlist(read.Parsed.Segments.Count, read.Parsed.TotalDuration);
+                events?.Publish(new PlaylistUpdated((time ?? TimeProvider.System).GetUtcNow(), read.Parsed.Segments.Count, read.Parsed.TotalDuration));
             return read;
         }
     }

@@ -1,17 +1,6 @@
+using Encoder.Events;
+
 namespace Encoder.Resilience;
-
-/// <summary>What to say about one more failed attempt, so that an outage is reported, not every attempt in it.</summary>
-public enum FailureReport
-{
-    /// <summary>The first failure of an outage: say what happened, once.</summary>
-    OutageStarted,
-
-    /// <summary>Still failing, and a reminder is due (the cause changed, or a while has passed since the last one).</summary>
-    StillFailing,
-
-    /// <summary>Still failing; nothing new to say above debug level.</summary>
-    Quiet,
-}
 
 /// <summary>
 /// A run of consecutive failures (an outage) from the first failure to the first success, as a value: the rule for

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 
 namespace Encoder.Resilience;
 

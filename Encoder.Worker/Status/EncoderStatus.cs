@@ -1,33 +1,25 @@
-using Encoder.Egress;
+using Encoder.Events;
 using Encoder.Ffmpeg;
-using Encoder.Media;
 using Encoder.Recording;
 
 namespace Encoder.Status;
 
-/// <summary>An output's state; the recorder's is <see cref="RecorderHealthState"/>, value for value.</summary>
-public enum OutputState
-{
-    Idle = RecorderHealthState.Idle,
-    Connecting = RecorderHealthState.Connecting,
-    Streaming = RecorderHealthState.Streaming,
-    Down = RecorderHealthState.Down,
-}
-
 /// <summary>
-/// The live state of the class, written by the recorder, the egresses and the router, and read by the status writer;
-/// the segments' figures are read from the <see cref="SegmentLedger"/>. It records; it decides nothing (advanced and
-/// stalled are <see cref="ProgressWatch"/>'s, the recorder's state is <see cref="RecorderHealth"/>'s).
+/// The live state of the class, kept from the class's events (<see cref="ClassEvents"/>: the recorder's, the egresses'
+/// and the router's) and read by the status writer; the segments' figures are read from the <see cref="SegmentLedger"/>.
+/// It records; it decides nothing (advanced and stalled are <see cref="ProgressWatch"/>'s, the recorder's state is
+/// <see cref="RecorderHealth"/>'s, the rates <see cref="StreamRates"/>').
 /// </summary>
-public sealed class EncoderStatus
+public sealed class EncoderStatus : IClassEventSubscriber
 {
     private readonly TimeProvider _time;
     private readonly RelayCounters? _relay;
     private readonly SegmentLedger? _segments;
     private readonly RecorderHealth _recorderHealth;
     private readonly Lock _lock = new();
-    private readonly Dictionary<IngestSlot, OutputStatus> _slots = [];
+    private readonly Dictionary<string, OutputStatus> _slots = new(StringComparer.Ordinal);
     private OutputStatus _recorder = new();
+    private LiveRates _rates = LiveRates.Unknown;
     private CameraSnapshot? _camera;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -63,7 +55,18 @@ public sealed class EncoderStatus
 
     public DateTimeOffset StartedAt { get; }
 
-    public IngestSlot? ActiveSlot { get; private set; }
+    /// <summary>The active slot's name; null before the router chose one.</summary>
+    public string? ActiveSlot { get; private set; }
+
+    /// <summary>The recorder's frames per second and bitrate, as its last progress measured them (<see cref="StreamRates"/>); unknown between runs.</summary>
+    public LiveRates Rates
+    {
+        get
+        {
+            lock (_lock)
+                return _rates;
+        }
+    }
 
     public int Failovers { get; private set; }
 
@@ -75,54 +78,65 @@ public sealed class EncoderStatus
     /// <summary>From the primary's failure to the secondary's first frame, for the last failover.</summary>
     public TimeSpan? LastFailoverTook { get; private set; }
 
-    public void FailoverTook(TimeSpan took)
-    {
-        lock (_lock)
-            LastFailoverTook = took;
-    }
-
     /// <summary>Segments storage holds, per the upload journal (<see cref="SegmentLedger.StoredCount"/>).</summary>
     public int SegmentsStored => _segments?.StoredCount ?? 0;
 
-    /// <summary>The recorder's plan for its next run, from what the camera sent when last probed.</summary>
-    public void MediaPlanned(CameraStreams? streams, string? probeError, DateTimeOffset at, MediaPlan plan)
+    public void Hear(ClassEvent happened)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        var snapshot = new CameraSnapshot(
-            streams?.VideoCodec, streams?.Width, streams?.Height, streams?.AudioCodec, at, probeError,
-            plan.Video == VideoPlan.Copy ? "copy" : "transcode",
-            plan.Audio switch { AudioPlan.Encode => "encode", AudioPlan.Silent => "silent", AudioPlan.Copy => "copy", _ => "encode-if-present" },
-            plan.Reason);
-        lock (_lock)
-            _camera = snapshot;
+        switch (happened)
+        {
+            case RecorderProgressed progress:
+                Progress(null, progress.At, progress.Frames, progress.Bytes, progress.Speed, progress.OutTime);
+                lock (_lock)
+                    _rates = new LiveRates(progress.FramesPerSecond, progress.BitrateKbps);
+                return;
+            case RecorderRunEnded:
+                lock (_lock)
+                    _rates = LiveRates.Unknown;
+                return;
+            case RecorderFailed failed:
+                Update(null, s => s with { LastError = failed.Reason, Restarts = s.Restarts + 1 });
+                return;
+            case CameraPlanned planned:
+                lock (_lock)
+                    _camera = new CameraSnapshot(planned.VideoCodec, planned.Width, planned.Height, planned.AudioCodec, planned.At, planned.ProbeError,
+                        planned.Video, planned.Audio, planned.Reason);
+                return;
+            case IngestConnecting connecting:
+                Update(connecting.Slot, s => s with { State = OutputState.Connecting });
+                return;
+            case IngestProgressed progress:
+                Progress(progress.Slot, progress.At, progress.Frames, progress.Bytes, progress.Speed, progress.OutTime);
+                return;
+            case IngestEnded ended:
+                Update(ended.Slot, s => s with
+                {
+                    State = ended.Failed ? OutputState.Down : OutputState.Idle,
+                    LastError = ended.Reason,
+                    Failures = s.Failures + (ended.Failed ? 1 : 0),
+                });
+                return;
+            case IngestActivated activated:
+                Activated(activated);
+                return;
+            case FailedOver failedOver:
+                lock (_lock)
+                    LastFailoverTook = failedOver.Took;
+                return;
+            default:
+                return;
+        }
     }
 
-    public void RecorderProgress(FfmpegProgress progress) => Progress(null, progress);
-
-    public void RecorderEnded(string reason, bool restarting) =>
-        Update(null, s => s with { LastError = reason, Restarts = s.Restarts + (restarting ? 1 : 0) });
-
-    public void SlotStarting(IngestSlot slot) => Update(slot, s => s with { State = OutputState.Connecting });
-
-    public void SlotProgress(IngestSlot slot, FfmpegProgress progress) => Progress(slot, progress);
-
-    public void SlotEnded(IngestSlot slot, string? reason, bool failed) =>
-        Update(slot, s => s with
-        {
-            State = failed ? OutputState.Down : OutputState.Idle,
-            LastError = reason ?? s.LastError,
-            Failures = s.Failures + (failed ? 1 : 0),
-        });
-
-    public void Activated(IngestSlot slot, bool isFailover, bool isReturn)
+    private void Activated(IngestActivated activated)
     {
         lock (_lock)
         {
-            if (ActiveSlot != slot)
+            if (ActiveSlot != activated.Slot)
                 Changed();
-            ActiveSlot = slot;
-            Failovers += isFailover ? 1 : 0;
-            Returns += isReturn ? 1 : 0;
+            ActiveSlot = activated.Slot;
+            Failovers += activated.Failover ? 1 : 0;
+            Returns += activated.Return ? 1 : 0;
         }
     }
 
@@ -130,7 +144,7 @@ public sealed class EncoderStatus
     public List<string> SlotsThatStreamed()
     {
         lock (_lock)
-            return _slots.Where(kv => kv.Value.EverStreamed).Select(kv => kv.Key.Name).Order(StringComparer.Ordinal).ToList();
+            return _slots.Where(kv => kv.Value.EverStreamed).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
     }
 
     public StatusSnapshot Snapshot(string sessionId)
@@ -142,14 +156,14 @@ public sealed class EncoderStatus
                 sessionId,
                 now,
                 Math.Round((now - StartedAt).TotalSeconds, 1),
-                ActiveSlot?.Name,
+                ActiveSlot,
                 Failovers,
                 LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null,
                 Returns,
                 SegmentsRecorded,
                 SegmentsStored,
                 (_recorder with { State = (OutputState)_recorderHealth.State }).ToSnapshot(now),
-                _slots.OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Name, kv => kv.Value.ToSnapshot(now)),
+                _slots.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value.ToSnapshot(now)),
                 _relay?.ToSnapshot(),
                 _camera,
                 _segments?.Pending,
@@ -158,20 +172,20 @@ public sealed class EncoderStatus
     }
 
     /// <summary>The progress of the recorder (slot null) or a slot; a slot's state is kept here, the recorder's is its health's.</summary>
-    private void Progress(IngestSlot? slot, FfmpegProgress progress) =>
+    private void Progress(string? slot, DateTimeOffset at, long frames, long? bytes, double? speed, TimeSpan outTime) =>
         Update(slot, s =>
             s with
             {
-                State = progress.Frame > 0 && slot is not null ? OutputState.Streaming : s.State,
-                EverStreamed = s.EverStreamed || progress.Frame > 0,
-                Frames = progress.Frame,
-                Bytes = progress.TotalSize ?? s.Bytes,
-                Speed = progress.Speed,
-                OutTimeSeconds = progress.OutTime.TotalSeconds,
-                LastProgressAt = _time.GetUtcNow(),
+                State = frames > 0 && slot is not null ? OutputState.Streaming : s.State,
+                EverStreamed = s.EverStreamed || frames > 0,
+                Frames = frames,
+                Bytes = bytes ?? s.Bytes,
+                Speed = speed,
+                OutTimeSeconds = outTime.TotalSeconds,
+                LastProgressAt = at,
             });
 
-    private void Update(IngestSlot? slot, Func<OutputStatus, OutputStatus> change)
+    private void Update(string? slot, Func<OutputStatus, OutputStatus> change)
     {
         lock (_lock)
         {
@@ -192,23 +206,5 @@ public sealed class EncoderStatus
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
-    }
-
-    private sealed record OutputStatus
-    {
-        public OutputState State { get; init; } = OutputState.Idle;
-        public long Frames { get; init; }
-        public long? Bytes { get; init; }
-        public double? Speed { get; init; }
-        public double OutTimeSeconds { get; init; }
-        public DateTimeOffset? LastProgressAt { get; init; }
-        public string? LastError { get; init; }
-        public int Failures { get; init; }
-        public int Restarts { get; init; }
-        public bool EverStreamed { get; init; }
-
-        public OutputSnapshot ToSnapshot(DateTimeOffset now) => new(
-            State.ToString().ToLowerInvariant(), Frames, Bytes, Speed, Math.Round(OutTimeSeconds, 2), LastProgressAt,
-            LastProgressAt is { } at ? Math.Round((now - at).TotalSeconds, 1) : null, LastError, Failures, Restarts);
     }
 }

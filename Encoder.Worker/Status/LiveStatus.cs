@@ -55,7 +55,6 @@ public sealed class LiveStatus(
     {
         if (!systemd.IsEnabled && terminal is null)
             return;
-        StatusSnapshot? previous = null;
         var lastStatus = DateTimeOffset.MinValue;
         var lastPing = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(Tick, time);
@@ -64,8 +63,7 @@ public sealed class LiveStatus(
             do
             {
                 var snapshot = status.Snapshot(options.SessionId);
-                var line = StatusLine.Format(snapshot, LiveRates.Between(previous, snapshot));
-                previous = snapshot;
+                var line = StatusLine.Format(snapshot, status.Rates);
                 terminal?.Show(line);
                 var now = time.GetUtcNow();
                 if (systemd.IsEnabled && now - lastStatus >= SystemdStatusInterval)

@@ -1,11 +1,16 @@
-using Encoder.Metrics;
+using Encoder.Events;
 
 namespace Encoder.Status;
 
-/// <summary>What the relay saw (<c>relay</c> in the status file); incremented lock-free from its receive loop.</summary>
-public sealed class RelayCounters(EncoderMetrics? metrics = null)
+/// <summary>
+/// What the relay saw (<c>relay</c> in the status file); incremented lock-free from its receive loop. A dropped datagram
+/// is also published (<see cref="RelayDatagramDropped"/>); the bytes received are the recorder's stream, whose rate is the
+/// bitrate (<see cref="StreamRates"/>).
+/// </summary>
+public sealed class RelayCounters(ClassEvents? events = null, TimeProvider? time = null)
 {
     private long _datagramsReceived;
+    private long _bytesReceived;
     private long _datagramsDropped;
     private long _continuityErrors;
     private long _clientsRejected;
@@ -16,12 +21,19 @@ public sealed class RelayCounters(EncoderMetrics? metrics = null)
     /// <summary>The only source port the relay takes datagrams from: the recorder's.</summary>
     public int RecorderPort { get; set; }
 
-    public void Received() => Interlocked.Increment(ref _datagramsReceived);
+    /// <summary>Bytes received from the recorder, dropped or not: the MPEG-TS stream it wrote.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    public void Received(int bytes)
+    {
+        Interlocked.Increment(ref _datagramsReceived);
+        Interlocked.Add(ref _bytesReceived, bytes);
+    }
 
     public void Dropped()
     {
         Interlocked.Increment(ref _datagramsDropped);
-        metrics?.RelayDatagramDropped();
+        events?.Publish(new RelayDatagramDropped((time ?? TimeProvider.System).GetUtcNow()));
     }
 
     public void ContinuityErrors(int count)

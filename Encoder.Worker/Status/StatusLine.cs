@@ -2,32 +2,10 @@ using System.Globalization;
 
 namespace Encoder.Status;
 
-/// <summary>Frames per second and bitrate between two snapshots (pure); null where the two do not tell (the first, a restart).</summary>
+/// <summary>The recorder's frames per second and bitrate (<see cref="Events.StreamRates"/>, the one definition the metrics share); null where not measured yet.</summary>
 public sealed record LiveRates(double? FramesPerSecond, double? BitrateKbps)
 {
     public static readonly LiveRates Unknown = new(null, null);
-
-    /// <summary>
-    /// Frames from the recorder (what the camera gives); bytes from the active ingest's egress (what goes to the CDN),
-    /// else the recorder's. A counter that went back (a new FFmpeg run) tells nothing for this interval.
-    /// </summary>
-    public static LiveRates Between(StatusSnapshot? previous, StatusSnapshot current)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        if (previous is null)
-            return Unknown;
-        var seconds = (current.At - previous.At).TotalSeconds;
-        if (seconds <= 0)
-            return Unknown;
-        var frames = current.Recorder.Frames - previous.Recorder.Frames;
-        double? fps = current.Recorder.State == "streaming" && frames >= 0 ? frames / seconds : null;
-        var (now, before) = current.ActiveSlot is { } slot && current.Ingest.GetValueOrDefault(slot)?.Bytes is { } sent
-            && previous.Ingest.GetValueOrDefault(slot)?.Bytes is { } sentBefore
-            ? (sent, sentBefore)
-            : (current.Recorder.Bytes ?? 0, previous.Recorder.Bytes ?? 0);
-        double? kbps = now > 0 && now >= before ? (now - before) * 8 / 1000.0 / seconds : null;
-        return new LiveRates(fps, kbps);
-    }
 }
 
 /// <summary>

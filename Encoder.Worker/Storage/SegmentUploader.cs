@@ -1,5 +1,5 @@
 using Encoder.Configuration;
-using Encoder.Metrics;
+using Encoder.Events;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +12,8 @@ namespace Encoder.Storage;
 /// (<see cref="PlaylistChanges"/>), an object that failed is due again, or the watch's fallback has passed; without a
 /// watch it is the scan interval; while storage is away it is <see cref="StorageOutage.Backoff"/>. It stops after
 /// FFmpeg (hosted services stop in reverse order) and then drains: final passes within the drain budget; what it could
-/// not store goes in the <see cref="UploadDrainReport"/>, from which the class's end decides (exit 3 when the class is over).
+/// not store goes in the <see cref="UploadDrainReport"/>, from which the class's end decides (exit 3 when the class is over),
+/// and the drain's end is published (<see cref="DrainEnded"/>).
 /// </summary>
 public sealed class SegmentUploader(
     EncoderOptions options,
@@ -26,7 +27,7 @@ public sealed class SegmentUploader(
     TimeProvider time,
     ILogger<SegmentUploader> logger,
     IHostApplicationLifetime? lifetime = null,
-    EncoderMetrics? metrics = null,
+    ClassEvents? events = null,
     PlaylistChanges? playlistChanges = null) : BackgroundService
 {
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(500);
@@ -96,18 +97,8 @@ public sealed class SegmentUploader(
         var left = result.Storage == StorageState.Unknown && finished is { } last ? result.Left.Intersect(last.Left, StringComparer.Ordinal) : result.Left;
         var pending = left.Concat(pass.LostKeys).ToList();
         drainReport.Complete(pending);
-        metrics?.DrainEnded(pending.Count);
-        if (pending.Count > 0)
-        {
-            logger.LogError("Upload drain incomplete after {Seconds:0.0}s: {Count} objects are only on this machine, in {Directory}: {Pending}",
-                (time.GetUtcNow() - started).TotalSeconds, pending.Count, layout.SessionDirectory, pending);
-            return;
-        }
-
-        logger.LogInformation("Upload drained in {Seconds:0.00}s: {Segments} segments ({Duration:0.0}s), playlist {Playlist}{EndList}, logs and {Manifest} in {Destination}",
-            (time.GetUtcNow() - started).TotalSeconds, SegmentsStored, result.Playlist.TotalDuration.TotalSeconds, StorageKeys.PlaylistName,
-            result.Playlist.HasEndList ? " (complete)" : " (no ENDLIST from FFmpeg: added for the VOD)", StorageKeys.ManifestName,
-            store.Describe(StorageKeys.SessionFolder(options.SessionId)));
+        events?.Publish(new DrainEnded(time.GetUtcNow(), time.GetUtcNow() - started, pending, layout.SessionDirectory, SegmentsStored,
+            result.Playlist.TotalDuration, result.Playlist.HasEndList, store.Describe(StorageKeys.SessionFolder(options.SessionId))));
     }
 
     /// <summary>The drain's share of the stop (<see cref="StopBudget"/>), from when the stop was asked for.</summary>

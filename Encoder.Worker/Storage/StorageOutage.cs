@@ -1,15 +1,15 @@
-using Encoder.Lifecycle;
+using Encoder.Events;
 using Encoder.Resilience;
-using Microsoft.Extensions.Logging;
 
 namespace Encoder.Storage;
 
 /// <summary>
-/// Storage being away, as the uploader sees it: logged once when it starts (an error when only the operator can fix
-/// it), with a reminder each minute; the pause before the next pass (<see cref="UploadBackoff"/>); and, once a pass
-/// succeeds again, one storage outage for <c>session.json</c>.
+/// Storage being away, as the uploader sees it: each failed pass and the first pass that succeeds again are published
+/// (<see cref="StorageFailed"/>, <see cref="StorageBack"/>: the log says the outage once when it starts, an error when
+/// only the operator can fix it, with a reminder each minute; <c>session.json</c> gets one storage outage); and the
+/// pause before the next pass (<see cref="UploadBackoff"/>).
 /// </summary>
-public sealed class StorageOutage(SessionOutages outages, TimeProvider time, ILogger<StorageOutage> logger)
+public sealed class StorageOutage(ClassEvents events, TimeProvider time)
 {
     private readonly FailureStreak _failures = new(TimeSpan.FromMinutes(1));
 
@@ -22,26 +22,15 @@ public sealed class StorageOutage(SessionOutages outages, TimeProvider time, ILo
     public void Failed(Exception failure, int waiting)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        var permanent = failure is StorageUnavailableException { Transient: false };
-        switch (_failures.Failed(time.GetUtcNow(), failure.Message))
-        {
-            case FailureReport.OutageStarted:
-            case FailureReport.StillFailing:
-                logger.Log(permanent ? LogLevel.Error : LogLevel.Warning,
-                    "Storing the recording failed: {Error}. {Waiting} objects wait on disk and are retried (reminders once a minute)",
-                    failure.Message, waiting);
-                break;
-            default:
-                logger.LogDebug("Storing the recording still fails: {Error}", failure.Message);
-                break;
-        }
+        var now = time.GetUtcNow();
+        var report = _failures.Failed(now, failure.Message);
+        events.Publish(new StorageFailed(now, failure.Message, Permanent: failure is StorageUnavailableException { Transient: false }, waiting, report));
     }
 
     public void Succeeded()
     {
-        if (_failures.Recovered(time.GetUtcNow()) is not { } outage)
-            return;
-        outages.Report(new Outage(Outage.Storage, time.GetUtcNow() - outage, time.GetUtcNow(), "storage unavailable"));
-        logger.LogInformation("Storage works again after {OutageSeconds:0.0}s; the segments that waited on disk are stored, in order", outage.TotalSeconds);
+        var now = time.GetUtcNow();
+        if (_failures.Recovered(now) is { } outage)
+            events.Publish(new StorageBack(now, now - outage));
     }
 }

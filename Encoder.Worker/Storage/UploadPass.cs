@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Events;
 using Encoder.Recording;
 using Encoder.Resilience;
 using Microsoft.Extensions.Logging;

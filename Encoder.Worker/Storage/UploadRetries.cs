@@ -1,3 +1,4 @@
+using Encoder.Events;
 using Encoder.Resilience;
 
 namespace Encoder.Storage;
