@@ -1,7 +1,7 @@
 namespace Encoder;
 
 /// <summary>
-/// The daemon's exit codes (README lists them; systemd and operators act on them). A daemon that ran decides its code
+/// The daemon's exit codes (docs/operations.md lists them; systemd and operators act on them). A daemon that ran decides its code
 /// once, in <c>Lifecycle/ClassEnd</c>.
 /// </summary>
 public static class ExitCodes

@@ -121,6 +121,12 @@ build {
     destination = "/tmp/encoder-image/README.md"
   }
 
+  # The docs by reader (operations, configuration, security …), which README, `encoder --help` and the units point at.
+  provisioner "file" {
+    source      = "docs"
+    destination = "/tmp/encoder-image"
+  }
+
   provisioner "shell" {
     script          = "packer/provision.sh"
     execute_command = "chmod +x {{ .Path }}; sudo {{ .Vars }} {{ .Path }} /tmp/encoder-image"

@@ -29,6 +29,9 @@ install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder
 install -d -m 0750 -o encoder -g encoder /var/lib/encoder
 install -D -m 0644 "$dir/README.md" /usr/share/doc/encoder/README.md
+find "$dir/docs" -type f -name '*.md' -o -type f -name '*.json' | while read -r doc; do
+    install -D -m 0644 "$doc" "/usr/share/doc/encoder/docs/${doc#"$dir/docs/"}"
+done
 install -D -m 0644 "$dir/amazon-cloudwatch-agent.json" /usr/local/share/encoder/amazon-cloudwatch-agent.json
 for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service encoder-cloudwatch-agent.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"

@@ -43,7 +43,7 @@ public sealed class EncoderCommandLineTests
             .And.Match("  end-class +End the class now, on purpose")
             .And.Contain("--version")
             .And.Match("appsettings.json(.|\n)*ENCODER_CONFIG(.|\n)*/etc/encoder/encoder.json(.|\n)*Encoder__Camera__Url(.|\n)*--Encoder:Camera:Url")
-            .And.Contain("README.md, section \"Configuration\"")
+            .And.Contain("docs/configuration.md")
             .And.Contain("Exit codes: 0 clean stop").And.Contain("2 bad configuration").And.Contain("4 self-termination failed")
             .And.Contain("6 another daemon already records this session"));
     }

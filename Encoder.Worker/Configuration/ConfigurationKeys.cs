@@ -1,7 +1,7 @@
 namespace Encoder.Configuration;
 
 /// <summary>
-/// The configuration contract: every key under <c>Encoder:</c> that the daemon reads, in README's order. Derived from
+/// The configuration contract: every key under <c>Encoder:</c> that the daemon reads, in docs/configuration.md's order. Derived from
 /// <see cref="EncoderOptions"/> by <see cref="EncoderSettings"/>, never written by hand.
 /// </summary>
 public static class ConfigurationKeys

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Encoder.Configuration;
 
 // Each setting is written once, here: its default is the initializer, its range a [Range] (checked by the generated
-// EncoderOptionsRanges), its one-line doc a [Description] (README's "meaning", kept equal by a test), and
+// EncoderOptionsRanges), its one-line doc a [Description] (docs/configuration.md's "meaning", kept equal by a test), and
 // [DocumentedDefault] where the default is not a plain value. [ValidateObjectMembers] leads the generator into a
 // section that has ranges (a test sets each range's bounds, so a missing one fails). EncoderSettings derives the key list from these records,
-// in declaration order, which is README's order. Rules that involve several settings stay in EncoderOptionsValidator.
+// in declaration order, which is docs/configuration.md's order. Rules that involve several settings stay in EncoderOptionsValidator.
 
 /// <summary>Everything one class needs, bound from the <c>Encoder</c> configuration section.</summary>
 public sealed record EncoderOptions

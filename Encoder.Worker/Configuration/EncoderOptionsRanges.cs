@@ -21,7 +21,7 @@ public sealed partial class EncoderOptionsRanges : IValidateOptions<EncoderOptio
 
     /// <summary>
     /// The generator reports "TimeoutSeconds: The field Encoder.Camera.TimeoutSeconds must be between 1 and 120.":
-    /// the dotted path names the setting, whose range is then worded as README words it.
+    /// the dotted path names the setting, whose range is then worded as docs/configuration.md words it.
     /// </summary>
     private static string Describe(string failure) =>
         FieldPath().Match(failure) is { Success: true } match

@@ -9,13 +9,13 @@ namespace Encoder.Configuration;
 /// <summary>One key under <c>Encoder:</c>, as <see cref="EncoderOptions"/> declares it.</summary>
 /// <param name="Key">Relative to the section, e.g. <c>Camera:TimeoutSeconds</c>.</param>
 /// <param name="Default">The initializer's value (null when there is none).</param>
-/// <param name="DocumentedDefault">README's default when the initializer does not say it (<see cref="DocumentedDefaultAttribute"/>).</param>
+/// <param name="DocumentedDefault">docs/configuration.md's default when the initializer does not say it (<see cref="DocumentedDefaultAttribute"/>).</param>
 /// <param name="Range">The allowed range, checked by <see cref="EncoderOptionsRanges"/>; null when any value (or a rule in code) goes.</param>
 public sealed record Setting(string Key, string Description, object? Default, string? DocumentedDefault, RangeAttribute? Range)
 {
     public string FullKey => EncoderSettings.Full(Key);
 
-    /// <summary>The default as README's table shows it: <c>`5`</c>, <c>`failover`</c>, <c>`00:02:00`</c>, <c>none</c>.</summary>
+    /// <summary>The default as docs/configuration.md's table shows it: <c>`5`</c>, <c>`failover`</c>, <c>`00:02:00`</c>, <c>none</c>.</summary>
     public string DefaultMarkdown => DocumentedDefault ?? Default switch
     {
         null => "none",
@@ -47,7 +47,7 @@ public sealed record Setting(string Key, string Description, object? Default, st
 /// <summary>
 /// Every setting the daemon reads, derived from <see cref="EncoderOptions"/> and its section records (their
 /// properties, in declaration order, with their attributes): the one list that unknown keys are checked against,
-/// that <c>encoder launch</c> orders a class's file by, and that README's table is tested against.
+/// that <c>encoder launch</c> orders a class's file by, and that docs/configuration.md's table is tested against.
 /// </summary>
 public static class EncoderSettings
 {

@@ -29,7 +29,7 @@ public static partial class SecretReference
     /// <summary>SSM's limit on a path's depth.</summary>
     public const int MaxLevels = 15;
 
-    /// <summary>The settings that may be references: those that hold secrets, in README's order.</summary>
+    /// <summary>The settings that may be references: those that hold secrets, in docs/configuration.md's order.</summary>
     public static readonly IReadOnlyList<string> SecretKeys = ["Camera:Url", "Ingest:Primary", "Ingest:Secondary"];
 
     public static string Format(string parameterName) => Scheme + parameterName;

@@ -8,7 +8,7 @@ namespace Encoder.Launch;
 /// <summary>Renders flat configuration keys (<c>Encoder:Camera:Url</c>) as the nested JSON of <c>/etc/encoder/encoder.json</c>.</summary>
 public static class ClassConfigJson
 {
-    /// <summary>Keys in README's order (the order of <see cref="ConfigurationKeys.All"/>), any others after them; every value a JSON string.</summary>
+    /// <summary>Keys in docs/configuration.md's order (the order of <see cref="ConfigurationKeys.All"/>), any others after them; every value a JSON string.</summary>
     public static string Render(IReadOnlyDictionary<string, string> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

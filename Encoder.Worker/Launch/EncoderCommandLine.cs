@@ -218,11 +218,11 @@ public static partial class EncoderCommandLine
           2. the class's file: ${EncoderConfigFile.EnvironmentVariable} if set (it must then exist), else {EncoderConfigFile.DefaultPath} when present
           3. environment variables: Encoder__Camera__Url=rtsp://...
           4. the command line: encoder --Encoder:Camera:Url=rtsp://... (--Encoder:KEY=VALUE, one per setting)
-          Every key, its default and its rules: README.md, section "Configuration" (on an instance:
-          /usr/share/doc/encoder/README.md). A bad, missing or unknown key stops the start with one line naming it.
+          Every key, its default and its rules: docs/configuration.md (on an instance:
+          /usr/share/doc/encoder/docs/configuration.md). A bad, missing or unknown key stops the start with one line naming it.
 
         Exit codes: {ExitCodes.Clean} clean stop, everything stored; {ExitCodes.Failure} unexpected failure; {ExitCodes.ConfigurationError} bad configuration, nothing started;
-          {ExitCodes.UploadsPending} uploads left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed;
+          {ExitCodes.UploadsPending} the class is over and uploads are left after the drain (the local copy is the only one); {ExitCodes.TerminationFailed} self-termination failed;
           {ExitCodes.PowerOffRequested} self-termination failed and the fallback asks encoder.service to power off;
           {ExitCodes.AlreadyRunning} another daemon already records this session (its PID is named; nothing was touched).
 
