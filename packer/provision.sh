@@ -33,8 +33,6 @@ install -D -m 0644 "$dir/amazon-cloudwatch-agent.json" /usr/local/share/encoder/
 for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service encoder-cloudwatch-agent.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"
 done
-# The relay's receive buffer: without it the kernel grants a 208 KiB buffer, not the 8 MiB the relay asks for.
-install -m 0644 "$dir/encoder-sysctl.conf" /etc/sysctl.d/60-encoder.conf
 for script in encoder-recording-disk encoder-poweroff-on-request encoder-cloudwatch-agent encoder-hard-stop-may-fire; do
     install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done

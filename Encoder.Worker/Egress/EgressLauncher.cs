@@ -19,6 +19,6 @@ public sealed class EgressLauncher(
         int run;
         lock (_runs)
             run = _runs[slot.Name] = _runs.GetValueOrDefault(slot.Name) + 1;
-        return EgressSession.Start(slot, run, relay.OutputPort, options, layout, ffmpeg, status, time, daemonStop, metrics);
+        return EgressSession.Start(slot, run, relay.OutputPath, options, layout, ffmpeg, status, time, daemonStop, metrics);
     }
 }
