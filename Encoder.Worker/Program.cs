@@ -11,6 +11,9 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
 
+if (args is [Encoder.Ffmpeg.MediaRunner.Verb, ..]) // hidden: the daemon starts it as encoder-media to run FFmpeg (Ffmpeg/MediaRunner)
+    return Encoder.Ffmpeg.MediaRunner.Run(args);
+
 if (await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create, SecretInputs.Process(Console.In)) is { } commandLineExit)
     return commandLineExit;
 

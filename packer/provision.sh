@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs as root on the AMI's build instance (packer/encoder.pkr.hcl), with the folder packer uploaded: the binary,
-# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder user, the binary and the units, the
-# IMDS firewall (root and encoder only) and /proc with hidepid=invisible (no other user reads FFmpeg's command line).
+# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder and encoder-media users, the binary and
+# the units, the IMDS firewall (root and encoder only) and /proc with hidepid=invisible (no other user reads FFmpeg's command line).
 # Usage: provision.sh DIR
 set -euo pipefail
 
@@ -24,6 +24,13 @@ rm -f "$agent_deb"
 if ! id encoder >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/encoder --no-create-home --shell /usr/sbin/nologin encoder
 fi
+# FFmpeg and ffprobe run as encoder-media (the daemon's media runner): the IMDS firewall, which lets only root and
+# encoder through, refuses it. The daemon is in its group: it reads what FFmpeg writes in the recording folder, which it
+# gives to that group (group-writable, sticky) while FFmpeg writes there, and shares the relay's sockets with it.
+if ! id encoder-media >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin encoder-media
+fi
+usermod --append --groups encoder-media encoder
 
 install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Encoder.Ffmpeg;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
 
@@ -50,8 +51,10 @@ public sealed class MpegTsRelay : IAsyncDisposable
     private readonly Func<TsSlice, bool> _relay;
     private Task _loops = Task.CompletedTask;
 
-    public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan)
-        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 2)
+    /// <param name="media">Where FFmpeg runs: under another uid, that uid may connect too, through its group.</param>
+    public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan, MediaPlacement media)
+        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 2, ClientQueueBytes,
+            media?.Account is { } account ? [PeerCredentials.OwnUserId, account.Uid] : null, media?.Account?.Gid)
     {
     }
 
