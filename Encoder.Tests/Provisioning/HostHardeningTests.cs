@@ -80,6 +80,7 @@ public sealed class HostHardeningTests
         Assert.That(seen, Does.Contain("daemon caps: 0"), "the daemon gave up CAP_SETUID and CAP_SETGID in every thread");
         Assert.That(seen, Does.Contain("runner caps: 0"), "the runner has no capability either");
         Assert.That(seen, Does.Contain("daemon exit: 0").And.Contain("daemon removes a segment: yes"));
+        Assert.That(seen, Does.Contain("ingest received: yes"), "the egress, as encoder-media, read the relay's socket and pushed to the ingest");
         Assert.That(seen.Single(l => l.StartsWith("segments stored: ", StringComparison.Ordinal)), Is.Not.EqualTo("segments stored: 0"),
             "the daemon read and stored what FFmpeg wrote as another uid");
     }
@@ -93,7 +94,7 @@ public sealed class HostHardeningTests
 
         Assert.That(seen, Does.Contain($"imds: {EncoderUid} reached"), "the control: the daemon's own uid is let through");
         Assert.That(seen, Does.Contain($"tool uids: {EncoderUid}").And.Contain("runner caps: none"));
-        Assert.That(seen, Does.Contain("daemon exit: 0"));
+        Assert.That(seen, Does.Contain("daemon exit: 0").And.Contain("ingest received: yes"));
     }
 
     [Test]
@@ -172,7 +173,7 @@ public sealed class HostHardeningTests
     {
         var result = await Tool.RunAsync("unshare", ["--net", "--mount", Probe("media-imds"), Ruleset,
             EncoderUid.ToString(CultureInfo.InvariantCulture), MediaUid.ToString(CultureInfo.InvariantCulture), folder.Path,
-            withMediaUser ? "yes" : "no", RepoPaths.Dev("test-camera.py"), RepoPaths.EncoderDll], timeout: TimeSpan.FromMinutes(3));
+            withMediaUser ? "yes" : "no", RepoPaths.Dev("test-camera.py"), RepoPaths.Dev("rtmp-ingest"), RepoPaths.EncoderDll], timeout: TimeSpan.FromMinutes(3));
         var daemonLog = Path.Combine(folder.Path, "daemon.out");
         Assert.That(result.ExitCode, Is.Zero, result.Output + (File.Exists(daemonLog) ? File.ReadAllText(daemonLog) : ""));
         TestContext.Out.WriteLine(result.Output);

@@ -121,8 +121,11 @@ public sealed class MediaRunnerClient : IMediaTools, IDisposable
         ArgumentNullException.ThrowIfNull(arguments);
         if (_gone)
             throw new IOException("The media runner is gone: FFmpeg cannot be started");
-        if (workingDirectory is not null && _sharedFolders.TryAdd(workingDirectory, true))
+        if (workingDirectory is not null && !_sharedFolders.ContainsKey(workingDirectory))
+        {
             MediaNative.ShareWithGroup(workingDirectory, _account.Gid, SharedFolderMode);
+            _sharedFolders.TryAdd(workingDirectory, true);
+        }
 
         var id = Interlocked.Increment(ref _nextId);
         var stdin = MediaNative.Pipe();
