@@ -39,6 +39,8 @@ public static class EncoderServices
         services.AddSingleton<ChildProcessThread>();
         services.AddSingleton<DaemonExit>();
         services.AddSingleton<UploadDrainReport>();
+        services.AddSingleton(sp => MediaPlacement.Choose(sp.GetRequiredService<ChildProcessThread>(), sp.GetRequiredService<ILogger<MediaPlacement>>()));
+        services.AddSingleton(sp => sp.GetRequiredService<MediaPlacement>().Tools);
         services.AddSingleton<IFfmpegRunner, CliFfmpegRunner>();
         services.AddSingleton<FfmpegProcess>();
         services.AddSingleton<RecorderHealth>();

@@ -13,6 +13,9 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Serilog;
 using Serilog.Events;
 
+if (args is [Encoder.Ffmpeg.MediaRunner.Verb, ..]) // hidden: the daemon starts it as encoder-media to run FFmpeg (Ffmpeg/MediaRunner)
+    return Encoder.Ffmpeg.MediaRunner.Run(args);
+
 // Every verb and option is the command line's (launch, end-class, help, version); what is left is the daemon's settings.
 var commandLine = await EncoderCommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System, Ec2InstanceLauncher.Create, SecretInputs.Process(Console.In));
 if (commandLine.ExitCode is { } commandLineExit)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs as root on the AMI's build instance (packer/encoder.pkr.hcl), with the folder packer uploaded: the binary,
-# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder user, the binary and the units, the
-# IMDS firewall (root and encoder only) and /proc with hidepid=invisible (no other user reads FFmpeg's command line).
+# the systemd units from cloud-init/ and README.md. Installs FFmpeg, the encoder and encoder-media users, the binary and
+# the units, the IMDS firewall (root and encoder only) and /proc with hidepid=invisible (no other user reads FFmpeg's command line).
 # Usage: provision.sh DIR
 set -euo pipefail
 
@@ -24,6 +24,13 @@ rm -f "$agent_deb"
 if ! id encoder >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/encoder --no-create-home --shell /usr/sbin/nologin encoder
 fi
+# FFmpeg and ffprobe run as encoder-media (the daemon's media runner): the IMDS firewall, which lets only root and
+# encoder through, refuses it. The daemon is in its group: it reads what FFmpeg writes in the recording folder, which it
+# gives to that group (group-writable, sticky) while FFmpeg writes there, and shares the relay's sockets with it.
+if ! id encoder-media >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin encoder-media
+fi
+usermod --append --groups encoder-media encoder
 
 install -m 0755 -o root -g root "$dir/encoder" /usr/local/bin/encoder
 install -d -m 0750 -o root -g encoder /etc/encoder
@@ -36,8 +43,6 @@ install -D -m 0644 "$dir/amazon-cloudwatch-agent.json" /usr/local/share/encoder/
 for unit in encoder.service encoder-hard-stop.timer encoder-hard-stop.service encoder-recording-disk.service encoder-imds-firewall.service encoder-cloudwatch-agent.service; do
     install -m 0644 "$dir/$unit" "/etc/systemd/system/$unit"
 done
-# The relay's receive buffer: without it the kernel grants a 208 KiB buffer, not the 8 MiB the relay asks for.
-install -m 0644 "$dir/encoder-sysctl.conf" /etc/sysctl.d/60-encoder.conf
 for script in encoder-recording-disk encoder-poweroff-on-request encoder-cloudwatch-agent encoder-hard-stop-may-fire; do
     install -D -m 0755 -o root -g root "$dir/$script" "/usr/local/lib/encoder/$script"
 done

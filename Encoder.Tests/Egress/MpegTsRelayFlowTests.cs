@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Encoder.Egress;
 using Encoder.Status;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Encoder.Tests.Egress;
 
-/// <summary>The relay's flow on real loopback sockets: slow egresses, late joiners, what it allocates.</summary>
+/// <summary>The relay's flow on its real unix sockets: slow egresses, late joiners, what it allocates.</summary>
 public sealed class MpegTsRelayFlowTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -17,20 +16,19 @@ public sealed class MpegTsRelayFlowTests
 
     private static byte[] GoodStart() => [.. GopCacheTests.Pat(), .. GopCacheTests.Pmt(), .. GopCacheTests.Keyframe(10)];
 
-    private static Socket Recorder(MpegTsRelay relay)
+    internal static Socket Recorder(MpegTsRelay relay)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, relay.RecorderPort));
-        socket.Connect(new IPEndPoint(IPAddress.Loopback, relay.InputPort));
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(relay.InputPath));
         return socket;
     }
 
-    private static async Task<Socket> ConnectAsync(MpegTsRelay relay, int receiveBuffer = 0)
+    internal static async Task<Socket> ConnectAsync(MpegTsRelay relay, int receiveBuffer = 0)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         if (receiveBuffer > 0)
             socket.ReceiveBufferSize = receiveBuffer;
-        await socket.ConnectAsync(IPAddress.Loopback, relay.OutputPort);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(relay.OutputPath));
         return socket;
     }
 
@@ -138,21 +136,23 @@ public sealed class MpegTsRelayFlowTests
             [.. GopCacheTests.Pat(), .. GopCacheTests.Pmt(), .. GopCacheTests.Keyframe(10)], [.. GopCacheTests.Frame(11)],
             [.. GopCacheTests.Keyframe(20), .. GopCacheTests.Frame(21)], [.. GopCacheTests.Keyframe(30)], [.. GopCacheTests.Frame(31)],
         ];
-        foreach (var datagram in stream)
-            recorder.Send(datagram);
-        await Poll.UntilAsync(() => counters.ToSnapshot().DatagramsReceived == stream.Length, Timeout, "the stream arrives");
+        for (var i = 0; i < stream.Length; i++)
+        {
+            recorder.Send(stream[i]);
+            await Poll.UntilAsync(() => counters.ToSnapshot().DatagramsReceived == i + 1, Timeout, "the write arrives");
+        }
 
-        using var joiner = new TcpClient();
-        await joiner.ConnectAsync(IPAddress.Loopback, relay.OutputPort);
+        using var joinerSocket = await ConnectAsync(relay);
+        using var joiner = new NetworkStream(joinerSocket);
         byte[] expectedStart = [.. GopCacheTests.Pat(), .. GopCacheTests.Pmt(), .. GopCacheTests.Keyframe(20), .. GopCacheTests.Frame(21), .. GopCacheTests.Keyframe(30), .. GopCacheTests.Frame(31)];
         var start = new byte[expectedStart.Length];
         using var timeout = new CancellationTokenSource(Timeout);
-        await joiner.GetStream().ReadExactlyAsync(start, timeout.Token);
+        await joiner.ReadExactlyAsync(start, timeout.Token);
         Assert.That(start, Is.EqualTo(expectedStart));
 
         recorder.Send(GopCacheTests.Frame(32));
         var live = new byte[GopCache.PacketSize];
-        await joiner.GetStream().ReadExactlyAsync(live, timeout.Token);
+        await joiner.ReadExactlyAsync(live, timeout.Token);
         Assert.That(live, Is.EqualTo(GopCacheTests.Frame(32)));
     }
 

@@ -9,13 +9,12 @@ public sealed partial class IngestFaultTests
     private static long? RelayOrNull(StatusFile status, string counter) => Relay(status, counter) is var value && value >= 0 ? value : null;
 
     [Test]
-    public async Task Thirty_seconds_of_a_CPU_hog_on_every_core_leaves_the_ingest_playable_and_the_relay_counts_its_loss()
+    public async Task Thirty_seconds_of_a_CPU_hog_on_every_core_leaves_the_ingest_playable_and_the_relay_loses_nothing()
     {
         var (settings, _, status) = Class("cpu-hog");
         await using var daemon = EncoderDaemon.Start(settings);
         await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
-        var before = (Drops: RelayOrNull(status, "socketDrops"), Continuity: Relay(status, "continuityErrors"));
-        Assert.That(before.Drops, Is.Not.Null, "the kernel's drop counter for the relay's socket is in status.json");
+        var before = (Restarts: status.RecorderRestarts(), Continuity: Relay(status, "continuityErrors"));
 
         var hogs = Enumerable.Range(0, Environment.ProcessorCount)
             .Select(_ => ChildProcess.Start("sh", ["-c", "while :; do :; done"]))
@@ -32,11 +31,12 @@ public sealed partial class IngestFaultTests
 
         var bytesAfterHog = _primary.BytesRecordedFor(_key + "-p");
         await Poll.UntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytesAfterHog, Soon, "the primary keeps receiving video after the hog");
-        var after = (Drops: RelayOrNull(status, "socketDrops"), Continuity: Relay(status, "continuityErrors"));
-        TestContext.Out.WriteLine($"{hogs.Count} hogs for {HogFor.TotalSeconds:0} s: socket drops {before.Drops} → {after.Drops}, continuity errors {before.Continuity} → {after.Continuity}, "
-            + $"recorder restarts {status.RecorderRestarts()}, failovers {status.Number("failovers")}");
+        var after = (Restarts: status.RecorderRestarts(), Continuity: Relay(status, "continuityErrors"));
+        TestContext.Out.WriteLine($"{hogs.Count} hogs for {HogFor.TotalSeconds:0} s: continuity errors {before.Continuity} → {after.Continuity}, "
+            + $"recorder restarts {before.Restarts} → {after.Restarts}, failovers {status.Number("failovers")}, socketDrops {RelayOrNull(status, "socketDrops")?.ToString() ?? "null"}");
         Assert.That(daemon.HasExited, Is.False, daemon.Output);
-        Assert.That(after.Drops, Is.GreaterThanOrEqualTo(before.Drops!.Value), "a counter, never reset mid-class");
+        if (after.Restarts == before.Restarts) // a recorder restart starts a new stream, whose counters need not follow the last
+            Assert.That(after.Continuity, Is.EqualTo(before.Continuity), "the relay's socket loses nothing: the recorder waits for it instead");
 
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Encoder.Tests.Egress;
 using Encoder.Tests.Infrastructure;
@@ -14,43 +11,44 @@ public sealed partial class IngestFaultTests
             ? value.GetInt64()
             : -1;
 
+    /// <summary>The relay's sockets as any local user finds them: <c>/proc/net/unix</c> lists every bound path.</summary>
+    private static string[] RelaySocketPaths() =>
+        File.ReadAllLines("/proc/net/unix").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 8 && fields[^1].Contains("/encoder-relay-", StringComparison.Ordinal))
+            .Select(fields => fields[^1])
+            .Distinct()
+            .ToArray();
+
     [Test]
-    public async Task Ten_seconds_of_random_and_malformed_MPEG_TS_at_the_relay_cost_the_broadcast_and_the_recording_nothing()
+    public async Task Another_local_user_can_neither_feed_the_relay_nor_read_it_during_a_camera_outage_and_the_picture_comes_back()
     {
-        var (settings, work, status) = Class("relay-fuzz");
+        await using var camera = await TestCamera.StartAsync();
+        var (settings, _, status) = Class("relay-neighbour", camera);
         await using var daemon = EncoderDaemon.Start(settings);
         await Poll.UntilAsync(() => status.IngestState("primary") == "streaming", Soon, "the primary streams");
-        var inputPort = (int)Relay(status, "inputPort");
-        var receivedBefore = Relay(status, "datagramsReceived");
-        var bytesBefore = _primary.BytesRecordedFor(_key + "-p");
+        var sockets = RelaySocketPaths();
+        Assert.That(sockets.Select(Path.GetFileName).Distinct(), Is.SupersetOf(new[] { "input.sock", "output.sock" }), "the neighbour finds the relay's sockets");
 
-        using var neighbour = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        neighbour.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var random = new Random(20261124);
-        var sent = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        camera.Freeze(); // the outage: no recorder connected to the relay's input
+        await Poll.UntilAsync(() => status.RecorderState() != "streaming", Soon, "the recorder is found down", () => daemon.Output);
+        var picture = Convert.ToHexString(MpegTsRelayForeignUserTests.GoodStart());
+        var attempts = new List<string>();
+        foreach (var socket in sockets)
         {
-            for (var i = 0; i < 50; i++, sent++)
-            {
-                var datagram = i == 0 ? new byte[9000] : GopCacheTests.RandomDatagram(random); // an oversized one now and then
-                neighbour.SendTo(datagram, new IPEndPoint(IPAddress.Loopback, inputPort));
-            }
-
-            await Task.Delay(5);
+            attempts.Add($"send {socket}: {await MpegTsRelayForeignUserTests.NeighbourAsync("send", $"unix:{socket}", picture)}");
+            attempts.Add($"read {socket}: {await MpegTsRelayForeignUserTests.NeighbourAsync("read", $"unix:{socket}")}");
         }
 
-        TestContext.Out.WriteLine($"sent {sent} datagrams from port {((IPEndPoint)neighbour.LocalEndPoint!).Port}; relay: received {Relay(status, "datagramsReceived") - receivedBefore} more, dropped {Relay(status, "datagramsDropped")}, continuity errors {Relay(status, "continuityErrors")}");
-        await Poll.UntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytesBefore, Soon, "the primary keeps receiving video");
-        var bytesAfterFuzz = _primary.BytesRecordedFor(_key + "-p");
-        await Poll.UntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytesAfterFuzz, Soon, "the primary still receives video after the fuzz");
-        Assert.That(daemon.HasExited, Is.False, daemon.Output);
-        Assert.That(Relay(status, "datagramsReceived"), Is.GreaterThan(receivedBefore), "the recorder's datagrams still reach the relay");
-        Assert.That(Relay(status, "datagramsDropped"), Is.Zero, "the neighbour's datagrams never reached the relay: its socket takes only the recorder's");
-        Assert.That((status.RecorderRestarts(), status.Number("failovers")), Is.EqualTo((0, 0)));
+        camera.Thaw();
+        await Poll.UntilAsync(() => status.RecorderState() == "streaming", TimeSpan.FromSeconds(30), "the camera is back and recorded", () => daemon.Output);
+        var bytes = _primary.BytesRecordedFor(_key + "-p");
+        await Poll.UntilAsync(() => _primary.BytesRecordedFor(_key + "-p") > bytes, Soon, "the camera's picture is back on the ingest");
 
+        Assert.That(attempts, Is.All.EndsWith("refused: Permission denied"), string.Join('\n', attempts));
+        Assert.That(Relay(status, "clientsRejected"), Is.Zero, "nobody got as far as the relay's sockets");
+        Assert.That((status.Number("failovers"), daemon.HasExited), Is.EqualTo((0, false)), daemon.Output);
         daemon.Signal(Signals.SigTerm);
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.Zero, daemon.Output);
-        await AssertRecordingHasNoGapAsync(work, "relay-fuzz", daemon.Output);
     }
 }

@@ -21,8 +21,11 @@ public sealed class FfmpegArgumentsTests
 
     private static MediaPlan Plan(VideoPlan video, AudioPlan audio) => new(video, audio, PlanConcern.None, "test");
 
+    private const string RelayIn = "/tmp/encoder-relay-x/input.sock";
+    private const string RelayOut = "/tmp/encoder-relay-x/output.sock";
+
     private static IReadOnlyList<string> Recorder(MediaPlan? plan = null, bool continues = false) =>
-        RecorderArguments.For(Options(), plan ?? CopyH264WithAudio, continues, relayPort: 40001, sourcePort: 40002);
+        RecorderArguments.For(Options(), plan ?? CopyH264WithAudio, continues, relayInput: RelayIn);
 
     private static string Value(IReadOnlyList<string> args, string flag) => args[args.ToList().IndexOf(flag) + 1];
 
@@ -42,7 +45,7 @@ public sealed class FfmpegArgumentsTests
     [TestCase(false, "-timeout 5000000 -i rtsp://u:p@10.0.0.5/s")]
     [TestCase(true, "-timeout 5000000 -analyzeduration 500000 -i rtsp://u:p@10.0.0.5/s")]
     public void A_camera_whose_streams_are_known_is_analysed_for_half_a_second_not_FFmpegs_default_five(bool known, string expected) =>
-        Assert.That(string.Join(' ', RecorderArguments.For(Options(), CopyH264WithAudio, false, 40001, 40002, cameraKnown: known)), Does.Contain(expected));
+        Assert.That(string.Join(' ', RecorderArguments.For(Options(), CopyH264WithAudio, false, RelayIn, cameraKnown: known)), Does.Contain(expected));
 
     // Each case: the plan's audio, the inputs after the camera's, and the maps. Whatever the source, the output is AAC 48 kHz 128k stereo.
     [TestCase(AudioPlan.Encode, "", "-map 0:v:0 -map 0:a:0 ")]
@@ -81,7 +84,7 @@ public sealed class FfmpegArgumentsTests
     public void What_the_camera_sends_becomes_the_recorders_arguments(string video, string? audio, VideoMode mode, string codec, string maps)
     {
         var plan = MediaPlan.Decide(audio == "aac48" ? new CameraStreams(video, 1280, 720, "aac", 48_000, 2, "LC") : new CameraStreams(video, 1280, 720, audio), mode);
-        var args = string.Join(' ', RecorderArguments.For(Options(mode), plan, false, 40001, 40002));
+        var args = string.Join(' ', RecorderArguments.For(Options(mode), plan, false, RelayIn));
 
         Assert.That(args, Does.Contain(codec).And.Contain(maps));
     }
@@ -92,22 +95,29 @@ public sealed class FfmpegArgumentsTests
         Assert.That(Recorder(continues: continues)[^1].Split('|')[0], Is.EqualTo(expectedHls));
 
     [Test]
-    public void The_recorder_relays_MPEG_TS_over_loopback_UDP_and_never_waits_for_it()
+    public void The_recorder_relays_MPEG_TS_over_the_relay_s_unix_socket_and_waits_for_it_at_most_two_seconds()
     {
         var args = Recorder();
 
         Assert.That(Value(args, "-f"), Is.EqualTo("tee"));
-        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0]udp://127.0.0.1:40001?pkt_size=32712&localaddr=127.0.0.1&localport=40002" }));
+        Assert.That(args[^1].Split('|').Skip(1), Is.EqualTo(new[] { "[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0:rw_timeout=2000000:timeout=2000]unix:/tmp/encoder-relay-x/input.sock" }));
         Assert.That(string.Join(' ', args), Does.Not.Contain("rtmp://"), "the recorder never talks to an ingest");
     }
+
+    [TestCase(1.0, 500)]
+    [TestCase(3.0, 1500)]
+    [TestCase(5.0, 2000)]
+    [TestCase(120.0, 2000)]
+    public void The_recorder_waits_on_the_relay_for_two_seconds_or_half_the_stall_time_whichever_is_less(double stallSeconds, int milliseconds) =>
+        Assert.That(RecorderArguments.RelayWriteTimeout(new FfmpegOptions { StallSeconds = stallSeconds }), Is.EqualTo(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Test]
     public void An_egress_copies_the_relay_to_its_ingest_as_FLV_with_a_socket_timeout()
     {
-        var args = FfmpegArguments.Egress(40002, "rtmp://b.example.com/live/key2", timeoutSeconds: 5, new TlsOptions());
+        var args = FfmpegArguments.Egress(RelayOut, "rtmp://b.example.com/live/key2", timeoutSeconds: 5, new TlsOptions());
 
         Assert.That(string.Join(' ', args), Does.EndWith(
-            "-analyzeduration 500000 -fpsprobesize 0 -f mpegts -i tcp://127.0.0.1:40002 -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
+            "-analyzeduration 500000 -fpsprobesize 0 -f mpegts -i unix:/tmp/encoder-relay-x/output.sock -map 0:v:0 -map 0:a:0? -c copy -rw_timeout 5000000 -flvflags no_duration_filesize -f flv rtmp://b.example.com/live/key2"));
         Assert.That(Value(args, "-progress"), Is.EqualTo("pipe:1"));
     }
 
@@ -125,7 +135,7 @@ public sealed class FfmpegArgumentsTests
     {
         var tls = new TlsOptions { Verify = verify, CaFile = caFile ?? TlsOptions.SystemCaFile };
 
-        var args = string.Join(' ', FfmpegArguments.Egress(40002, url, timeoutSeconds: 5, tls));
+        var args = string.Join(' ', FfmpegArguments.Egress(RelayOut, url, timeoutSeconds: 5, tls));
 
         Assert.That(args, Does.EndWith($"-flvflags no_duration_filesize {expectedTls}{(expectedTls.Length > 0 ? " " : "")}-f flv {url}"),
             "output options go before the URL they apply to");
@@ -137,7 +147,7 @@ public sealed class FfmpegArgumentsTests
     {
         var options = Options() with { Camera = new CameraOptions { Url = cameraUrl }, Tls = new TlsOptions { Verify = verify, CaFile = Pinned } };
 
-        var args = RecorderArguments.For(options, CopyH264WithAudio, continuesRecording: false, relayPort: 40001, sourcePort: 40002);
+        var args = RecorderArguments.For(options, CopyH264WithAudio, continuesRecording: false, relayInput: RelayIn);
 
         Assert.That(args, Has.None.StartsWith("-tls").And.None.StartsWith("-ca_file"));
     }

@@ -18,6 +18,9 @@ public sealed class HostHardeningTests
     /// <summary>Any uid the host does not use: the probes give the encoder user this one.</summary>
     private const int EncoderUid = 64123;
 
+    /// <summary>The encoder-media user's uid (and group) in the probes.</summary>
+    private const int MediaUid = 64124;
+
     private static string Ruleset => DeployFiles.CloudInit("encoder-imds.nft");
 
     private static string Probe(string name) => Path.Combine(RepoPaths.Root, "Encoder.Tests", "Provisioning", "Probes", name);
@@ -63,6 +66,35 @@ public sealed class HostHardeningTests
         var reach = await MetadataReachAsync(folder, empty);
 
         Assert.That(reach, Is.EqualTo(new[] { "0 allowed", $"{EncoderUid} allowed", "65534 allowed", "1000 allowed" }));
+    }
+
+    [Test]
+    public async Task Where_the_encoder_media_user_exists_FFmpeg_and_ffprobe_run_as_it_and_are_refused_at_the_metadata_service()
+    {
+        using var folder = DeployFiles.NewTempFolder();
+
+        var seen = await ClassAsync(folder, withMediaUser: true);
+
+        Assert.That(seen, Does.Contain($"imds: {MediaUid} refused").And.Not.Contain($"imds: {MediaUid} reached"));
+        Assert.That(seen, Does.Contain($"tool uids: {MediaUid}"), "every FFmpeg and ffprobe ran as encoder-media");
+        Assert.That(seen, Does.Contain("daemon caps: 0"), "the daemon gave up CAP_SETUID and CAP_SETGID in every thread");
+        Assert.That(seen, Does.Contain("runner caps: 0"), "the runner has no capability either");
+        Assert.That(seen, Does.Contain("daemon exit: 0").And.Contain("daemon removes a segment: yes"));
+        Assert.That(seen, Does.Contain("ingest received: yes"), "the egress, as encoder-media, read the relay's socket and pushed to the ingest");
+        Assert.That(seen.Single(l => l.StartsWith("segments stored: ", StringComparison.Ordinal)), Is.Not.EqualTo("segments stored: 0"),
+            "the daemon read and stored what FFmpeg wrote as another uid");
+    }
+
+    [Test]
+    public async Task Without_it_FFmpeg_runs_as_the_daemon_s_user_which_reaches_the_metadata_service()
+    {
+        using var folder = DeployFiles.NewTempFolder();
+
+        var seen = await ClassAsync(folder, withMediaUser: false);
+
+        Assert.That(seen, Does.Contain($"imds: {EncoderUid} reached"), "the control: the daemon's own uid is let through");
+        Assert.That(seen, Does.Contain($"tool uids: {EncoderUid}").And.Contain("runner caps: none"));
+        Assert.That(seen, Does.Contain("daemon exit: 0").And.Contain("ingest received: yes"));
     }
 
     [Test]
@@ -133,6 +165,18 @@ public sealed class HostHardeningTests
     {
         var result = await Tool.RunAsync("unshare", ["--net", "--mount", Probe("imds-firewall"), ruleset, EncoderUid.ToString(CultureInfo.InvariantCulture), folder.Path]);
         Assert.That(result.ExitCode, Is.Zero, result.Output);
+        return Lines(result.Output);
+    }
+
+    /// <summary>A whole class in a throwaway network and mount namespace (Probes/media-imds): what ran as whom, and who reached IMDS.</summary>
+    private static async Task<string[]> ClassAsync(TempFolder folder, bool withMediaUser)
+    {
+        var result = await Tool.RunAsync("unshare", ["--net", "--mount", Probe("media-imds"), Ruleset,
+            EncoderUid.ToString(CultureInfo.InvariantCulture), MediaUid.ToString(CultureInfo.InvariantCulture), folder.Path,
+            withMediaUser ? "yes" : "no", RepoPaths.Dev("test-camera.py"), RepoPaths.Dev("rtmp-ingest"), RepoPaths.EncoderDll], timeout: TimeSpan.FromMinutes(3));
+        var daemonLog = Path.Combine(folder.Path, "daemon.out");
+        Assert.That(result.ExitCode, Is.Zero, result.Output + (File.Exists(daemonLog) ? File.ReadAllText(daemonLog) : ""));
+        TestContext.Out.WriteLine(result.Output);
         return Lines(result.Output);
     }
 

@@ -17,6 +17,6 @@ public sealed class EgressLauncher(
         int run;
         lock (_runs)
             run = _runs[slot.Name] = _runs.GetValueOrDefault(slot.Name) + 1;
-        return EgressSession.Start(slot, run, relay.OutputPort, options, layout, ffmpeg, events, time, daemonStop);
+        return EgressSession.Start(slot, run, relay.OutputPath, options, layout, ffmpeg, events, time, daemonStop);
     }
 }

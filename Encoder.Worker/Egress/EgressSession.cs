@@ -25,7 +25,7 @@ public sealed class EgressSession : IEgress
     public Task<FfmpegExit> Completion { get; private set; } = null!;
 
     internal static EgressSession Start(
-        IngestSlot slot, int run, int relayPort, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, ClassEvents events,
+        IngestSlot slot, int run, string relayOutput, EncoderOptions options, RecordingLayout layout, FfmpegProcess ffmpeg, ClassEvents events,
         TimeProvider time, CancellationToken daemonStop)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(daemonStop);
@@ -34,7 +34,7 @@ public sealed class EgressSession : IEgress
         var stall = TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds);
         var invocation = new FfmpegInvocation(
             $"Egress to the {slot.Name} ingest",
-            FfmpegArguments.Egress(relayPort, slot.Url, (int)Math.Ceiling(options.Ffmpeg.StallSeconds), options.Tls),
+            FfmpegArguments.Egress(relayOutput, slot.Url, (int)Math.Ceiling(options.Ffmpeg.StallSeconds), options.Tls),
             layout.SessionDirectory,
             layout.FfmpegLogPath(name, run, time.GetUtcNow()),
             stall,

@@ -1,32 +1,32 @@
 using System.Net.Sockets;
 using System.Net;
+using Encoder.Ffmpeg;
 using Encoder.Status;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Egress;
 
 /// <summary>
-/// The loopback hub between the recorder and the egress processes. The recorder sends MPEG-TS over UDP (it never
-/// waits for anyone); each egress connects over TCP and first gets the <see cref="GopCache"/> — PAT, PMT and the
-/// last GOPs — so its FFmpeg finds the codec headers at once instead of waiting for the next keyframe: that is what
-/// makes a failover sub-second. An egress that falls behind is dropped, never waited for.
-/// Nothing on its socket can stop it: only the recorder's datagrams arrive (<see cref="RelayInput"/>), what is not
-/// whole TS packets is dropped and counted, and at most slots + 2 egresses are served (the rest closed, counted).
-/// Datagrams are received into pooled blocks that the cache and every egress's queue share by reference
-/// (<see cref="RelayBlock"/>): nothing is copied or allocated per packet. A datagram is received on the input's own
-/// thread and written to each egress that keeps up from that thread too (<see cref="RelayClient.TryEnqueue"/>): one
-/// wake-up per datagram, none on the thread pool.
+/// The hub between the recorder and the egress processes, over two unix stream sockets that only the daemon's own
+/// processes can open (<see cref="RelaySockets"/>: a private directory, and every peer's uid checked at connect).
+/// The recorder writes MPEG-TS into the input (<see cref="RelayInput"/>); each egress connects to the output and first
+/// gets the <see cref="GopCache"/> — PAT, PMT and the last GOPs — so its FFmpeg finds the codec headers at once
+/// instead of waiting for the next keyframe: that is what makes a failover sub-second. An egress that falls behind is
+/// dropped, never waited for. What is not whole TS packets is dropped and counted, and at most slots + 2 egresses are
+/// served (the rest closed, counted). Reads ("datagrams": up to <see cref="DatagramPackets"/> whole packets) go into
+/// pooled blocks that the cache and every egress's queue share by reference (<see cref="RelayBlock"/>): nothing is
+/// copied or allocated per packet. A read is received on the input's own thread and written to each egress that keeps
+/// up from that thread too (<see cref="RelayClient.TryEnqueue"/>): one wake-up per read, none on the thread pool.
 /// </summary>
 public sealed class MpegTsRelay : IAsyncDisposable
 {
     /// <summary>
-    /// The recorder's datagram: 174 TS packets, 32,712 bytes (FFmpeg's <c>pkt_size</c>); larger ones are dropped. The
-    /// recorder fills each before sending (<c>Recorder/RecorderArguments</c>: <c>flush_packets=0</c>), so at
-    /// 3 Mbit/s about 11 a second arrive, where a flush at every frame sent ~100 of up to 64 packets. A datagram is what
-    /// the relay pays for (a wake-up, a receive, a send per egress), so fewer, fuller ones cost the daemon less CPU
-    /// (bench/overhead measures it), and 64 KB ones gained nothing more.
-    /// It holds the stream back by the time it takes to fill: 87 ms at 3 Mbit/s, half a second at 500 kbit/s.
-    /// Loopback carries it whole (its MTU is 64 KiB).
+    /// The most the relay reads at once: 174 TS packets, 32,712 bytes. The recorder fills FFmpeg's 32 KiB write
+    /// buffer before it writes (<c>Recorder/RecorderArguments</c>: <c>flush_packets=0</c>), so at 3 Mbit/s about 11
+    /// writes a second arrive, where a flush at every frame sent ~100 of up to 64 packets. A read is what the relay pays
+    /// for (a wake-up, a receive, a send per egress), so fewer, fuller ones cost the daemon less CPU (bench/overhead
+    /// measures it), and 64 KB ones gained nothing more.
+    /// It holds the stream back by the time the recorder's buffer takes to fill: 87 ms at 3 Mbit/s, half a second at 500 kbit/s.
     /// </summary>
     public const int DatagramPackets = 174;
 
@@ -40,8 +40,10 @@ public sealed class MpegTsRelay : IAsyncDisposable
     private readonly RelayBlockPool _pool = new();
     private readonly GopCache _cache;
     private readonly List<RelayClient> _clients = [];
+    private readonly RelaySockets _sockets;
     private readonly RelayInput _input;
-    private readonly TcpListener _output;
+    private readonly Socket _output;
+    private readonly IReadOnlyCollection<int> _peers;
     private readonly CancellationTokenSource _stop = new();
     private readonly RelayCounters _counters;
     private readonly int _maxClients;
@@ -50,34 +52,44 @@ public sealed class MpegTsRelay : IAsyncDisposable
     private readonly Func<TsSlice, bool> _relay;
     private Task _loops = Task.CompletedTask;
 
-    public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan)
-        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 2)
+    /// <param name="media">Where FFmpeg runs: under another uid, that uid may connect too, through its group.</param>
+    public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan, MediaPlacement media)
+        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 2, ClientQueueBytes,
+            media?.Account is { } account ? [PeerCredentials.OwnUserId, account.Uid] : null, media?.Account?.Gid)
     {
     }
 
-    internal MpegTsRelay(ILogger logger, RelayCounters counters, int maxClients, long clientQueueBytes = ClientQueueBytes)
+    /// <param name="peers">The uids whose processes may connect (the recorder's and the egresses' FFmpeg); the daemon's own by default.</param>
+    /// <param name="sharedGroup">The group those processes run with when it is not the daemon's (see <see cref="RelaySockets"/>).</param>
+    internal MpegTsRelay(ILogger logger, RelayCounters counters, int maxClients, long clientQueueBytes = ClientQueueBytes,
+        IReadOnlyCollection<int>? peers = null, int? sharedGroup = null)
     {
         _logger = logger;
         _counters = counters;
         _maxClients = maxClients;
         _clientQueueBytes = clientQueueBytes;
+        _peers = peers ?? [PeerCredentials.OwnUserId];
         _cache = new GopCache(pool: _pool);
         _relay = Relay;
-        _input = new RelayInput(_pool, _logger);
-        _output = new TcpListener(IPAddress.Loopback, 0);
-        _output.Start();
-        _counters.InputPort = InputPort;
-        _counters.RecorderPort = RecorderPort;
+        _sockets = new RelaySockets(sharedGroup);
+        try
+        {
+            _input = new RelayInput(_pool, _sockets.Listen(_sockets.InputPath), socket => Admit(socket, "input"), _logger);
+            _output = _sockets.Listen(_sockets.OutputPath);
+        }
+        catch
+        {
+            _input?.Dispose();
+            _sockets.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Where the recorder sends (UDP).</summary>
-    public int InputPort => _input.Port;
+    /// <summary>Where the recorder writes (a unix stream socket).</summary>
+    public string InputPath => _sockets.InputPath;
 
-    /// <summary>The source port the recorder sends from (its <c>localport</c>); datagrams from anywhere else never arrive.</summary>
-    public int RecorderPort => _input.RecorderPort;
-
-    /// <summary>Where each egress reads from (TCP).</summary>
-    public int OutputPort => ((IPEndPoint)_output.LocalEndpoint).Port;
+    /// <summary>Where each egress reads from (a unix stream socket).</summary>
+    public string OutputPath => _sockets.OutputPath;
 
     /// <summary>The relay's blocks (for tests and the allocation benchmark: none outstanding once all is released).</summary>
     internal RelayBlockPool Pool => _pool;
@@ -137,7 +149,7 @@ public sealed class MpegTsRelay : IAsyncDisposable
             Socket socket;
             try
             {
-                socket = await _output.AcceptSocketAsync(ct).ConfigureAwait(false);
+                socket = await _output.AcceptAsync(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -146,6 +158,12 @@ public sealed class MpegTsRelay : IAsyncDisposable
             catch (SocketException ex)
             {
                 _logger.LogDebug(ex, "Relay accept failed");
+                continue;
+            }
+
+            if (!Admit(socket, "output"))
+            {
+                socket.Dispose();
                 continue;
             }
 
@@ -174,6 +192,22 @@ public sealed class MpegTsRelay : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when the process at the other end runs as one of <see cref="_peers"/>. The socket's directory already keeps
+    /// other users out; this holds even if its permissions were ever wrong. A refusal is counted and logged: it means
+    /// another local user got as far as the socket.
+    /// </summary>
+    private bool Admit(Socket socket, string side)
+    {
+        var peer = PeerCredentials.Of(socket);
+        if (peer is { } known ? _peers.Contains(known.UserId) : !OperatingSystem.IsLinux())
+            return true;
+        _counters.ClientRejected();
+        _logger.LogWarning("Refused a connection to the relay's {Side} from uid {Uid} (pid {Pid}): not one of the daemon's processes",
+            side, peer?.UserId, peer?.ProcessId);
+        return false;
+    }
+
     private async Task ServeAsync(RelayClient client, CancellationToken ct)
     {
         await client.SendAsync(ct).ConfigureAwait(false);
@@ -186,9 +220,10 @@ public sealed class MpegTsRelay : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         DisconnectAll();
         _input.Dispose();
-        _output.Stop();
+        _output.Dispose();
         await _loops.ConfigureAwait(false);
         Reset(); // the cache's blocks go back too
+        _sockets.Dispose();
         _stop.Dispose();
     }
 }

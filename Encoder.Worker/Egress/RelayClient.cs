@@ -127,7 +127,6 @@ internal sealed class RelayClient(Socket socket, long limitBytes) : IValueTaskSo
     {
         try
         {
-            socket.NoDelay = true;
             lock (_lock)
             {
                 socket.Blocking = false;

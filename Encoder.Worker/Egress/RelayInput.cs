@@ -1,52 +1,41 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Encoder.Egress;
 
 /// <summary>
-/// The relay's UDP input: bound to a loopback port and connected to the port the recorder is told to send from
-/// (FFmpeg's <c>localport=</c>), so the kernel delivers no other sender's datagrams and a neighbour cannot fill its
-/// buffer. The recorder's port is free when chosen; FFmpeg binds it at each run.
-/// Datagrams are received one after another straight into pooled blocks; one the relay keeps is left in place (the
-/// next goes after it), one it drops is overwritten. Room is left for one packet more than a datagram holds, so a
-/// larger datagram arrives truncated to a length the relay rejects. Nothing is allocated per datagram.
+/// The relay's input: a unix stream socket (<see cref="RelaySockets.InputPath"/>) that the recorder's FFmpeg connects
+/// to and writes MPEG-TS into. Only the daemon's own processes can reach it (the socket's directory, and
+/// <paramref name="admit"/> on the peer's credentials at every connection); one recorder is read at a time, and a new
+/// connection (the next recorder run) replaces the previous one, which is closed.
+/// The stream is received straight into pooled blocks, at most <see cref="MpegTsRelay.DatagramBytes"/> at a time, and
+/// handed over as whole TS packets: a read that ends inside a packet keeps that part back for the next read. What the
+/// relay keeps is left in place (the next read goes after it); what it drops is overwritten. Nothing is allocated per
+/// read. A recorder that writes faster than the relay reads waits (the socket's buffer), it never loses bytes; the
+/// recorder bounds that wait itself (<c>Recorder/RecorderArguments</c>: <c>rw_timeout</c>).
 /// </summary>
 internal sealed class RelayInput : IDisposable
 {
-    internal const int RequestedReceiveBuffer = 8 * 1024 * 1024;
-    private const int ReceiveSpace = MpegTsRelay.DatagramBytes + TsPacket.Size;
-    private readonly Socket _socket;
+    private readonly Socket _listener;
     private readonly RelayBlockPool _pool;
+    private readonly Func<Socket, bool> _admit;
     private readonly ILogger _logger;
+    private Socket? _recorder; // only the input's thread touches it, and Dispose
 
-    public RelayInput(RelayBlockPool pool, ILogger logger)
+    /// <param name="admit">True when the connected peer may feed the relay (its credentials); a refused one is closed at once.</param>
+    public RelayInput(RelayBlockPool pool, Socket listener, Func<Socket, bool> admit, ILogger logger)
     {
         _pool = pool;
+        _listener = listener;
+        _admit = admit;
         _logger = logger;
-        RecorderPort = FreeUdpPort();
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _socket.ReceiveBufferSize = RequestedReceiveBuffer;
-        // Linux reports twice what it granted (the kernel's bookkeeping share); net.core.rmem_max caps the grant.
-        var granted = _socket.ReceiveBufferSize / (OperatingSystem.IsLinux() ? 2 : 1);
-        if (granted < RequestedReceiveBuffer) // once, at start: a fact of the machine (the AMI raises the cap), not a fault
-            logger.LogInformation("The relay asked for a {Requested} byte UDP receive buffer and got {Granted}: a burst can overflow it (raise net.core.rmem_max)",
-                RequestedReceiveBuffer, granted);
-        _socket.Connect(new IPEndPoint(IPAddress.Loopback, RecorderPort));
     }
 
-    /// <summary>Where the recorder sends.</summary>
-    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
-
-    /// <summary>The source port the recorder sends from (its <c>localport</c>); datagrams from anywhere else never arrive.</summary>
-    public int RecorderPort { get; }
-
     /// <summary>
-    /// Hands each datagram to <paramref name="relay"/>, which returns true when it kept it (took references to its
-    /// block as it needed) and false when it dropped it. A datagram the socket reports as larger than its room is
-    /// handed as an empty one (to be dropped and counted); <paramref name="failed"/> is told of one lost to a fault.
-    /// Runs on a thread of its own, blocked in the receive: a datagram costs one wake-up, where an awaited receive cost
+    /// Hands each read's whole packets (a "datagram": at most <see cref="MpegTsRelay.DatagramPackets"/>) to
+    /// <paramref name="relay"/>, which returns true when it kept them (took references to its block as it needed) and
+    /// false when it dropped them; <paramref name="failed"/> is told of a read lost to a fault.
+    /// Runs on a thread of its own, blocked in the receive: a read costs one wake-up, where an awaited receive cost
     /// the socket engine's, a thread-pool worker's and the continuation's (most of what the daemon used, per perf).
     /// The task completes when the thread ends: on cancellation (seen within <see cref="CancelCheck"/>) or disposal.
     /// </summary>
@@ -78,54 +67,79 @@ internal sealed class RelayInput : IDisposable
     private void Receive(Func<TsSlice, bool> relay, Action failed, CancellationToken ct)
     {
         var block = _pool.Rent();
-        var at = 0;
+        var at = 0; // where the bytes not yet handed over start
+        var pending = 0; // bytes of a packet that a read ended inside, at block[at..]
         var loggedUnexpected = false;
-        _socket.ReceiveTimeout = (int)CancelCheck.TotalMilliseconds;
+        var nextListenCheck = 0L;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                if (block.Bytes.Length - at < ReceiveSpace)
-                {
-                    block.Release();
-                    block = _pool.Rent();
-                    at = 0;
-                }
-
                 try
                 {
-                    var received = _socket.Receive(block.Bytes.AsSpan(at, ReceiveSpace), SocketFlags.None, out var error);
+                    // A new connection (the recorder's next run) replaces the current one: looked for at once when
+                    // there is none, else every CancelCheck (a poll without waiting).
+                    var now = Environment.TickCount64;
+                    if (_recorder is null || now >= nextListenCheck)
+                    {
+                        nextListenCheck = now + (long)CancelCheck.TotalMilliseconds;
+                        if (_listener.Poll(_recorder is null ? CancelCheck : TimeSpan.Zero, SelectMode.SelectRead) && Accept())
+                            pending = 0; // a new stream starts on a packet boundary
+                        if (_recorder is null)
+                            continue;
+                    }
+
+                    if (block.Bytes.Length - at < MpegTsRelay.DatagramBytes)
+                    {
+                        var next = _pool.Rent();
+                        block.Bytes.AsSpan(at, pending).CopyTo(next.Bytes);
+                        block.Release();
+                        block = next;
+                        at = 0;
+                    }
+
+                    var received = _recorder.Receive(block.Bytes.AsSpan(at + pending, MpegTsRelay.DatagramBytes - pending), SocketFlags.None, out var error);
                     switch (error)
                     {
+                        case SocketError.Success when received == 0:
+                            CloseRecorder(); // the recorder ended: a part packet it left is worth nothing
+                            pending = 0;
+                            break;
                         case SocketError.Success:
-                            if (relay(new TsSlice(block, at, received)))
-                                at += received;
+                            var total = pending + received;
+                            var whole = total - total % TsPacket.Size;
+                            pending = total - whole;
+                            if (whole == 0)
+                                break;
+                            if (relay(new TsSlice(block, at, whole)))
+                                at += whole; // kept: the part packet already follows it
+                            else if (pending > 0)
+                                block.Bytes.AsSpan(at + whole, pending).CopyTo(block.Bytes.AsSpan(at)); // dropped: reuse its room
                             break;
                         case SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted:
                             break; // nothing sent: look at the token
-                        case SocketError.MessageSize:
-                            relay(new TsSlice(block, at, 0));
-                            break;
-                        case SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket:
-                            return; // only Dispose closes the socket
+                        case SocketError.OperationAborted or SocketError.NotSocket when ct.IsCancellationRequested:
+                            return; // Dispose closed the socket
                         default:
                             _logger.LogDebug("Relay receive failed: {Error}", error);
-                            Thread.Sleep(10); // a repeating error must not spin a core
+                            CloseRecorder();
+                            pending = 0;
                             break;
                     }
                 }
                 catch (ObjectDisposedException)
                 {
-                    return; // only Dispose disposes the socket
+                    return; // only Dispose disposes the listener; a recorder's socket is disposed on this thread only
                 }
 #pragma warning disable CA1031 // nothing a sender does may end the broadcast: log once, keep receiving
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
                     if (!loggedUnexpected)
-                        _logger.LogError(ex, "The relay failed on a datagram; dropping it and receiving on");
+                        _logger.LogError(ex, "The relay failed on its input; dropping what it read and receiving on");
                     loggedUnexpected = true;
                     failed();
+                    pending = 0;
                     Thread.Sleep(10); // a repeating fault must not spin a core
                 }
             }
@@ -133,15 +147,31 @@ internal sealed class RelayInput : IDisposable
         finally
         {
             block.Release();
+            CloseRecorder();
         }
     }
 
-    public void Dispose() => _socket.Dispose();
-
-    private static int FreeUdpPort()
+    /// <summary>Takes the waiting connection as the recorder's when its peer is admitted; false when it was refused.</summary>
+    private bool Accept()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        var socket = _listener.Accept();
+        if (!_admit(socket))
+        {
+            socket.Dispose();
+            return false;
+        }
+
+        CloseRecorder();
+        socket.ReceiveTimeout = (int)CancelCheck.TotalMilliseconds;
+        _recorder = socket;
+        return true;
     }
+
+    private void CloseRecorder()
+    {
+        _recorder?.Dispose();
+        _recorder = null;
+    }
+
+    public void Dispose() => _listener.Dispose();
 }

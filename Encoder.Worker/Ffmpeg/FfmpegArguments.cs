@@ -29,11 +29,12 @@ public static class FfmpegArguments
     public static readonly TimeSpan EgressAnalysis = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Reads the relay on <paramref name="relayPort"/> and pushes it unchanged as FLV to <paramref name="ingestUrl"/>,
+    /// Reads the relay at <paramref name="relayOutput"/> (<c>MpegTsRelay.OutputPath</c>, a unix stream socket) and pushes it unchanged as FLV to <paramref name="ingestUrl"/>,
     /// after <see cref="EgressAnalysis"/>.
     /// </summary>
-    public static IReadOnlyList<string> Egress(int relayPort, string ingestUrl, int timeoutSeconds, TlsOptions tls)
+    public static IReadOnlyList<string> Egress(string relayOutput, string ingestUrl, int timeoutSeconds, TlsOptions tls)
     {
+        ArgumentNullException.ThrowIfNull(relayOutput);
         ArgumentNullException.ThrowIfNull(ingestUrl);
         ArgumentNullException.ThrowIfNull(tls);
         return
@@ -42,7 +43,7 @@ public static class FfmpegArguments
             "-progress", "pipe:1", "-stats_period", "0.5",
             "-analyzeduration", Invariant((long)EgressAnalysis.TotalMicroseconds), "-fpsprobesize", "0",
             "-f", "mpegts",
-            "-i", $"tcp://127.0.0.1:{Invariant(relayPort)}",
+            "-i", $"unix:{relayOutput}",
             "-map", "0:v:0", "-map", "0:a:0?",
             "-c", "copy",
             "-rw_timeout", Microseconds(timeoutSeconds),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CliWrap;
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Logging;
@@ -21,15 +20,12 @@ public interface ICameraProbe
 }
 
 /// <summary>
-/// Probes the camera with ffprobe (next to <c>Ffmpeg:Path</c>, else on PATH) in its own short RTSP session, closed
+/// Probes the camera with ffprobe (next to <c>Ffmpeg:Path</c>, else on PATH; started where FFmpeg is, <see cref="IMediaTools"/>) in its own short RTSP session, closed
 /// before the recorder opens its own: a camera that takes one client at a time is never asked for two. It ends within
 /// <see cref="Deadline"/>, killed if need be: a camera that accepts and stays silent cannot hold the recorder back.
 /// </summary>
-public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redactor, ChildProcessThread starter) : ICameraProbe
+public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redactor, IMediaTools tools) : ICameraProbe
 {
-    private const string SetprivPath = "/usr/bin/setpriv";
-    private const string SetsidPath = "/usr/bin/setsid";
-
     /// <summary>The RTSP socket timeout twice over (FFmpeg's own give-up time), plus 10 s of stream analysis.</summary>
     public TimeSpan Deadline { get; } = TimeSpan.FromSeconds(2 * options.Camera.TimeoutSeconds + 10);
 
@@ -69,26 +65,11 @@ public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redacto
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Deadline);
         var path = FfprobePath(options.Ffmpeg.Path);
-        var command = Wrap(path, Arguments(options.Camera))
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
+        IFfmpegRun run;
         try
         {
-            var task = await starter.StartAsync(() => command.ExecuteAsync(deadline.Token)).ConfigureAwait(false);
-            var result = await task.ConfigureAwait(false);
-            if (result.ExitCode != 0)
-                return CameraProbeResult.Failed(redactor.Redact(LastLine(stderr) ?? $"ffprobe exited with code {result.ExitCode}"));
-            return CameraStreams.FromFfprobeJson(stdout.ToString()) is { } streams
-                ? new CameraProbeResult(streams, null)
-                : CameraProbeResult.Failed("ffprobe found no video stream");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return CameraProbeResult.Failed(string.Create(CultureInfo.InvariantCulture, $"ffprobe gave no answer within {Deadline.TotalSeconds:0}s"));
+            run = await tools.StartAsync(path, Arguments(options.Camera), workingDirectory: null, Collect(stdout), Collect(stderr)).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // ffprobe missing or not startable: a result like any other failed probe
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -96,13 +77,39 @@ public sealed class FfprobeCamera(EncoderOptions options, SecretRedactor redacto
         {
             return CameraProbeResult.Failed(redactor.Redact($"{path} could not run: {ex.Message}"));
         }
+
+        int? exitCode;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(Deadline);
+            await using (deadline.Token.Register(run.Kill).ConfigureAwait(false))
+                exitCode = await run.Exited.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (deadline.IsCancellationRequested)
+                return CameraProbeResult.Failed(string.Create(CultureInfo.InvariantCulture, $"ffprobe gave no answer within {Deadline.TotalSeconds:0}s"));
+        }
+
+        if (exitCode != 0)
+        {
+            string text;
+            lock (stderr)
+                text = LastLine(stderr) ?? $"ffprobe exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}";
+            return CameraProbeResult.Failed(redactor.Redact(text));
+        }
+
+        string json;
+        lock (stdout)
+            json = stdout.ToString();
+        return CameraStreams.FromFfprobeJson(json) is { } streams
+            ? new CameraProbeResult(streams, null)
+            : CameraProbeResult.Failed("ffprobe found no video stream");
     }
 
-    /// <summary>Dies with the daemon and has its own session, as FFmpeg does (<see cref="FfmpegProcess"/>).</summary>
-    private static Command Wrap(string path, IReadOnlyList<string> arguments) =>
-        File.Exists(SetprivPath) && File.Exists(SetsidPath)
-            ? Cli.Wrap(SetprivPath).WithArguments(a => a.Add(["--pdeathsig", "KILL", "--", SetsidPath, path]).Add(arguments))
-            : Cli.Wrap(path).WithArguments(arguments);
+    private static Action<string> Collect(StringBuilder text) => line =>
+    {
+        lock (text)
+            text.Append(line).Append('\n');
+    };
 
     private static string? LastLine(StringBuilder text) =>
         text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

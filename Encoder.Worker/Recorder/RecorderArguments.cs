@@ -9,8 +9,10 @@ namespace Encoder.Recorder;
 
 /// <summary>
 /// The recorder's FFmpeg command (never a shell string). It pulls the camera once and a tee muxer writes the same
-/// packets to HLS in the session folder (its working directory) and, as MPEG-TS over loopback UDP, to the daemon's
-/// relay. Sending UDP never blocks and nobody has to listen, so nothing an ingest does can stall or gap the recording.
+/// packets to HLS in the session folder (its working directory) and, as MPEG-TS over a unix stream socket that only the
+/// daemon's processes can open, to the daemon's relay (<c>Egress/RelaySockets</c>). The relay never waits for an ingest,
+/// so nothing an ingest does can stall or gap the recording; a relay that stops reading holds the recorder back for at
+/// most <see cref="RelayWriteTimeout"/>, after which the recorder drops the relay's copy and records on.
 /// </summary>
 public static class RecorderArguments
 {
@@ -30,17 +32,17 @@ public static class RecorderArguments
     /// <param name="options">The validated options.</param>
     /// <param name="plan">What to do with the camera's video and audio (<see cref="MediaPlan.Decide"/>).</param>
     /// <param name="continuesRecording">True when a playlist from an earlier run exists: numbering continues and the gap is marked.</param>
-    /// <param name="relayPort">The daemon's loopback UDP relay input.</param>
-    /// <param name="sourcePort">The port the recorder sends from: the only one the relay accepts datagrams from.</param>
+    /// <param name="relayInput">The relay's input socket (<c>MpegTsRelay.InputPath</c>).</param>
     /// <param name="cameraKnown">
     /// True when the plan rests on streams already known (probed or seen before): FFmpeg then analyses the camera's
     /// streams for <see cref="KnownCameraAnalysis"/> instead of its default 5 s window, which it otherwise fills until
     /// it has 20 frames to estimate the frame rate; over RTSP the codecs' parameters come with the session (SDP) anyway.
     /// </param>
-    public static IReadOnlyList<string> For(EncoderOptions options, MediaPlan plan, bool continuesRecording, int relayPort, int sourcePort, bool cameraKnown = false)
+    public static IReadOnlyList<string> For(EncoderOptions options, MediaPlan plan, bool continuesRecording, string relayInput, bool cameraKnown = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(relayInput);
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-loglevel", FfmpegArguments.LogLevel,
@@ -62,7 +64,7 @@ public static class RecorderArguments
 
         args.AddRange(VideoCodec(plan.Video, options.Video, options.Recording.SegmentSeconds));
         args.AddRange(plan.Audio == AudioPlan.Copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-ar", Invariant(AudioSampleRate), "-ac", "2", "-b:a", AudioBitrate]);
-        args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayPort, sourcePort)}"]);
+        args.AddRange(["-f", "tee", $"{HlsOutput(options, continuesRecording)}|{RelayOutput(relayInput, RelayWriteTimeout(options.Ffmpeg))}"]);
         return args;
     }
 
@@ -101,10 +103,26 @@ public static class RecorderArguments
     }
 
     /// <summary>
-    /// The relay's copy: MPEG-TS in full datagrams (<c>flush_packets=0</c>: FFmpeg otherwise sends at every frame; see
-    /// <see cref="MpegTsRelay.DatagramPackets"/>), each audio frame in a PES of its own (<c>pes_payload_size=0</c>: the
-    /// muxer otherwise gathers 2,930 bytes, up to 0.7 s of a thin audio track, which an egress's analysis would wait for).
+    /// How long the recorder waits on a relay that does not read (its socket's buffer full) before it gives up the
+    /// relay's copy for the rest of the run (<c>rw_timeout</c>; <c>onfail=ignore</c> keeps the recording going), and on
+    /// a connection the relay does not accept (<c>timeout</c>): 2 s, or half of <c>Ffmpeg:StallSeconds</c> when that is
+    /// less, so such a wait never makes the recorder look stalled. A relay that keeps up never gets near it: it reads on
+    /// a thread of its own, and the socket's buffer holds a fraction of a second more.
     /// </summary>
-    private static string RelayOutput(int port, int sourcePort) =>
-        $"[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0]udp://127.0.0.1:{Invariant(port)}?pkt_size={Invariant(MpegTsRelay.DatagramBytes)}&localaddr=127.0.0.1&localport={Invariant(sourcePort)}";
+    public static TimeSpan RelayWriteTimeout(FfmpegOptions ffmpeg)
+    {
+        ArgumentNullException.ThrowIfNull(ffmpeg);
+        return TimeSpan.FromMilliseconds(Math.Min(2_000, Math.Floor(ffmpeg.StallSeconds * 500)));
+    }
+
+    /// <summary>
+    /// The relay's copy: MPEG-TS written in full 32 KiB buffers (<c>flush_packets=0</c>: FFmpeg otherwise writes at every
+    /// frame; see <see cref="MpegTsRelay.DatagramPackets"/>), each audio frame in a PES of its own
+    /// (<c>pes_payload_size=0</c>: the muxer otherwise gathers 2,930 bytes, up to 0.7 s of a thin audio track, which an
+    /// egress's analysis would wait for).
+    /// </summary>
+    private static string RelayOutput(string relayInput, TimeSpan timeout) =>
+        "[f=mpegts:onfail=ignore:flush_packets=0:pes_payload_size=0" +
+        $":rw_timeout={Invariant((long)timeout.TotalMicroseconds)}:timeout={Invariant((long)timeout.TotalMilliseconds)}]" +
+        $"unix:{relayInput}";
 }

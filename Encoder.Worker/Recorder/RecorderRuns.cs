@@ -65,7 +65,7 @@ public sealed class RecorderRuns(
         var startedAt = time.GetUtcNow();
         var invocation = new FfmpegInvocation(
             $"Recorder run {run}",
-            RecorderArguments.For(options, mediaPlan, continues, relay.InputPort, relay.RecorderPort, cameraKnown: media.Known is not null),
+            RecorderArguments.For(options, mediaPlan, continues, relay.InputPath, cameraKnown: media.Known is not null),
             layout.SessionDirectory,
             layout.FfmpegLogPath("recorder", run, startedAt),
             TimeSpan.FromSeconds(options.Ffmpeg.StallSeconds),
