@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using Encoder.Configuration;
+using Encoder.Lifecycle;
 using Encoder.Recording;
 
 namespace Encoder.Tests.Recording;

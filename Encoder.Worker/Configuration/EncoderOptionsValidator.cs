@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Encoder.Aws;
-using Encoder.Metrics;
 using Serilog.Events;
 
 namespace Encoder.Configuration;

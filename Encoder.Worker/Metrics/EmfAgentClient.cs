@@ -1,3 +1,4 @@
+using Encoder.Configuration;
 using System.Net.Sockets;
 
 namespace Encoder.Metrics;

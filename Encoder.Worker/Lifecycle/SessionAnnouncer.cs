@@ -1,8 +1,9 @@
 using Encoder.Recording;
+using Encoder.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Encoder.Configuration;
+namespace Encoder.Lifecycle;
 
 /// <summary>The first node of the lifecycle: states the validated configuration (redacted by the log pipeline) and prepares the session folders.</summary>
 public sealed class SessionAnnouncer(EncoderOptions options, RecordingLayout layout, ILogger<SessionAnnouncer> logger) : IHostedService

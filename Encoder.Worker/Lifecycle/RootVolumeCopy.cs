@@ -1,6 +1,6 @@
-using Encoder.Lifecycle;
+using Encoder.Recording;
 
-namespace Encoder.Recording;
+namespace Encoder.Lifecycle;
 
 /// <summary>What the copy to the root volume did: where to, what went, what did not fit or failed.</summary>
 public sealed record RootVolumeCopyResult(string? Destination, int Copied, long CopiedBytes, IReadOnlyList<string> NotCopied)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Encoder.Metrics;
+namespace Encoder.Configuration;
 
 /// <summary>Where the CloudWatch agent listens for EMF: <c>tcp://host:port</c> or <c>udp://host:port</c>, as AWS's EMF libraries read <c>AWS_EMF_AGENT_ENDPOINT</c>.</summary>
 public sealed record EmfEndpoint(bool Udp, string Host, int Port)
