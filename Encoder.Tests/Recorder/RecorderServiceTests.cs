@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Encoder.Storage;
 using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Events;

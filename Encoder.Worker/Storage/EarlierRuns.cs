@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Encoder.Lifecycle;
 
 namespace Encoder.Storage;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 using Encoder.Recording;
 using Encoder.Status;
 

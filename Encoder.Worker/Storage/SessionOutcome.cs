@@ -1,4 +1,3 @@
-using Encoder.Lifecycle;
 
 namespace Encoder.Storage;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 using Encoder.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using Encoder.Events;
 
-namespace Encoder.Lifecycle;
+namespace Encoder.Storage;
 
 /// <summary>One interruption of the class: the camera/FFmpeg, storage, or the daemon itself (a crash and restart).</summary>
 public sealed record Outage(string Kind, DateTimeOffset StartedAt, DateTimeOffset EndedAt, string Reason)

@@ -1,13 +1,12 @@
 using System.Globalization;
-using Encoder.Recording;
 
-namespace Encoder.Lifecycle;
+namespace Encoder.Recording;
 
 /// <summary>
 /// When the class first started on this machine: <c>{Recording:Directory}/{SessionId}/class-started</c>, written by
 /// the session's first daemon and read by every later one (a restart, a reboot, a crash and <c>Restart=on-failure</c>),
 /// so <c>Session:MaxDuration</c> counts from the class's start, not from each daemon's. It stays with the recording,
-/// like <see cref="ClassEndMarkers"/>' class-ended.
+/// like <c>Lifecycle/ClassEndMarkers</c>' class-ended.
 /// </summary>
 public static class ClassStart
 {
