@@ -52,6 +52,7 @@ public static class EncoderServices
         // The class's events: published once where they happen, heard by the status, the metrics, the outages and each area's log.
         services.AddSingleton(sp => new ClassEvents(sp.GetServices<IClassEventSubscriber>));
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderStatus>());
+        services.AddSingleton<IFailoverFigures>(sp => sp.GetRequiredService<EncoderStatus>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderMetrics>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionOutages>());
         services.AddSingleton<IClassEventSubscriber, RecorderLog>();

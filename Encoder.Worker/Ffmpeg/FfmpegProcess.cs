@@ -1,6 +1,5 @@
 using System.Globalization;
 using Encoder.Configuration;
-using Encoder.Lifecycle;
 using Encoder.Logging;
 using Microsoft.Extensions.Logging;
 

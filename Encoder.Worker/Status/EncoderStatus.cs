@@ -1,3 +1,4 @@
+using Encoder.Storage;
 using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Recording;
@@ -10,7 +11,7 @@ namespace Encoder.Status;
 /// It records; it decides nothing (advanced and stalled are <see cref="ProgressWatch"/>'s, the recorder's state is
 /// <see cref="RecorderHealth"/>'s, the rates <see cref="StreamRates"/>').
 /// </summary>
-public sealed class EncoderStatus : IClassEventSubscriber
+public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
 {
     private readonly TimeProvider _time;
     private readonly RelayCounters? _relay;

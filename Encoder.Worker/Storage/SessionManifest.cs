@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Encoder.Configuration;
 using Encoder.Recording;
-using Encoder.Status;
 
 namespace Encoder.Storage;
 
@@ -18,7 +17,7 @@ public sealed record SessionFaults(
     IReadOnlyList<FaultSpan> StorageOutages,
     IReadOnlyList<FaultSpan> DaemonRestarts);
 
-/// <summary>The failover figures of this daemon's run (<see cref="EncoderStatus"/>).</summary>
+/// <summary>The failover figures of this daemon's run (<see cref="IFailoverFigures"/>).</summary>
 public sealed record FailoverCounts(int Failovers, int Returns, double? LastFailoverSeconds)
 {
     public static readonly FailoverCounts None = new(0, 0, null);
@@ -113,7 +112,7 @@ public sealed record SessionManifest(
 }
 
 /// <summary>Gathers what <c>session.json</c> says at the drain: the journal's first start and restarts, this daemon's outages and failovers, the ingest slots that carried the stream.</summary>
-public sealed class SessionManifestSource(EncoderOptions options, UploadJournal journal, SessionOutages outages, EncoderStatus status, TimeProvider time)
+public sealed class SessionManifestSource(EncoderOptions options, UploadJournal journal, SessionOutages outages, IFailoverFigures status, TimeProvider time)
 {
     /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
     /// <param name="notStoredKeys">The store keys (<c>{SessionId}/…</c>) storage does not hold as the manifest goes up.</param>
