@@ -20,7 +20,7 @@ public interface IClassEventSubscriber
 /// the uploader storage being away, the disk guard the disk's room); whoever keeps a figure or says a line subscribes:
 /// <c>Status/EncoderStatus</c> (status.json), <c>Metrics/EncoderMetrics</c> (CloudWatch), each area's log class
 /// (<c>Recorder/RecorderLog</c>, <c>Egress/IngestLog</c>, <c>Storage/StorageLog</c>, <c>Recording/DiskLog</c>: the
-/// lines, with their event ids) and <c>Lifecycle/SessionOutages</c> (the outages of <c>session.json</c>).
+/// lines, with their event ids) and <c>Storage/SessionOutages</c> (the outages of <c>session.json</c>).
 /// <para>
 /// Fan-out is synchronous and in-process: <see cref="Publish"/> calls each subscriber in turn on the caller's thread,
 /// with no queue and no allocation beyond the event record itself, so a once-a-second progress line costs one small

@@ -6,6 +6,8 @@ using System.Text.RegularExpressions;
 using Encoder.Configuration;
 using Microsoft.Extensions.Configuration;
 
+using static Encoder.Launch.LaunchFormats;
+
 namespace Encoder.Launch;
 
 /// <summary>What <c>encoder launch</c> was asked: a request, help, or the problems (one line each, naming the option).</summary>
@@ -110,7 +112,7 @@ public static partial class LaunchArguments
         var errors = new List<string>();
         var dryRun = values.ContainsKey(LaunchOption.DryRun);
 
-        var settings = ClassSettings(values, errors);
+        var settings = LaunchClassSettings.From(values, errors);
         var configuration = EncoderConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))).Build(), now);
         errors.AddRange(configuration.Errors.Select(NameTheOption));
         var endsAt = configuration.Options.Session.EndsAt;
@@ -193,47 +195,6 @@ public static partial class LaunchArguments
     }
 
     /// <summary>
-    /// What every launched class gets unless <c>--set</c> says otherwise: the recording goes to S3, and the instance
-    /// terminates itself once it is stored (falling back to a halt, which terminates it: it is launched with
-    /// InstanceInitiatedShutdownBehavior=terminate).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> ClassDefaults = new Dictionary<string, string>
-    {
-        ["Encoder:Storage:Kind"] = "s3",
-        ["Encoder:SelfTerminate:Enabled"] = "true",
-        ["Encoder:SelfTerminate:ShutdownFallback"] = "true",
-    };
-
-    /// <summary>The daemon's settings for the class: the dedicated flags, then each <c>--set KEY=VALUE</c>, then <see cref="ClassDefaults"/>.</summary>
-    private static Dictionary<string, string> ClassSettings(Dictionary<string, List<string>> values, List<string> errors)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var option in LaunchOption.All.Where(o => o.ConfigKey is not null))
-        {
-            if (values.TryGetValue(option.Flag, out var list))
-                settings[option.ConfigKey!] = list[0];
-        }
-
-        foreach (var pair in values.GetValueOrDefault(LaunchOption.Set) ?? [])
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = eq > 0 ? pair[..eq] : "";
-            if (!key.StartsWith(EncoderOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
-                errors.Add(eq > 0 // the key is not quoted: it may be a misplaced URL, e.g. rtsp://user:password@host/?a=b
-                    ? $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (the key does not start with Encoder:)"
-                    : $"{LaunchOption.Set}: must be Encoder:KEY=VALUE (no '=' found)");
-            else if (LaunchOption.ForKey(key) is { } dedicated)
-                errors.Add($"{LaunchOption.Set}: {key} has its own option, {dedicated.Flag}");
-            else if (!settings.TryAdd(key, pair[(eq + 1)..]))
-                errors.Add($"{LaunchOption.Set}: {key} given more than once");
-        }
-
-        foreach (var (key, value) in ClassDefaults)
-            settings.TryAdd(key, value);
-        return settings;
-    }
-
-    /// <summary>
     /// "Encoder:Camera:Url: must be ..." becomes "--camera-url: must be ..." for keys that have their own option, and
     /// the binder's "(got 'value')" is dropped: the value may be a misplaced URL with a password.
     /// </summary>
@@ -244,41 +205,6 @@ public static partial class LaunchArguments
         return colon > 0 && LaunchOption.ForKey(error[..colon]) is { } option ? option.Flag + error[colon..] : error;
     }
 
-    private static string? Check(string? value, string flag, Regex pattern, string example, bool required, List<string> errors)
-    {
-        if (value is null)
-        {
-            if (required)
-                errors.Add($"{flag}: is required (e.g. {example})");
-            return null;
-        }
-
-        if (!pattern.IsMatch(value))
-            errors.Add($"{flag}: must look like {example}");
-        return value;
-    }
-
     [GeneratedRegex(@" \(got '.*'\)", RegexOptions.Singleline)]
     private static partial Regex QuotedValue();
-
-    [GeneratedRegex("^ami-([0-9a-f]{8}|[0-9a-f]{17})$")]
-    private static partial Regex AmiId();
-
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
-    private static partial Regex InstanceType();
-
-    [GeneratedRegex(@"^([\w+=,.@-]{1,128}|arn:aws[a-z-]*:iam::[0-9]{12}:instance-profile/[\w+=,.@/-]{1,128})$")]
-    private static partial Regex InstanceProfile();
-
-    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
-    private static partial Regex SubnetId();
-
-    [GeneratedRegex("^sg-[0-9a-f]{8,17}$")]
-    private static partial Regex SecurityGroupId();
-
-    [GeneratedRegex(@"^[\x20-\x7e]{1,255}$")]
-    private static partial Regex KeyName();
-
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]$")]
-    private static partial Regex Region();
 }
