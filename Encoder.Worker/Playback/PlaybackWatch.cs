@@ -23,6 +23,9 @@ public sealed class PlaybackWatch(
     IHostApplicationLifetime lifetime,
     TimeProvider time) : BackgroundService
 {
+    private readonly Lock _publishing = new();
+    private bool _ended;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
@@ -39,6 +42,9 @@ public sealed class PlaybackWatch(
         var judge = new PlaybackJudge(TimeSpan.FromSeconds(playback.StaleSeconds), TimeSpan.FromSeconds(playback.StartGraceSeconds));
         var state = PlaybackJudge.Initial(time.GetUtcNow());
         events.Publish(new PlaybackWatchBegan(state.WatchingSince));
+        // Ended at the stop request itself, on its thread: before any service stops (the status writer's last write
+        // says so), and no look still in flight is reported after it.
+        await using var onStop = stop.Token.Register(End).ConfigureAwait(false);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(playback.CheckIntervalSeconds), time);
         try
         {
@@ -55,7 +61,18 @@ public sealed class PlaybackWatch(
         {
         }
 
-        events.Publish(new PlaybackWatchEnded(time.GetUtcNow()));
+        End(); // also here: a wait cancelled by the stop may resume inline and leave before the callback ran
+    }
+
+    private void End()
+    {
+        lock (_publishing)
+        {
+            if (_ended)
+                return;
+            _ended = true;
+            events.Publish(new PlaybackWatchEnded(time.GetUtcNow()));
+        }
     }
 
     private void Publish(PlaybackLook look, IReadOnlyList<PlaybackVerdict> verdicts, DateTimeOffset now)
@@ -66,7 +83,17 @@ public sealed class PlaybackWatch(
             PlaybackLook.Unreachable u => (null, u.Problem),
             _ => (null, null),
         };
-        events.Publish(new PlaybackChecked(now, sequence, verdicts.Any(v => v is Advanced), problem is null ? null : redactor.Redact(problem)));
+        lock (_publishing)
+        {
+            if (_ended)
+                return;
+            Publish(new PlaybackChecked(now, sequence, verdicts.Any(v => v is Advanced), problem is null ? null : redactor.Redact(problem)), verdicts, now);
+        }
+    }
+
+    private void Publish(PlaybackChecked checkedNow, IReadOnlyList<PlaybackVerdict> verdicts, DateTimeOffset now)
+    {
+        events.Publish(checkedNow);
         foreach (var verdict in verdicts)
         {
             switch (verdict)
