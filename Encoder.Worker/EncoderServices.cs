@@ -8,6 +8,7 @@ using Encoder.Lifecycle;
 using Encoder.Logging;
 using Encoder.Media;
 using Encoder.Metrics;
+using Encoder.Playback;
 using Encoder.Recorder;
 using Encoder.Recording;
 using Encoder.Status;
@@ -127,6 +128,7 @@ public static class EncoderServices
         services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
         services.AddHostedService<IngestRouterService>();
         services.AddHostedService<RecorderService>();
+        services.AddPlaybackWatch(options); // when Playback:LiveUrl is set: what viewers get, from the class's start to the stop request
         services.AddHostedService<ClassEndStep>();
         services.AddHostedService<SessionClock>();
         services.AddHostedService<StatusWriter>();

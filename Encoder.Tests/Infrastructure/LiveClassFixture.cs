@@ -21,6 +21,9 @@ public abstract class LiveClassFixture
     /// <summary>True for fixtures that also need moto_server (one for the whole fixture).</summary>
     protected virtual bool WithMoto => false;
 
+    /// <summary>True for fixtures whose ingest also serves its HLS, as the CDN viewers play from (<see cref="RtmpIngest.PlaybackUrlFor"/>).</summary>
+    protected virtual bool WithPlayback => false;
+
     [OneTimeSetUp]
     public async Task StartServers()
     {
@@ -28,7 +31,7 @@ public abstract class LiveClassFixture
         if (WithMoto)
             _moto = await MotoServer.StartEnforcingIamAsync();
         Camera = await TestCamera.StartAsync();
-        Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"));
+        Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"), hls: WithPlayback);
     }
 
     [OneTimeTearDown]

@@ -4,7 +4,9 @@ namespace Encoder.Tests.Infrastructure;
 
 /// <summary>
 /// One nginx-rtmp ingest slot (dev/rtmp-ingest) on free loopback ports; records what it receives as FLV. With a
-/// certificate it also takes rtmps on <see cref="TlsPort"/> (nginx's stream module terminating TLS in front of it).
+/// certificate it also takes rtmps on <see cref="TlsPort"/> (nginx's stream module terminating TLS in front of it). With
+/// HLS it is also the CDN viewers play from: nginx-rtmp's own HLS of what it receives, served over HTTP
+/// (<see cref="PlaybackUrlFor"/>), which a test can freeze (<see cref="FreezePlayback"/>) or make answer 404.
 /// </summary>
 public sealed class RtmpIngest : IAsyncDisposable
 {
@@ -12,8 +14,12 @@ public sealed class RtmpIngest : IAsyncDisposable
     private readonly ServerCertificate? _tls;
     private ChildProcess? _process;
 
-    private RtmpIngest(string directory, ServerCertificate? tls)
+    private readonly bool _hls;
+    private int _frozen;
+
+    private RtmpIngest(string directory, ServerCertificate? tls, bool hls)
     {
+        _hls = hls;
         Directory = directory;
         Port = FreePort.Next();
         HttpPort = FreePort.Next();
@@ -36,9 +42,37 @@ public sealed class RtmpIngest : IAsyncDisposable
 
     public string UrlFor(string streamKey) => $"rtmp://127.0.0.1:{Port}/live/{streamKey}";
 
-    public static async Task<RtmpIngest> StartAsync(string directory, ServerCertificate? tls = null)
+    /// <summary>The live HLS playlist nginx makes of <paramref name="streamKey"/> (with HLS on), as a CDN's playback URL.</summary>
+    public string PlaybackUrlFor(string streamKey) => $"http://127.0.0.1:{HttpPort}/hls/{streamKey}.m3u8";
+
+    private string ServedHls => Path.Combine(Directory, "www", "hls");
+
+    /// <summary>The "CDN" goes on serving what it has now, while nginx's HLS moves on: a copy of the HLS folder is served instead.</summary>
+    public void FreezePlayback()
     {
-        var ingest = new RtmpIngest(directory, tls);
+        var copy = Path.Combine(Directory, $"hls-frozen-{++_frozen}");
+        System.IO.Directory.CreateDirectory(copy);
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(Directory, "hls")))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        Serve(copy);
+    }
+
+    /// <summary>The "CDN" answers 404 for everything under /hls/.</summary>
+    public void HidePlayback() => Serve(null);
+
+    /// <summary>The "CDN" serves nginx's live HLS again.</summary>
+    public void ResumePlayback() => Serve(Path.Combine(Directory, "hls"));
+
+    private void Serve(string? folder)
+    {
+        File.Delete(ServedHls); // the symlink (nginx resolves it at each request)
+        if (folder is not null)
+            File.CreateSymbolicLink(ServedHls, folder);
+    }
+
+    public static async Task<RtmpIngest> StartAsync(string directory, ServerCertificate? tls = null, bool hls = false)
+    {
+        var ingest = new RtmpIngest(directory, tls, hls);
         await ingest.RestartAsync();
         return ingest;
     }
@@ -52,6 +86,8 @@ public sealed class RtmpIngest : IAsyncDisposable
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--dir", Directory,
         ];
+        if (_hls)
+            arguments.Add("--hls");
         if (_tls is not null)
             arguments.AddRange(["--tls-port", TlsPort.ToString(CultureInfo.InvariantCulture), "--tls-cert", _tls.CertificateFile, "--tls-key", _tls.KeyFile]);
         _process = ChildProcess.Start(RepoPaths.Dev("rtmp-ingest"), arguments);

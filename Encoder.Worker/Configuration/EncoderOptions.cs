@@ -36,7 +36,7 @@ public sealed record EncoderOptions
     [ValidateObjectMembers] public MetricsOptions Metrics { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
-    public PlaybackOptions Playback { get; set; } = new();
+    [ValidateObjectMembers] public PlaybackOptions Playback { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -285,4 +285,23 @@ public sealed record PlaybackOptions
 {
     [Description("Where the stored recording is played from (e.g. `https://d111111abcdef8.cloudfront.net`, a CDN in front of the bucket): `session.json` then names `playbackUrl` = this + `/` + the playlist's key.")]
     public string? BaseUrl { get; set; }
+
+    [Description("The CDN's HLS playback URL of the live stream (`https://…/index.m3u8`, a master playlist or a media playlist; a token goes in its query, which the logs redact). While the class is on air the daemon checks that its media sequence advances and its newest segment downloads: `PlaybackUp`, `PlaybackStaleSeconds`, `status.json`'s `playback`. A report, never a failover. Unset, nothing is watched.")]
+    public string? LiveUrl { get; set; }
+
+    [Description("How often the live playlist is fetched (a conditional GET; a master playlist's first variant too).")]
+    [Range(0.5, 60.0)]
+    public double CheckIntervalSeconds { get; set; } = 2;
+
+    [Description("Each request's timeout: the playlist, its variant, the newest segment's first kilobyte.")]
+    [Range(0.5, 30.0)]
+    public double RequestTimeoutSeconds { get; set; } = 2;
+
+    [Description("Playback is stale once no new segment has come (listed and downloaded) for this long, or for twice the playlist's `EXT-X-TARGETDURATION` when that is longer.")]
+    [Range(2.0, 600.0)]
+    public double StaleSeconds { get; set; } = 12;
+
+    [Description("From the class's start, how long the CDN may take to serve its first new segment (the ingest connecting, the CDN packaging) before playback counts as stale.")]
+    [Range(0.0, 3600.0)]
+    public double StartGraceSeconds { get; set; } = 30;
 }

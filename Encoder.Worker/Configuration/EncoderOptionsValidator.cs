@@ -89,6 +89,10 @@ public static partial class EncoderOptionsValidator
                 || !string.IsNullOrEmpty(playbackUri.Query) || !string.IsNullOrEmpty(playbackUri.Fragment)))
             Fail("Playback:BaseUrl", "must be an https:// (or http://) URL without credentials, query or fragment (e.g. https://d111111abcdef8.cloudfront.net)");
 
+        if (options.Playback.LiveUrl is { Length: > 0 } liveUrl
+            && (!Uri.TryCreate(liveUrl, UriKind.Absolute, out var liveUri) || liveUri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(liveUri.UserInfo)))
+            Fail("Playback:LiveUrl", "must be an https:// (or http://) URL without user:password@ (a token goes in its query), e.g. https://cdn.example.com/live/index.m3u8");
+
         var selfTerminate = options.SelfTerminate;
         if (selfTerminate.MetadataEndpoint is { } metadata
             && (!Uri.TryCreate(metadata, UriKind.Absolute, out var metadataUri) || metadataUri.Scheme != Uri.UriSchemeHttp))

@@ -62,7 +62,7 @@ public sealed partial class SecretRedactor
         _maskShortSecrets = url => MaskShortSecrets(url.Value);
     }
 
-    /// <summary>A redactor for the configured camera and ingest URLs.</summary>
+    /// <summary>A redactor for the configured camera and ingest URLs, and the live playback URL's token (every value of its query).</summary>
     public static SecretRedactor For(EncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,6 +73,8 @@ public sealed partial class SecretRedactor
             .. StreamUrl.StreamKeySecrets(options.Ingest.Primary),
             .. SecretsIn(options.Ingest.Secondary),
             .. StreamUrl.StreamKeySecrets(options.Ingest.Secondary),
+            .. SecretsIn(options.Playback.LiveUrl),
+            .. StreamUrl.QueryParameters(options.Playback.LiveUrl).Select(p => p.Value), // a CDN's token, whatever its parameter's name
         ]);
     }
 

@@ -38,6 +38,7 @@ public sealed class EncoderMetrics : IClassEventSubscriber
     private double _framesPerSecond;
     private double _bitrateKbps;
     private (int Count, double Seconds)? _playlist;
+    private (bool Up, DateTimeOffset? StaleSince)? _playback; // null while the playback watch is not watching
 
     /// <param name="uploads">Where <c>ObjectsPending</c> and <c>UploadLagSeconds</c> are read; without it they report only the drain's end.</param>
     public EncoderMetrics(IMeterFactory meters, TimeProvider time, RecorderHealth recorder, IUploadFigures? uploads = null)
@@ -67,6 +68,10 @@ public sealed class EncoderMetrics : IClassEventSubscriber
         Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
             "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
         Meter.CreateObservableGauge("UploadsPendingAtEnd", () => Value(_uploadsPendingAtEnd), "{object}", "Reported once, at the drain: objects left only on this machine.");
+        Meter.CreateObservableGauge("PlaybackUp", () => Value(_playback is { } p ? p.Up ? 1 : 0 : null), "1",
+            "While the playback watch runs (Playback:LiveUrl, the class on air): 1 while the CDN's live playlist advances, else 0 (also before its first advance).");
+        Meter.CreateObservableGauge("PlaybackStaleSeconds", () => Value(_playback is { } p ? p.StaleSince is { } since ? Math.Round((_time.GetUtcNow() - since).TotalSeconds, 1) : 0 : null), "s",
+            "How long the CDN's live playlist has not advanced, once judged stale (0 otherwise): what the playback-stale alarm reads.");
     }
 
     public Meter Meter { get; }
@@ -109,6 +114,22 @@ public sealed class EncoderMetrics : IClassEventSubscriber
                 return;
             case RelayDatagramDropped:
                 _relayDropped.Add(1);
+                return;
+            case PlaybackWatchBegan:
+                lock (_lock)
+                    _playback = (false, null);
+                return;
+            case PlaybackLive or PlaybackRecovered:
+                lock (_lock)
+                    _playback = (true, null);
+                return;
+            case PlaybackStale stale:
+                lock (_lock)
+                    _playback = (false, stale.Since);
+                return;
+            case PlaybackWatchEnded:
+                lock (_lock)
+                    _playback = null;
                 return;
             default:
                 return;

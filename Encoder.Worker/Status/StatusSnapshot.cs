@@ -46,6 +46,20 @@ public sealed record CameraSnapshot(
     string Audio,
     string Plan);
 
+/// <summary>The CDN's live playback URL as the playback watch sees it (<c>Encoder:Playback:LiveUrl</c>; absent when none is set). No URL here.</summary>
+/// <param name="State"><c>waiting</c> (on air, no new segment yet), <c>up</c>, <c>stale</c>, or <c>ended</c> (the class is over: no longer watched).</param>
+/// <param name="StaleSeconds">How long no new segment has come, while stale; else 0.</param>
+/// <param name="MediaSequence">The media playlist's <c>EXT-X-MEDIA-SEQUENCE</c> at the last look that read one.</param>
+/// <param name="LastAdvanceAt">When a new newest segment last came (listed and downloaded).</param>
+/// <param name="LastError">What went wrong at the last look (redacted, no URL); null when it went well.</param>
+public sealed record PlaybackSnapshot(
+    string State,
+    double StaleSeconds,
+    long? MediaSequence,
+    DateTimeOffset? LastAdvanceAt,
+    DateTimeOffset? LastCheckAt,
+    string? LastError);
+
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 /// <param name="SegmentsPending">Complete segments not stored yet (null before the first playlist), current whatever the uploader is doing.</param>
 /// <param name="UploadLagSeconds">How long the oldest of them has waited (0 when none waits).</param>
@@ -64,7 +78,8 @@ public sealed record StatusSnapshot(
     RelaySnapshot? Relay = null,
     CameraSnapshot? Camera = null,
     int? SegmentsPending = null,
-    double? UploadLagSeconds = null);
+    double? UploadLagSeconds = null,
+    PlaybackSnapshot? Playback = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]
