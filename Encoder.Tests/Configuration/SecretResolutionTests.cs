@@ -121,6 +121,19 @@ public sealed class SecretResolutionTests
         Assert.That(parameters.Asked, Is.EqualTo(new[] { "/encoder/c/camera-url", "/encoder/c/ingest-secondary" }));
     }
 
+    [Test]
+    public async Task The_playback_url_may_be_a_reference_as_its_token_is_a_secret()
+    {
+        var parameters = new Parameters(new() { ["/encoder/c/playback"] = "https://cdn.example/live.m3u8?token=t0k" });
+
+        var result = await SecretResolution.ResolveAsync(
+            Config(("Camera:Url", "rtsp://cam/s"), ("Ingest:Primary", "rtmp://i/app/k1"), ("Playback:LiveUrl", "ssm:/encoder/c/playback")),
+            _ => parameters, NoWait);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Values, Is.EquivalentTo(new Dictionary<string, string?> { ["Encoder:Playback:LiveUrl"] = "https://cdn.example/live.m3u8?token=t0k" }));
+    }
+
     // the refusal → the one line (exit 2: will not fix itself; systemd does not restart it)
     [TestCase(ParameterFailure.NotFound, "Encoder:Camera:Url: the SSM parameter /encoder/c/camera-url does not exist (deleted, expired, or another region) (TestCode)")]
     [TestCase(ParameterFailure.Denied, "Encoder:Camera:Url: the SSM parameter /encoder/c/camera-url may not be read or decrypted with this machine's credentials (TestCode)")]

@@ -30,7 +30,7 @@ public static partial class SecretReference
     public const int MaxLevels = 15;
 
     /// <summary>The settings that may be references: those that hold secrets, in docs/configuration.md's order.</summary>
-    public static readonly IReadOnlyList<string> SecretKeys = ["Camera:Url", "Ingest:Primary", "Ingest:Secondary"];
+    public static readonly IReadOnlyList<string> SecretKeys = ["Camera:Url", "Ingest:Primary", "Ingest:Secondary", "Playback:LiveUrl"];
 
     public static string Format(string parameterName) => Scheme + parameterName;
 
