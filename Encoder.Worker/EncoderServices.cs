@@ -55,6 +55,8 @@ public static class EncoderServices
         services.AddSingleton<IFailoverFigures>(sp => sp.GetRequiredService<EncoderStatus>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderMetrics>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionOutages>());
+        services.AddSingleton<SessionPreflight>();
+        services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionPreflight>());
         services.AddSingleton<IClassEventSubscriber, RecorderLog>();
         services.AddSingleton<IClassEventSubscriber, IngestLog>();
         services.AddSingleton<IClassEventSubscriber, StorageLog>();
@@ -134,6 +136,7 @@ public static class EncoderServices
         // AddSystemd registers the notifier only when systemd itself started the daemon; NOTIFY_SOCKET from any other supervisor is served too.
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.AddHostedService<LiveStatus>();
+        services.AddHostedService<Preflight.PreflightService>(); // before StartsAt: the checks of `encoder check`, published once
         return services;
     }
 }

@@ -22,6 +22,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private OutputStatus _recorder = new();
     private LiveRates _rates = LiveRates.Unknown;
     private CameraSnapshot? _camera;
+    private PreflightSnapshot? _preflight;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -120,6 +121,14 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
             case IngestActivated activated:
                 Activated(activated);
                 return;
+            case PreflightCompleted preflight:
+                lock (_lock)
+                {
+                    _preflight = new PreflightSnapshot(preflight.At, preflight.Verdict, preflight.Seconds, preflight.Summary, preflight.Checks);
+                    Changed();
+                }
+
+                return;
             case FailedOver failedOver:
                 lock (_lock)
                     LastFailoverTook = failedOver.Took;
@@ -168,7 +177,8 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _relay?.ToSnapshot(),
                 _camera,
                 _segments?.Pending,
-                _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null);
+                _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null,
+                _preflight);
         }
     }
 
