@@ -124,6 +124,27 @@ public sealed class EncoderCheckTests : LiveClassFixture
     }
 
     [Test]
+    public async Task A_daemon_started_before_the_class_runs_the_same_checks_and_status_json_shows_what_failed()
+    {
+        var settings = Settings();
+        settings["SessionId"] = $"{_session}-d";
+        settings["Camera:Url"] = Camera.Url;
+        settings["Ingest:Secondary"] = $"rtmp://127.0.0.1:{FreePort.Next()}/live/{_key}";
+        settings["Session:StartsAt"] = DateTimeOffset.UtcNow.AddSeconds(45).ToString("O", CultureInfo.InvariantCulture);
+        var status = EncoderDaemon.Status(settings);
+
+        await using var daemon = EncoderDaemon.Start(settings, Moto.EnvironmentFor(_instance));
+        JsonElement preflight = default;
+        await Poll.UntilAsync(() => status.Read() is { } root && root.TryGetProperty("preflight", out preflight), TimeSpan.FromSeconds(40),
+            "status.json has the pre-flight", () => daemon.Output);
+
+        Assert.That(preflight.GetProperty("verdict").GetString(), Is.EqualTo("fail"));
+        Assert.That(preflight.GetProperty("summary").GetString(), Does.StartWith("ingest secondary: "));
+        Assert.That(Statuses(preflight).Where(kv => kv.Value == "fail").Select(kv => kv.Key), Is.EqualTo(new[] { "ingest secondary" }));
+        Assert.That(status.RecorderState(), Is.Not.EqualTo("streaming"), "the recorder waits for StartsAt");
+    }
+
+    [Test]
     public async Task Bad_configuration_exits_2_with_one_line_per_problem_and_checks_nothing()
     {
         var settings = Settings();

@@ -59,7 +59,7 @@ public static class CheckCommand
         secretsRow = references.Count == 0
             ? CheckResult.Skip(PreflightChecks.Secrets, "no setting is an SSM reference")
             : CheckResult.Pass(PreflightChecks.Secrets, string.Create(CultureInfo.InvariantCulture,
-                $"{references.Count} SSM reference(s) resolved: {string.Join(", ", secrets.ParameterOf.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} ← {p.Value}"))}"));
+                $"{references.Count} SSM reference(s) resolved: {string.Join(", ", secrets.ParameterOf.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} from {p.Value}"))}"));
 
         var placement = MediaPlacement.Choose(new ChildProcessThread(), NullLogger.Instance);
         using var metadata = new Imdsv2Client(Imdsv2Client.ResolveEndpoint(options.SelfTerminate.MetadataEndpoint, environment), Imdsv2Client.RequestTimeout);
