@@ -82,7 +82,7 @@ public static class CheckCommand
                 PreflightChecks.S3DateAsync,
                 () => PreflightChecks.FreeBytesAt(options.Recording.Directory));
             var checks = new PreflightChecks(options, redactor, seams, time);
-            var report = await checks.RunAsync(secretsRow, cancellationToken).ConfigureAwait(false);
+            var report = await checks.RunAsync(secretsRow, cancellationToken, time.GetElapsedTime(started)).ConfigureAwait(false);
             return await PrintAsync(report with { Took = time.GetElapsedTime(started) }, json, stdout).ConfigureAwait(false);
         }
         finally

@@ -53,19 +53,22 @@ public sealed class PreflightChecks(EncoderOptions options, SecretRedactor redac
     public const string ProbeName = "preflight-probe.json";
 
     /// <summary>Runs every check but <paramref name="secrets"/> (resolved before the options could be read) concurrently.</summary>
-    public async Task<PreflightReport> RunAsync(CheckResult secrets, CancellationToken cancellationToken)
+    /// <param name="spent">What the pre-flight already took (SSM): taken off <see cref="Budget"/>, so the whole stays within it.</param>
+    public async Task<PreflightReport> RunAsync(CheckResult secrets, CancellationToken cancellationToken, TimeSpan spent = default)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         var started = time.GetTimestamp();
         var at = time.GetUtcNow();
-        var cameraBudget = TimeSpan.FromSeconds(Math.Min(Budget.TotalSeconds - 2, seams.Camera.Deadline.TotalSeconds + 1));
+        var left = Budget - spent - TimeSpan.FromSeconds(1); // a second for the process to print and exit
+        var cameraBudget = Min(left, seams.Camera.Deadline + TimeSpan.FromSeconds(1));
+        var networkBudget = Min(left, NetworkBudget);
         var sample = Bounded(cameraBudget, seams.Camera.SampleAsync, why => ((CameraSample?)null, (string?)why), cancellationToken);
-        var identity = Bounded(NetworkBudget, IdentityAsync, why => (CheckResult.Fail(Instance, why), (string?)null), cancellationToken);
+        var identity = Bounded(networkBudget, IdentityAsync, why => (CheckResult.Fail(Instance, why), (string?)null), cancellationToken);
         var ingests = Slots()
-            .Select(slot => Bounded(NetworkBudget, token => IngestAsync(slot, token), why => CheckResult.Fail($"ingest {slot.Name}", why), cancellationToken))
+            .Select(slot => Bounded(networkBudget, token => IngestAsync(slot, token), why => CheckResult.Fail($"ingest {slot.Name}", why), cancellationToken))
             .ToList();
-        var storage = Bounded(NetworkBudget, StorageAsync, why => CheckResult.Fail(Storage, why), cancellationToken);
-        var clock = Bounded(NetworkBudget, ClockAsync, why => CheckResult.Fail(ClockSkew.Check, why), cancellationToken);
+        var storage = Bounded(networkBudget, StorageAsync, why => CheckResult.Fail(Storage, why), cancellationToken);
+        var clock = Bounded(networkBudget, ClockAsync, why => CheckResult.Fail(ClockSkew.Check, why), cancellationToken);
         var disk = Disk();
 
         var (cameraSample, cameraError) = await sample.ConfigureAwait(false);
@@ -86,6 +89,8 @@ public sealed class PreflightChecks(EncoderOptions options, SecretRedactor redac
         rows.Add(disk);
         return new PreflightReport(at, time.GetElapsedTime(started), rows);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private IEnumerable<IngestSlot> Slots() =>
         string.IsNullOrEmpty(options.Ingest.Secondary)
