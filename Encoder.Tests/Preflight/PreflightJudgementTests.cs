@@ -59,6 +59,10 @@ public sealed class PreflightJudgementTests
     public void The_daemon_runs_the_preflight_only_when_the_class_starts_later_than_its_budget(double? secondsToStart, bool runs) =>
         Assert.That(PreflightService.WhyNotNow(secondsToStart is { } s ? T0.AddSeconds(s) : null, T0) is null, Is.EqualTo(runs));
 
+    [Test]
+    public void A_class_ended_by_an_operator_gets_no_preflight() =>
+        Assert.That(PreflightService.WhyNotNow(T0.AddHours(1), T0, classEnded: true), Does.Contain("encoder end-class"));
+
     // URL → the application and the tcUrl the connect sends (never the stream key)
     [TestCase("rtmp://127.0.0.1:1935/live/key-123", "live", "rtmp://127.0.0.1:1935/live")]
     [TestCase("rtmps://live-api-s.facebook.com:443/rtmp/FB-123", "rtmp", "rtmps://live-api-s.facebook.com:443/rtmp")]

@@ -4,7 +4,9 @@ using Encoder.Configuration;
 using Encoder.Egress;
 using Encoder.Events;
 using Encoder.Ffmpeg;
+using Encoder.Lifecycle;
 using Encoder.Logging;
+using Encoder.Recording;
 using Encoder.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,15 +37,16 @@ public sealed partial class PreflightService(
     public static readonly TimeSpan MinimumLead = PreflightChecks.Budget + TimeSpan.FromSeconds(5);
 
     /// <summary>Why the daemon does not run the pre-flight now, or null when it does (pure).</summary>
-    public static string? WhyNotNow(DateTimeOffset? startsAt, DateTimeOffset now) =>
-        startsAt is not { } start ? "no Session:StartsAt: the recorder starts at once and the camera is its"
+    public static string? WhyNotNow(DateTimeOffset? startsAt, DateTimeOffset now, bool classEnded = false) =>
+        classEnded ? "the class was ended (encoder end-class): nothing more is recorded"
+        : startsAt is not { } start ? "no Session:StartsAt: the recorder starts at once and the camera is its"
         : start - now < MinimumLead ? string.Create(CultureInfo.InvariantCulture,
             $"the daemon started {(start - now).TotalSeconds:0} s before the class's start (less than {MinimumLead.TotalSeconds:0} s): the camera is the recorder's")
         : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (WhyNotNow(options.Session.StartsAt, time.GetUtcNow()) is { } why)
+        if (WhyNotNow(options.Session.StartsAt, time.GetUtcNow(), ClassEndMarkers.ClassEnded(new RecordingLayout(options))) is { } why)
         {
             events.Publish(new PreflightCompleted(time.GetUtcNow(), "not-run", 0, why, []));
             return;
