@@ -56,6 +56,8 @@ public static class EncoderServices
         services.AddSingleton<IFailoverFigures>(sp => sp.GetRequiredService<EncoderStatus>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<EncoderMetrics>());
         services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionOutages>());
+        services.AddSingleton<SessionPreflight>();
+        services.AddSingleton<IClassEventSubscriber>(sp => sp.GetRequiredService<SessionPreflight>());
         services.AddSingleton<IClassEventSubscriber, RecorderLog>();
         services.AddSingleton<IClassEventSubscriber, IngestLog>();
         services.AddSingleton<IClassEventSubscriber, StorageLog>();
@@ -136,6 +138,7 @@ public static class EncoderServices
         // AddSystemd registers the notifier only when systemd itself started the daemon; NOTIFY_SOCKET from any other supervisor is served too.
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.AddHostedService<LiveStatus>();
+        services.AddHostedService<Preflight.PreflightService>(); // before StartsAt: the checks of `encoder check`, published once
         return services;
     }
 }

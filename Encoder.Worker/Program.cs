@@ -51,6 +51,10 @@ if (earlyErrors.Count > 0)
 if (endClass)
     return EndClassCommand.Run(unresolved.Options, Console.Out, Console.Error, TimeProvider.System);
 
+// The pre-flight on its own: no session lock (it runs beside the daemon); SSM within its budget; a table or JSON.
+if (commandLine.Verb == DaemonVerb.Check)
+    return await Encoder.Preflight.CheckCommand.RunAsync(builder.Configuration, commandLine.Json, Console.Out, Console.Error, TimeProvider.System, Environment.GetEnvironmentVariable);
+
 // One daemon per session, before anything of the session is touched.
 var lockAttempt = SessionLock.TryAcquire(SessionLock.PathFor(new RecordingLayout(unresolved.Options)), Environment.ProcessId);
 using var sessionLock = lockAttempt.Lock;

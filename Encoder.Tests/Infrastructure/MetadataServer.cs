@@ -34,6 +34,9 @@ internal sealed class MetadataServer : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The instance type it says (<c>instance-type</c>): one the launcher's table knows.</summary>
+    public const string InstanceType = "c5.large";
+
     /// <summary>Every request as "METHOD /path (token|no token)", in arrival order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -115,6 +118,7 @@ internal sealed class MetadataServer : IAsyncDisposable
             "/latest/meta-data/instance-id" => (HttpStatusCode.OK, _instanceId),
             "/latest/meta-data/placement/region" => (HttpStatusCode.OK, MotoServer.Region),
             "/latest/meta-data/block-device-mapping/root" => (HttpStatusCode.OK, MotoServer.RootDevice),
+            "/latest/meta-data/instance-type" => (HttpStatusCode.OK, InstanceType),
             _ => (HttpStatusCode.NotFound, ""),
         };
     }

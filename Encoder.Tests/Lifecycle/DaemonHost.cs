@@ -41,6 +41,9 @@ internal static class DaemonHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         standIns?.Invoke(builder.Services);
         builder.Services.AddEncoder(options);
+        // The pre-flight would start FFmpeg on the camera and write a probe to storage: these hosts are about the lifecycle.
+        foreach (var preflight in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(Encoder.Preflight.PreflightService)).ToList())
+            builder.Services.Remove(preflight);
         return builder;
     }
 

@@ -78,15 +78,20 @@ public sealed partial class Imdsv2Client : IInstanceMetadata, IDisposable
         return MetadataLookup.Found(new InstanceIdentity(instanceId.Value, region.Value));
     }
 
-    public async Task<string?> GetRootDeviceAsync(CancellationToken cancellationToken)
+    public Task<string?> GetRootDeviceAsync(CancellationToken cancellationToken) => ReadOneAsync("latest/meta-data/block-device-mapping/root", cancellationToken);
+
+    public Task<string?> GetInstanceTypeAsync(CancellationToken cancellationToken) => ReadOneAsync("latest/meta-data/instance-type", cancellationToken);
+
+    /// <summary>One value with a fresh token, or null when either request fails.</summary>
+    private async Task<string?> ReadOneAsync(string path, CancellationToken cancellationToken)
     {
         using var tokenRequest = new HttpRequestMessage(HttpMethod.Put, "latest/api/token");
         tokenRequest.Headers.Add("X-aws-ec2-metadata-token-ttl-seconds", TokenTtlSeconds.ToString(CultureInfo.InvariantCulture));
         var token = await SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
         if (token is not { Failure: null, Status: HttpStatusCode.OK, Body.Length: > 0 })
             return null;
-        var device = await ReadAsync("latest/meta-data/block-device-mapping/root", token.Body, cancellationToken).ConfigureAwait(false);
-        return device.Problem is null ? device.Value : null;
+        var value = await ReadAsync(path, token.Body, cancellationToken).ConfigureAwait(false);
+        return value.Problem is null ? value.Value : null;
     }
 
     public void Dispose() => _http.Dispose();

@@ -39,4 +39,7 @@ public interface IInstanceMetadata
 
     /// <summary>The root volume's device name (<c>block-device-mapping/root</c>, e.g. <c>/dev/xvda</c>), or null when it cannot be read. Bounded like <see cref="GetIdentityAsync"/>.</summary>
     Task<string?> GetRootDeviceAsync(CancellationToken cancellationToken);
+
+    /// <summary>The instance's type (<c>instance-type</c>, e.g. <c>c5.large</c>), or null when it cannot be read (a stand-in that does not say). Bounded like <see cref="GetIdentityAsync"/>.</summary>
+    Task<string?> GetInstanceTypeAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

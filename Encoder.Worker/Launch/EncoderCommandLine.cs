@@ -16,6 +16,9 @@ public enum DaemonVerb
 
     /// <summary><c>encoder end-class</c>: <see cref="EndClassCommand"/>.</summary>
     EndClass,
+
+    /// <summary><c>encoder check</c>: the pre-flight (<c>Preflight/CheckCommand</c>), a table or (<c>--json</c>) JSON.</summary>
+    Check,
 }
 
 /// <summary>
@@ -23,7 +26,8 @@ public enum DaemonVerb
 /// mistake), else the verb to run with the daemon's configuration, whose command-line part is <see cref="Settings"/>
 /// (for the host to read, as given).
 /// </summary>
-public sealed record CommandLineOutcome(int? ExitCode, DaemonVerb Verb, IReadOnlyList<string> Settings)
+/// <param name="Json"><c>encoder check --json</c>: the answer for a machine.</param>
+public sealed record CommandLineOutcome(int? ExitCode, DaemonVerb Verb, IReadOnlyList<string> Settings, bool Json = false)
 {
     public static CommandLineOutcome Exit(int exitCode) => new(exitCode, DaemonVerb.Run, []);
 }
@@ -33,7 +37,7 @@ public sealed record CommandLineParts(IReadOnlyList<string> Settings, IReadOnlyL
 
 /// <summary>
 /// The binary's command line, before any host is built. Every verb and option is System.CommandLine's: <c>encoder
-/// launch ...</c>, <c>encoder end-class</c>, <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c>; no verb is the
+/// launch ...</c>, <c>encoder end-class</c>, <c>encoder check [--json]</c>, <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c>; no verb is the
 /// daemon. Daemon settings (<c>--Encoder:Key=value</c>, in every form the host's command-line configuration reads) are
 /// set aside first (<see cref="Part"/>) and go to the host untouched; System.CommandLine never sees them, so no error
 /// can quote one (they may be secret). Any other word is refused (exit 2) with the nearest command: a mistyped verb
@@ -44,6 +48,9 @@ public static partial class EncoderCommandLine
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
     private const string VersionToken = "--version";
 
+    /// <summary>The one option of a verb that reads the daemon's settings (<c>check --json</c>): a command word, never a setting.</summary>
+    private const string JsonToken = "--json";
+
     /// <summary>No <c>@file</c> response files and no bundling: what the arguments say is all there is.</summary>
     public static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
@@ -52,6 +59,28 @@ public static partial class EncoderCommandLine
 
     /// <summary><c>encoder end-class</c>: the daemon's settings, and help.</summary>
     public static Command EndClass { get; }
+
+    /// <summary><c>encoder check</c>: the daemon's settings, <c>--json</c>, and help.</summary>
+    public static Command Check { get; }
+
+    /// <summary><c>encoder check</c>'s verb (the command itself is Preflight's, which Launch does not import).</summary>
+    public const string CheckVerb = "check";
+
+    private static readonly Option<bool> CheckJson = new(JsonToken) { Description = "Print the result as JSON (the shape of status.json's \"preflight\") instead of a table." };
+
+    /// <summary>What <c>encoder check --help</c> says after the usage.</summary>
+    public const string CheckEpilogue = """
+        It reads the daemon's own settings (the class's file, the environment, --Encoder:KEY=VALUE) and resolves its
+        SSM references, then checks at once, within 15 s: the camera (reachable; codecs, picture, frame rate, keyframe
+        interval; audio present and not silent over 4 s, sampled by FFmpeg as the recorder runs it), the plan (copy or
+        transcode) and whether this instance type carries it, each ingest (RTMP handshake and connect, never a publish),
+        storage (writes and reads back <session>/preflight-probe.json), IMDSv2, the clock against S3's, and the recording
+        disk against the class's length. It never prints a secret.
+
+        Exit codes: 0 every check passed (warnings pass); 1 a check failed (the table names it); 2 bad configuration,
+        nothing was checked (one line per problem, as the daemon says them).
+
+        """;
 
     private static readonly Command Root;
 
@@ -68,10 +97,16 @@ public static partial class EncoderCommandLine
             Action = new VerbAction(DaemonVerb.EndClass),
         };
 
+        Check = new Command(CheckVerb, "Check the class before it starts: camera, plan, ingests, storage, secrets, instance, clock, disk.")
+        {
+            Options = { CheckJson, HelpWith(CheckEpilogue) },
+            Action = new VerbAction(DaemonVerb.Check),
+        };
+
         Root = new Command("encoder", "Records one class: the camera (RTSP) to HLS, relayed to the CDN's ingest, stored in a folder or S3.\nRuns until SIGTERM, Ctrl+C or the class's end.")
         {
             Options = { HelpWith(DaemonEpilogue), new VersionOption { Action = new VersionAction() } },
-            Subcommands = { Launch, EndClass },
+            Subcommands = { Launch, EndClass, Check },
             Action = new VerbAction(DaemonVerb.Run),
         };
     }
@@ -104,7 +139,7 @@ public static partial class EncoderCommandLine
 
         var parse = Root.Parse([.. parts.Words], Parsing);
         if (parse.Errors.Count == 0 && parse.Action is VerbAction verb)
-            return new CommandLineOutcome(null, verb.Verb, parts.Settings);
+            return new CommandLineOutcome(null, verb.Verb, parts.Settings, verb.Verb == DaemonVerb.Check && parse.GetValue(CheckJson));
         // Help wins over any mistake beside it; version only stands alone.
         if (parse.Action is HelpWithEpilogue || (parse.Errors.Count == 0 && parse.Action is VersionAction))
             return CommandLineOutcome.Exit(await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false));
@@ -117,7 +152,7 @@ public static partial class EncoderCommandLine
     /// <summary>
     /// Parts the arguments as the host's command-line configuration reads them: <c>--Key=value</c>, <c>/Key=value</c>
     /// and <c>Key=value</c> are one setting; <c>--Key value</c> and <c>/Key value</c> are one setting of two arguments.
-    /// Help and version, single-dash options and bare words are command words. A last <c>--Key</c> with no value is a
+    /// Help, version, <c>--json</c>, single-dash options and bare words are command words. A last <c>--Key</c> with no value is a
     /// problem (the host would skip it silently).
     /// </summary>
     public static CommandLineParts Part(IReadOnlyList<string> args)
@@ -130,7 +165,7 @@ public static partial class EncoderCommandLine
             var arg = args[i];
             var prefixed = (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2) || (arg.StartsWith('/') && arg.Length > 1);
             var hasValue = arg.Contains('=', StringComparison.Ordinal);
-            var word = HelpTokens.Contains(arg, StringComparer.Ordinal) || arg == VersionToken || (!prefixed && (!hasValue || arg.StartsWith('-')));
+            var word = HelpTokens.Contains(arg, StringComparer.Ordinal) || arg == VersionToken || arg == JsonToken || (!prefixed && (!hasValue || arg.StartsWith('-')));
             if (word)
                 words.Add(arg);
             else if (hasValue)
@@ -228,6 +263,7 @@ public static partial class EncoderCommandLine
 
         A SIGTERM (systemctl stop or restart, a reboot) pauses the class: the instance stays, the next start resumes it.
         To end a class early on purpose: sudo encoder end-class (same settings; the daemon ends it within a second, as at its end).
+        To check a class before it starts: sudo encoder check (same settings; a table, or --json; exit 1 names what failed).
         One daemon per session: a second start while one records exits {ExitCodes.AlreadyRunning} at once.
 
         """;

@@ -24,6 +24,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private CameraSnapshot? _camera;
     private PlaybackSnapshot? _playback;
     private DateTimeOffset? _playbackStaleSince;
+    private PreflightSnapshot? _preflight;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -122,6 +123,14 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
             case IngestActivated activated:
                 Activated(activated);
                 return;
+            case PreflightCompleted preflight:
+                lock (_lock)
+                {
+                    _preflight = new PreflightSnapshot(preflight.At, preflight.Verdict, preflight.Seconds, preflight.Summary, preflight.Checks);
+                    Changed();
+                }
+
+                return;
             case FailedOver failedOver:
                 lock (_lock)
                     LastFailoverTook = failedOver.Took;
@@ -194,7 +203,8 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null,
                 _playback is { } playback
                     ? playback with { StaleSeconds = _playbackStaleSince is { } since ? Math.Round((now - since).TotalSeconds, 1) : 0 }
-                    : null);
+                    : null,
+                _preflight);
         }
     }
 

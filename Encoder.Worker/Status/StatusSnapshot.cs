@@ -60,6 +60,13 @@ public sealed record PlaybackSnapshot(
     DateTimeOffset? LastCheckAt,
     string? LastError);
 
+/// <summary>
+/// The pre-flight the daemon ran before the class (<c>Preflight/PreflightService</c>, the checks of <c>encoder check</c>):
+/// <c>pass</c>, <c>fail</c>, or <c>not-run</c> (started too close to the class's start); <paramref name="Summary"/> says each
+/// failure and warning in one line ("plan: transcode: the camera sends hevc …; ingest secondary: connection refused").
+/// </summary>
+public sealed record PreflightSnapshot(DateTimeOffset At, string Verdict, double Seconds, string Summary, IReadOnlyList<Events.PreflightCheckOutcome> Checks);
+
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 /// <param name="SegmentsPending">Complete segments not stored yet (null before the first playlist), current whatever the uploader is doing.</param>
 /// <param name="UploadLagSeconds">How long the oldest of them has waited (0 when none waits).</param>
@@ -79,7 +86,8 @@ public sealed record StatusSnapshot(
     CameraSnapshot? Camera = null,
     int? SegmentsPending = null,
     double? UploadLagSeconds = null,
-    PlaybackSnapshot? Playback = null);
+    PlaybackSnapshot? Playback = null,
+    PreflightSnapshot? Preflight = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]

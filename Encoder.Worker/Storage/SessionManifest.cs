@@ -44,7 +44,8 @@ public sealed record SessionManifest(
     MissingParts? Missing = null,
     SessionFaults? Faults = null,
     string? PlaybackUrl = null,
-    IReadOnlyList<SessionRun>? Runs = null)
+    IReadOnlyList<SessionRun>? Runs = null,
+    PreflightOutcome? Preflight = null)
 {
     /// <summary>
     /// Builds the manifest (pure): daemon restarts from the journal join the outages this daemon saw, in time order. With
@@ -112,7 +113,9 @@ public sealed record SessionManifest(
 }
 
 /// <summary>Gathers what <c>session.json</c> says at the drain: the journal's first start and restarts, this daemon's outages and failovers, the ingest slots that carried the stream.</summary>
-public sealed class SessionManifestSource(EncoderOptions options, UploadJournal journal, SessionOutages outages, IFailoverFigures status, TimeProvider time)
+/// <param name="preflight">This daemon's pre-flight (<c>preflight</c>), none when not given (tests).</param>
+public sealed class SessionManifestSource(
+    EncoderOptions options, UploadJournal journal, SessionOutages outages, IFailoverFigures status, TimeProvider time, SessionPreflight? preflight = null)
 {
     /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
     /// <param name="notStoredKeys">The store keys (<c>{SessionId}/…</c>) storage does not hold as the manifest goes up.</param>
@@ -127,11 +130,11 @@ public sealed class SessionManifestSource(EncoderOptions options, UploadJournal 
             .Where(n => n.Length > 0 && n != StorageKeys.ManifestName)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
+        return (SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
             HlsPlaylist.Parse(playlistText is null ? "" : HlsPlaylist.AsFinal(playlistText)), playlistKey,
             status.SlotsThatStreamed(), outages.All, journal.State.Restarts, notStored,
             new FailoverCounts(status.Failovers, status.Returns, status.LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null),
-            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)).ToJson();
+            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)) with { Preflight = preflight?.Outcome }).ToJson();
     }
 }
 
