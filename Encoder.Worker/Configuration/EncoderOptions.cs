@@ -37,6 +37,7 @@ public sealed record EncoderOptions
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
     public PlaybackOptions Playback { get; set; } = new();
+    [ValidateObjectMembers] public ContentOptions Content { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -285,4 +286,39 @@ public sealed record PlaybackOptions
 {
     [Description("Where the stored recording is played from (e.g. `https://d111111abcdef8.cloudfront.net`, a CDN in front of the bucket): `session.json` then names `playbackUrl` = this + `/` + the playlist's key.")]
     public string? BaseUrl { get; set; }
+}
+
+/// <summary>
+/// The content watch (<c>Content/ContentWatch</c>): what counts as a black or frozen picture and a silent sound, and for how
+/// long before it is reported. The defaults suit a fitness studio: a quiet moment between exercises or an instructor
+/// holding a pose is not reported (the alarms wait longer still, docs/operations.md).
+/// </summary>
+public sealed record ContentOptions
+{
+    [Description("Watch what the viewers get: a small FFmpeg reads the relay like an egress (decoding only keyframes, small, and the sound) and reports a black or frozen picture and silence (status.json `content`, the `VideoBlackSeconds`, `VideoFrozenSeconds` and `AudioSilentSeconds` metrics, a WARN when one starts). `false` runs no watch.")]
+    public bool Enabled { get; set; } = true;
+
+    [Description("A keyframe is black when nine tenths of its pixels are at or below this luma (8-bit; video black is 16, full-range black 0). 32 is dark grey: a dim studio is well above it, a lens cap or a dead source below, an on-screen clock on black does not lift it.")]
+    [Range(0.0, 255.0)]
+    public double BlackMaxLuma { get; set; } = 32;
+
+    [Description("How long the picture must stay black before it is reported (and counted from its first black keyframe). A cut to black is never part of a class.")]
+    [Range(0.0, 3600.0)]
+    public double BlackMinSeconds { get; set; } = 5;
+
+    [Description("A keyframe is frozen when its luma changed by at most this much on average since the keyframe before (8-bit, measured on a 64-pixel-wide thumbnail, where noise averages out): a camera sending the same frame measures 0, a moving instructor several units.")]
+    [Range(0.0, 255.0)]
+    public double FrozenMaxChange { get; set; } = 0.5;
+
+    [Description("How long the picture must stay frozen before it is reported: longer than a pose held still. A black picture is reported black, not frozen.")]
+    [Range(0.0, 3600.0)]
+    public double FrozenMinSeconds { get; set; } = 8;
+
+    [Description("The sound is silent when its RMS level over half a second is at or below this, in dBFS. -60 is below a studio's room tone through an open microphone (about -50), above a dead microphone or a muted mixer (digital silence, or hiss near -70).")]
+    [Range(-120.0, 0.0)]
+    public double SilentMaxDbfs { get; set; } = -60;
+
+    [Description("How long the sound must stay silent before it is reported: a pause between exercises is shorter (and the alarm waits a minute).")]
+    [Range(0.0, 3600.0)]
+    public double SilentMinSeconds { get; set; } = 10;
 }

@@ -22,6 +22,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private OutputStatus _recorder = new();
     private LiveRates _rates = LiveRates.Unknown;
     private CameraSnapshot? _camera;
+    private readonly ContentStatus _content = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -124,6 +125,14 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 lock (_lock)
                     LastFailoverTook = failedOver.Took;
                 return;
+            case ContentMeasured or ContentConditionStarted or ContentConditionEnded:
+                lock (_lock)
+                {
+                    if (_content.Hear(happened))
+                        Changed();
+                }
+
+                return;
             default:
                 return;
         }
@@ -168,7 +177,8 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _relay?.ToSnapshot(),
                 _camera,
                 _segments?.Pending,
-                _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null);
+                _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null,
+                _content.ToSnapshot(now));
         }
     }
 
