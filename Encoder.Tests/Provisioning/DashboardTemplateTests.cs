@@ -75,7 +75,7 @@ public sealed partial class DashboardTemplateTests
             .SelectMany(w => w.GetProperty("properties").GetProperty("alarms").EnumerateArray())
             .Select(arn => arn.GetString()!.Split(":alarm:")[1]);
 
-        Assert.That(alarms, Has.Count.EqualTo(5));
+        Assert.That(alarms, Has.Count.EqualTo(8));
         Assert.That(shown, Is.EquivalentTo(alarms));
     }
 
