@@ -1,4 +1,3 @@
-using Encoder.Configuration;
 using Encoder.Content;
 using Encoder.Events;
 using static Encoder.Content.ContentObservation;
@@ -10,8 +9,8 @@ public sealed class ContentJudgeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    // The defaults: black at or below luma 32 for 5 s, frozen at or below a change of 0.5 for 8 s, silent at or below -60 dBFS for 10 s.
-    private static readonly ContentThresholds Defaults = ContentThresholds.From(new ContentOptions());
+    // Black at or below luma 32 for 5 s, frozen at or below a change of 0.5 for 8 s, silent at or below -60 dBFS for 10 s.
+    private static readonly ContentThresholds Defaults = new(32, TimeSpan.FromSeconds(5), 0.5, TimeSpan.FromSeconds(8), -60, TimeSpan.FromSeconds(10));
 
     private static readonly Picture Moving = new(200, 6.5);
     private static readonly Picture Still = new(200, 0.1);
@@ -63,7 +62,7 @@ public sealed class ContentJudgeTests
             Started(11, ContentCondition.Silent, 1), Ended(12, ContentCondition.Silent, 1));
         yield return Case("Silence_is_judged_apart_from_the_picture", [.. SilentReported, (12, Dark), (12.5, Moving)], Started(11, ContentCondition.Silent, 1));
         yield return Case("A_minimum_of_zero_reports_at_the_first_measurement", [(0, Loud), (0.5, Quiet)],
-            ContentThresholds.From(new ContentOptions { SilentMinSeconds = 0 }), Started(0.5, ContentCondition.Silent, 0.5));
+            Defaults with { SilentMin = TimeSpan.Zero }, Started(0.5, ContentCondition.Silent, 0.5));
         yield return Case("The_stream_lost_ends_what_was_reported_unmeasured",
             [.. BlackReported, (9, new StreamLost())], Started(8, ContentCondition.Black, 2), Ended(9, ContentCondition.Black, 2, measured: false));
         yield return Case("After_the_stream_is_lost_a_condition_starts_its_minimum_again",

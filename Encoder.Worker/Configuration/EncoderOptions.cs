@@ -290,8 +290,9 @@ public sealed record PlaybackOptions
 
 /// <summary>
 /// The content watch (<c>Content/ContentWatch</c>): what counts as a black or frozen picture and a silent sound, and for how
-/// long before it is reported. The defaults suit a fitness studio: a quiet moment between exercises or an instructor
-/// holding a pose is not reported (the alarms wait longer still, docs/operations.md).
+/// long before it is reported. The defaults report within about 10 s (status.json, the metrics, a WARN) and suit a
+/// fitness studio: room tone between exercises is not silence, a dim studio is not black, and the alarms wait longer
+/// (30 s for the picture, a minute for the sound: docs/operations.md), so a held pose or a pause does not page anyone.
 /// </summary>
 public sealed record ContentOptions
 {
@@ -310,15 +311,15 @@ public sealed record ContentOptions
     [Range(0.0, 255.0)]
     public double FrozenMaxChange { get; set; } = 0.5;
 
-    [Description("How long the picture must stay frozen before it is reported: longer than a pose held still. A black picture is reported black, not frozen.")]
+    [Description("How long the picture must stay frozen before it is reported (with a keyframe each 2 s, seen within about 10 s). A black picture is reported black, not frozen. A pose held still may be reported; the alarm waits 30 s.")]
     [Range(0.0, 3600.0)]
-    public double FrozenMinSeconds { get; set; } = 8;
+    public double FrozenMinSeconds { get; set; } = 6;
 
     [Description("The sound is silent when its RMS level over half a second is at or below this, in dBFS. -60 is below a studio's room tone through an open microphone (about -50), above a dead microphone or a muted mixer (digital silence, or hiss near -70).")]
     [Range(-120.0, 0.0)]
     public double SilentMaxDbfs { get; set; } = -60;
 
-    [Description("How long the sound must stay silent before it is reported: a pause between exercises is shorter (and the alarm waits a minute).")]
+    [Description("How long the sound must stay silent before it is reported (seen within about 10 s). A pause between exercises with the microphone open is not silent (room tone is above the level); with the mixer muted it may be reported, and the alarm waits a minute.")]
     [Range(0.0, 3600.0)]
-    public double SilentMinSeconds { get; set; } = 10;
+    public double SilentMinSeconds { get; set; } = 8;
 }
