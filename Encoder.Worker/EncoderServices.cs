@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Encoder.Aws;
 using Encoder.Configuration;
+using Encoder.Content;
 using Encoder.Egress;
 using Encoder.Events;
 using Encoder.Ffmpeg;
@@ -24,7 +25,7 @@ public static class EncoderServices
 {
     /// <summary>
     /// Registers the lifecycle graph. The host starts hosted services in registration order and stops them in reverse:
-    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → relay → ingest router → recorder → the class's end (which acts once all have stopped: keep, terminate, exit code) →
+    /// stop cause (records why the host stops) → metrics (when enabled) → configuration → disk guard → playlist watch → uploader → relay → ingest router → content watch → recorder → the class's end (which acts once all have stopped: keep, terminate, exit code) →
     /// session clock → status writer → status uploader (S3) → live status (systemd, terminal).
     /// </summary>
     public static IServiceCollection AddEncoder(this IServiceCollection services, EncoderOptions options)
@@ -129,6 +130,7 @@ public static class EncoderServices
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
         services.AddHostedService<IngestRouterService>();
+        services.AddContentWatch(options); // reads the relay like an egress, from the class's start
         services.AddHostedService<RecorderService>();
         services.AddPlaybackWatch(options); // when Playback:LiveUrl is set: what viewers get, from the class's start to the stop request
         services.AddHostedService<ClassEndStep>();

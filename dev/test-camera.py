@@ -1,18 +1,27 @@
 #!/usr/bin/python3
 """Live RTSP test camera for local development and tests.
 
-Serves a live SMPTE test pattern (H.264 by default; HEVC or MJPEG with --video)
-with a 440 Hz sine tone (AAC by default; G.711 A-law with --audio pcma, none with
---audio none) over RTSP using GStreamer's RTSP server, bound to 127.0.0.1 only.  Prints
+Serves a live, moving SMPTE test pattern (it scrolls, with a running clock; H.264 by
+default; HEVC or MJPEG with --video) with an audible 440 Hz sine tone (AAC by default;
+G.711 A-law with --audio pcma, none with --audio none) over RTSP using GStreamer's RTSP
+server, bound to 127.0.0.1 only, so a content watch sees a moving picture with sound.  Prints
 "READY rtsp://127.0.0.1:PORT/PATH" on stdout once it is serving.
+
+--schedule makes the picture black or frozen, or the sound silent, for stretches of
+seconds counted from the start (READY): "black@10-30,silent@30-50,frozen@50-70".  Each
+change is printed as "CONTENT <conditions or normal> AT <seconds>" on stdout.  Frozen is
+the same still picture sent again and again (no scrolling, no clock); black is a black
+picture; silent is the tone at volume 0 (the audio track goes on).
 
 Example:
     dev/test-camera.py --port 8554 --path /camera --user u --password p
+    dev/test-camera.py --port 8554 --schedule black@20-28,silent@36-44,frozen@52-60
 """
 
 import argparse
 import signal
 import sys
+import time
 
 import gi
 
@@ -46,7 +55,14 @@ def parse_args(argv):
     p.add_argument("--file",
                    help="serve this MP4 (H.264 + AAC) as it is, without encoding (~0%% CPU; ends with the file);"
                         " the picture, codec and audio options are then ignored")
+    p.add_argument("--schedule", default="",
+                   help="CONDITION@FROM-TO,... in seconds from the start: the picture goes black or frozen,"
+                        " or the sound silent, for that stretch (e.g. black@10-30,silent@30-50,frozen@50-70)")
     args = p.parse_args(argv)
+    try:
+        args.schedule = parse_schedule(args.schedule)
+    except ValueError as e:
+        p.error("--schedule: %s" % e)
 
     if not 1 <= args.port <= 65535:
         p.error("--port must be in 1..65535")
@@ -58,6 +74,50 @@ def parse_args(argv):
     if not args.path.startswith("/"):
         args.path = "/" + args.path
     return args
+
+
+CONDITIONS = ("black", "frozen", "silent")
+
+
+def parse_schedule(text):
+    """"black@10-30,silent@30-50" -> [("black", 10.0, 30.0), ("silent", 30.0, 50.0)]."""
+    stretches = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            condition, span = item.split("@")
+            start, end = (float(x) for x in span.split("-"))
+        except ValueError:
+            raise ValueError("'%s' is not CONDITION@FROM-TO" % item)
+        if condition not in CONDITIONS:
+            raise ValueError("'%s': the condition is one of %s" % (item, ", ".join(CONDITIONS)))
+        if not 0 <= start < end:
+            raise ValueError("'%s': FROM must be before TO" % item)
+        stretches.append((condition, start, end))
+    return stretches
+
+
+def conditions_at(schedule, seconds):
+    return frozenset(c for c, start, end in schedule if start <= seconds < end)
+
+
+# The picture moves: the pattern scrolls by this many pixels a frame, and a clock runs over it.
+SCROLL_PIXELS = 4
+
+
+def apply_conditions(pipeline, conditions):
+    """Sets a running media's picture and sound to the conditions (properties change while it plays)."""
+    video = pipeline.get_by_name("v")
+    overlay = pipeline.get_by_name("t")
+    audio = pipeline.get_by_name("a")
+    still = "black" in conditions or "frozen" in conditions
+    if video is not None:
+        # A frozen camera sends the same picture: the solid-colour bars ("colors" holds no noise), not scrolling.
+        video.set_property("pattern", "black" if "black" in conditions else "colors" if "frozen" in conditions else "smpte")
+        video.set_property("horizontal-speed", 0 if still else SCROLL_PIXELS)
+    if overlay is not None:
+        overlay.set_property("silent", still)
+    if audio is not None:
+        audio.set_property("volume", 0.0 if "silent" in conditions else 0.8)
 
 
 VIDEO_ENCODERS = {
@@ -86,16 +146,17 @@ def build_launch(args):
         return ("( filesrc location=\"{f}\" ! qtdemux name=d"
                 " d.video_0 ! queue ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96"
                 " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )").format(f=args.file)
-    overlay = " ! timeoverlay" if Gst.ElementFactory.find("timeoverlay") else ""
+    overlay = " ! timeoverlay name=t" if Gst.ElementFactory.find("timeoverlay") else ""
     video = (
-        "videotestsrc is-live=true pattern=smpte"
+        "videotestsrc name=v is-live=true pattern=smpte horizontal-speed={speed}"
         " ! video/x-raw,width={w},height={h},framerate={fps}/1"
         "{overlay}"
         + VIDEO_ENCODERS[args.video]
-    ).format(w=args.width, h=args.height, fps=args.fps, gop=args.gop, bitrate=args.bitrate, overlay=overlay)
+    ).format(w=args.width, h=args.height, fps=args.fps, gop=args.gop, bitrate=args.bitrate, overlay=overlay,
+             speed=SCROLL_PIXELS)
     if args.audio == "none":
         return "( " + video + " )"
-    audio = "audiotestsrc is-live=true wave=sine freq=440" + AUDIO_ENCODERS[args.audio]
+    audio = "audiotestsrc name=a is-live=true wave=sine freq=440 volume=0.8" + AUDIO_ENCODERS[args.audio]
     return "( " + video + "  " + audio + " )"
 
 
@@ -122,6 +183,33 @@ def main(argv):
             " media.factory.construct=(boolean)true"))
 
     server.get_mount_points().add_factory(args.path, factory)
+
+    # The schedule: every running media (one while shared, a new one after the last client left) follows it.
+    started = time.monotonic()
+    medias = []
+    current = [frozenset()]
+
+    def on_media_configure(_factory, media):
+        pipeline = media.get_element()
+        medias.append(pipeline)
+        media.connect("unprepared", lambda *_: medias.remove(pipeline) if pipeline in medias else None)
+        apply_conditions(pipeline, current[0])
+
+    def follow_schedule():
+        seconds = time.monotonic() - started
+        now = conditions_at(args.schedule, seconds)
+        if now != current[0]:
+            current[0] = now
+            for pipeline in medias:
+                apply_conditions(pipeline, now)
+            sys.stdout.write("CONTENT %s AT %.1f\n" % (",".join(sorted(now)) or "normal", seconds))
+            sys.stdout.flush()
+        return GLib.SOURCE_CONTINUE
+
+    if not args.file:
+        factory.connect("media-configure", on_media_configure)
+        if args.schedule:
+            GLib.timeout_add(100, follow_schedule)
 
     loop = GLib.MainLoop()
     if server.attach(None) == 0:

@@ -137,6 +137,10 @@ public sealed class EncoderConfigurationTests
             "/srv/store", new DateTimeOffset(2026, 11, 23, 19, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(75), "/opt/ffmpeg", 12,
             0.5, 8.0, "Debug", "/srv/logs",
         }));
+        Assert.That(o.Content, Is.EqualTo(new ContentOptions
+        {
+            Enabled = false, BlackMaxLuma = 40, BlackMinSeconds = 3, FrozenMaxChange = 0.25, FrozenMinSeconds = 12, SilentMaxDbfs = -55, SilentMinSeconds = 20,
+        }));
     }
 
     private static string SampleValue(string key) => key switch
@@ -194,6 +198,13 @@ public sealed class EncoderConfigurationTests
         "SelfTerminate:ShutdownFallback" => "true",
         "SelfTerminate:TimeoutSeconds" => "45",
         "SelfTerminate:MetadataEndpoint" => "http://127.0.0.1:1338",
+        "Content:Enabled" => "false",
+        "Content:BlackMaxLuma" => "40",
+        "Content:BlackMinSeconds" => "3",
+        "Content:FrozenMaxChange" => "0.25",
+        "Content:FrozenMinSeconds" => "12",
+        "Content:SilentMaxDbfs" => "-55",
+        "Content:SilentMinSeconds" => "20",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };
 }

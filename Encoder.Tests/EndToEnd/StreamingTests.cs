@@ -134,8 +134,9 @@ public sealed partial class StreamingTests : LiveClassFixture
 
         await using var daemon = EncoderDaemon.Start(settings);
         await EncoderDaemon.UntilRecordingAsync(daemon, settings, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => ProcessTable.Children(daemon.Pid, "ffmpeg").Count == 3, TimeSpan.FromSeconds(10),
+            "the recorder, the egress and the content watch are the daemon's direct children (setpriv and setsid exec in place)", () => daemon.Output);
         var ffmpeg = ProcessTable.Children(daemon.Pid, "ffmpeg");
-        Assert.That(ffmpeg, Has.Count.EqualTo(2), "the recorder and the egress should be the daemon's direct children (setpriv and setsid exec in place)");
 
         daemon.Signal(Signals.SigKill);
         await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10));

@@ -25,11 +25,15 @@ public sealed class TestCamera : IAsyncDisposable
     /// <param name="video">The codec it sends: <c>h264</c>, <c>hevc</c> or <c>mjpeg</c>.</param>
     /// <param name="audioCodec">The audio codec it sends (<c>aac</c>, <c>pcma</c>, <c>none</c>); <paramref name="audio"/> false means none.</param>
     /// <param name="size">The picture, <c>WIDTHxHEIGHT</c>; the script's default (640x360) when null.</param>
-    public static async Task<TestCamera> StartAsync(int? port = null, bool audio = true, int bitrateKbps = 800, string video = "h264", string audioCodec = "aac", string? size = null)
+    /// <param name="schedule">When the picture goes black or frozen or the sound silent, in seconds from the start (<c>black@20-28,silent@28-36</c>); none when null.</param>
+    public static async Task<TestCamera> StartAsync(
+        int? port = null, bool audio = true, int bitrateKbps = 800, string video = "h264", string audioCodec = "aac", string? size = null, string? schedule = null)
     {
         List<string> options = ["--video", video, "--audio", audio ? audioCodec : "none", "--bitrate", bitrateKbps.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         if (size?.Split('x') is [var width, var height])
             options.AddRange(["--width", width, "--height", height]);
+        if (schedule is not null)
+            options.AddRange(["--schedule", schedule]);
         var camera = new TestCamera(port ?? FreePort.Next(), options);
         await camera.RestartAsync();
         return camera;

@@ -39,6 +39,9 @@ public sealed class AlarmsTemplateTests
     [TestCase("DiskFreePercent")]
     [TestCase("UploadsPendingAtEnd")]
     [TestCase("PlaybackStaleSeconds")]
+    [TestCase("VideoBlackSeconds")]
+    [TestCase("VideoFrozenSeconds")]
+    [TestCase("AudioSilentSeconds")]
     public async Task Each_alarm_reads_a_metric_the_daemon_sends_in_its_namespace_and_dimension(string metric)
     {
         var template = await File.ReadAllTextAsync(TemplatePath);

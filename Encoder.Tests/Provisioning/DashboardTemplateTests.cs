@@ -75,7 +75,7 @@ public sealed partial class DashboardTemplateTests
             .SelectMany(w => w.GetProperty("properties").GetProperty("alarms").EnumerateArray())
             .Select(arn => arn.GetString()!.Split(":alarm:")[1]);
 
-        Assert.That(alarms, Has.Count.EqualTo(6));
+        Assert.That(alarms, Has.Count.EqualTo(9));
         Assert.That(shown, Is.EquivalentTo(alarms));
     }
 

@@ -81,6 +81,7 @@ public sealed class HostHardeningTests
         Assert.That(seen, Does.Contain("runner caps: 0"), "the runner has no capability either");
         Assert.That(seen, Does.Contain("daemon exit: 0").And.Contain("daemon removes a segment: yes"));
         Assert.That(seen, Does.Contain("ingest received: yes"), "the egress, as encoder-media, read the relay's socket and pushed to the ingest");
+        Assert.That(seen, Does.Contain("content measured: yes"), "the content watch, as encoder-media, read the relay's socket and measured it");
         Assert.That(seen.Single(l => l.StartsWith("segments stored: ", StringComparison.Ordinal)), Is.Not.EqualTo("segments stored: 0"),
             "the daemon read and stored what FFmpeg wrote as another uid");
     }

@@ -37,6 +37,7 @@ public sealed record EncoderOptions
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
     [ValidateObjectMembers] public PlaybackOptions Playback { get; set; } = new();
+    [ValidateObjectMembers] public ContentOptions Content { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -304,4 +305,40 @@ public sealed record PlaybackOptions
     [Description("From the class's start, how long the CDN may take to serve its first new segment (the ingest connecting, the CDN packaging) before playback counts as stale.")]
     [Range(0.0, 3600.0)]
     public double StartGraceSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// The content watch (<c>Content/ContentWatch</c>): what counts as a black or frozen picture and a silent sound, and for how
+/// long before it is reported. The defaults report within about 10 s (status.json, the metrics, a WARN) and suit a
+/// fitness studio: room tone between exercises is not silence, a dim studio is not black, and the alarms wait longer
+/// (30 s for the picture, a minute for the sound: docs/operations.md), so a held pose or a pause does not page anyone.
+/// </summary>
+public sealed record ContentOptions
+{
+    [Description("Watch what the viewers get: a small FFmpeg reads the relay like an egress (decoding only keyframes, small, and the sound) and reports a black or frozen picture and silence (status.json `content`, the `VideoBlackSeconds`, `VideoFrozenSeconds` and `AudioSilentSeconds` metrics, a WARN when one starts). `false` runs no watch.")]
+    public bool Enabled { get; set; } = true;
+
+    [Description("A keyframe is black when nine tenths of its pixels are at or below this luma (8-bit; video black is 16, full-range black 0). 32 is dark grey: a dim studio is well above it, a lens cap or a dead source below, an on-screen clock on black does not lift it.")]
+    [Range(0.0, 255.0)]
+    public double BlackMaxLuma { get; set; } = 32;
+
+    [Description("How long the picture must stay black before it is reported (and counted from its first black keyframe). A cut to black is never part of a class.")]
+    [Range(0.0, 3600.0)]
+    public double BlackMinSeconds { get; set; } = 5;
+
+    [Description("A keyframe is frozen when its luma changed by at most this much on average since the keyframe before (8-bit, measured on a 64-pixel-wide thumbnail, where noise averages out): a camera sending the same frame measures 0, a moving instructor several units.")]
+    [Range(0.0, 255.0)]
+    public double FrozenMaxChange { get; set; } = 0.5;
+
+    [Description("How long the picture must stay frozen before it is reported (with a keyframe each 2 s, seen within about 10 s). A black picture is reported black, not frozen. A pose held still may be reported; the alarm waits 30 s.")]
+    [Range(0.0, 3600.0)]
+    public double FrozenMinSeconds { get; set; } = 6;
+
+    [Description("The sound is silent when its RMS level over half a second is at or below this, in dBFS. -60 is below a studio's room tone through an open microphone (about -50), above a dead microphone or a muted mixer (digital silence, or hiss near -70).")]
+    [Range(-120.0, 0.0)]
+    public double SilentMaxDbfs { get; set; } = -60;
+
+    [Description("How long the sound must stay silent before it is reported (seen within about 10 s). A pause between exercises with the microphone open is not silent (room tone is above the level); with the mixer muted it may be reported, and the alarm waits a minute.")]
+    [Range(0.0, 3600.0)]
+    public double SilentMinSeconds { get; set; } = 8;
 }

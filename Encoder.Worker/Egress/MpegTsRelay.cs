@@ -12,8 +12,8 @@ namespace Encoder.Egress;
 /// The recorder writes MPEG-TS into the input (<see cref="RelayInput"/>); each egress connects to the output and first
 /// gets the <see cref="GopCache"/> — PAT, PMT and the last GOPs — so its FFmpeg finds the codec headers at once
 /// instead of waiting for the next keyframe: that is what makes a failover sub-second. An egress that falls behind is
-/// dropped, never waited for. What is not whole TS packets is dropped and counted, and at most slots + 2 egresses are
-/// served (the rest closed, counted). Reads ("datagrams": up to <see cref="DatagramPackets"/> whole packets) go into
+/// dropped, never waited for. What is not whole TS packets is dropped and counted, and at most slots + 2 egresses
+/// and the content watch are served (the rest closed, counted). Reads ("datagrams": up to <see cref="DatagramPackets"/> whole packets) go into
 /// pooled blocks that the cache and every egress's queue share by reference (<see cref="RelayBlock"/>): nothing is
 /// copied or allocated per packet. A read is received on the input's own thread and written to each egress that keeps
 /// up from that thread too (<see cref="RelayClient.TryEnqueue"/>): one wake-up per read, none on the thread pool.
@@ -53,8 +53,9 @@ public sealed class MpegTsRelay : IAsyncDisposable
     private Task _loops = Task.CompletedTask;
 
     /// <param name="media">Where FFmpeg runs: under another uid, that uid may connect too, through its group.</param>
+    /// <remarks>Readers: an egress per slot, two more for restarts that overlap, and the content watch (<c>Content/ContentWatch</c>).</remarks>
     public MpegTsRelay(ILogger<MpegTsRelay> logger, RelayCounters counters, IngestPlan plan, MediaPlacement media)
-        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 2, ClientQueueBytes,
+        : this(logger, counters, (plan ?? throw new ArgumentNullException(nameof(plan))).Slots.Count + 3, ClientQueueBytes,
             media?.Account is { } account ? [PeerCredentials.OwnUserId, account.Uid] : null, media?.Account?.Gid)
     {
     }

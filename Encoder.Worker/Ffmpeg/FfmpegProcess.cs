@@ -56,14 +56,16 @@ public sealed class FfmpegProcess(
 
     /// <summary>Runs FFmpeg until it exits. A run that cannot even start is a failed run like any other (retried by the caller), never an exception.</summary>
     /// <param name="onStderr">Each stderr line, redacted, as it comes (after it is logged), for a caller that reads FFmpeg's report.</param>
-    public async Task<FfmpegExit> RunAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken, Action<string>? onStderr = null)
+    /// <param name="onStdout">Each stdout line as it comes (progress included, not logged), for a caller whose FFmpeg prints measurements there.</param>
+    public async Task<FfmpegExit> RunAsync(
+        FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, CancellationToken stopToken, Action<string>? onStderr = null, Action<string>? onStdout = null)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         ArgumentNullException.ThrowIfNull(onProgress);
         var startedAt = time.GetUtcNow();
         try
         {
-            return await RunProcessAsync(invocation, onProgress, onStderr, startedAt, stopToken).ConfigureAwait(false);
+            return await RunProcessAsync(invocation, onProgress, onStderr, onStdout, startedAt, stopToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // whatever kept FFmpeg from running, the answer is to try again
         catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
@@ -74,7 +76,8 @@ public sealed class FfmpegProcess(
         }
     }
 
-    private async Task<FfmpegExit> RunProcessAsync(FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, Action<string>? onStderr, DateTimeOffset startedAt, CancellationToken stopToken)
+    private async Task<FfmpegExit> RunProcessAsync(
+        FfmpegInvocation invocation, Action<FfmpegProgress> onProgress, Action<string>? onStderr, Action<string>? onStdout, DateTimeOffset startedAt, CancellationToken stopToken)
     {
         Directory.CreateDirectory(invocation.WorkingDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(invocation.LogPath)!);
@@ -105,6 +108,7 @@ public sealed class FfmpegProcess(
 
         run = await runner.StartAsync(invocation.Arguments, invocation.WorkingDirectory, line =>
         {
+            onStdout?.Invoke(line);
             if (parser.Add(line) is not { } progress)
                 return;
             watchdog.Progress(progress);

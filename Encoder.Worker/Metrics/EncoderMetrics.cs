@@ -39,6 +39,7 @@ public sealed class EncoderMetrics : IClassEventSubscriber
     private double _bitrateKbps;
     private (int Count, double Seconds)? _playlist;
     private (bool Up, DateTimeOffset? StaleSince)? _playback; // null while the playback watch is not watching
+    private readonly ConcurrentDictionary<ContentCondition, DateTimeOffset?> _contentSince = new();
 
     /// <param name="uploads">Where <c>ObjectsPending</c> and <c>UploadLagSeconds</c> are read; without it they report only the drain's end.</param>
     public EncoderMetrics(IMeterFactory meters, TimeProvider time, RecorderHealth recorder, IUploadFigures? uploads = null)
@@ -67,6 +68,12 @@ public sealed class EncoderMetrics : IClassEventSubscriber
             "How long the recorder has been down (0 while it streams): what the recorder-down alarm reads.");
         Meter.CreateObservableGauge("IngestsDownSeconds", () => Value(Since(_ingestsDownSince)), "s",
             "How long no ingest slot has streamed (0 while one does), from the class's start: what the both-ingests-down alarm reads.");
+        Meter.CreateObservableGauge("VideoBlackSeconds", () => Value(ContentLasting(ContentCondition.Black)), "s",
+            "How long the picture has been black (0 when it is not), from the content watch's first measurement: what the black-picture alarm reads.");
+        Meter.CreateObservableGauge("VideoFrozenSeconds", () => Value(ContentLasting(ContentCondition.Frozen)), "s",
+            "How long the picture has been frozen (0 when it moves): what the frozen-picture alarm reads.");
+        Meter.CreateObservableGauge("AudioSilentSeconds", () => Value(ContentLasting(ContentCondition.Silent)), "s",
+            "How long the sound has been silent (0 when it is heard): what the silent-audio alarm reads.");
         Meter.CreateObservableGauge("UploadsPendingAtEnd", () => Value(_uploadsPendingAtEnd), "{object}", "Reported once, at the drain: objects left only on this machine.");
         Meter.CreateObservableGauge("PlaybackUp", () => Value(_playback is { } p ? p.Up ? 1 : 0 : null), "1",
             "While the playback watch runs (Playback:LiveUrl, the class on air): 1 while the CDN's live playlist advances, else 0 (also before its first advance).");
@@ -131,6 +138,15 @@ public sealed class EncoderMetrics : IClassEventSubscriber
                 lock (_lock)
                     _playback = null;
                 return;
+            case ContentMeasured:
+                _contentSince.TryAdd(ContentCondition.Black, null); // the watch measures: its gauges are reported from now
+                return;
+            case ContentConditionStarted started:
+                _contentSince[started.Condition] = started.Since;
+                return;
+            case ContentConditionEnded ended:
+                _contentSince[ended.Condition] = null;
+                return;
             default:
                 return;
         }
@@ -185,6 +201,11 @@ public sealed class EncoderMetrics : IClassEventSubscriber
     /// <summary>Seconds since <paramref name="since"/>; 0 when it is null but the figure is reported (the class started).</summary>
     private double? Since(DateTimeOffset? since) =>
         since is { } at ? Math.Round((_time.GetUtcNow() - at).TotalSeconds, 1) : _recorder.Started ? 0 : null;
+
+    /// <summary>Seconds a content condition has lasted; 0 when it is not going on; nothing before the content watch measured.</summary>
+    private double? ContentLasting(ContentCondition condition) => _contentSince.IsEmpty
+        ? null
+        : _contentSince.GetValueOrDefault(condition) is { } since ? Math.Round((_time.GetUtcNow() - since).TotalSeconds, 1) : 0;
 
     private static IEnumerable<Measurement<double>> Value(double? value) => value is { } v ? [new Measurement<double>(v)] : [];
 

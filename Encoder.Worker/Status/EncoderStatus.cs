@@ -25,6 +25,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private PlaybackSnapshot? _playback;
     private DateTimeOffset? _playbackStaleSince;
     private PreflightSnapshot? _preflight;
+    private readonly ContentStatus _content = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -156,6 +157,14 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
             case PlaybackWatchEnded:
                 UpdatePlayback(p => p with { State = "ended" }, staleSince: null);
                 return;
+            case ContentMeasured or ContentConditionStarted or ContentConditionEnded:
+                lock (_lock)
+                {
+                    if (_content.Hear(happened))
+                        Changed();
+                }
+
+                return;
             default:
                 return;
         }
@@ -204,7 +213,8 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _playback is { } playback
                     ? playback with { StaleSeconds = _playbackStaleSince is { } since ? Math.Round((now - since).TotalSeconds, 1) : 0 }
                     : null,
-                _preflight);
+                _preflight,
+                _content.ToSnapshot(now));
         }
     }
 

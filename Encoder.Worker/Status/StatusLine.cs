@@ -10,8 +10,9 @@ public sealed record LiveRates(double? FramesPerSecond, double? BitrateKbps)
 
 /// <summary>
 /// The class in one line, for <c>systemctl status</c> (sd_notify <c>STATUS=</c>) and the terminal's live line (pure):
-/// where the stream goes, what the recorder does, segments and the uploads pending, the faults so far.
-/// <code>on primary | 25.0 fps | 4512 kb/s | 42 segments, 1 upload pending | 1 failover, 0 camera outages</code>
+/// where the stream goes, what the recorder does, segments and the uploads pending, the faults so far, and a content
+/// condition going on (the content watch's), last.
+/// <code>on primary | 25.0 fps | 4512 kb/s | 42 segments, 1 upload pending | 1 failover, 0 camera outages | sound silent for 14s</code>
 /// </summary>
 public static class StatusLine
 {
@@ -36,8 +37,16 @@ public static class StatusLine
         var pending = Math.Max(0, snapshot.SegmentsRecorded - snapshot.SegmentsStored);
         parts.Add($"{Count(snapshot.SegmentsRecorded, "segment")}, {Count(pending, "upload")} pending");
         parts.Add($"{Count(snapshot.Failovers, "failover")}, {Count(snapshot.Recorder.Restarts, "camera outage")}");
+        if (snapshot.Content is { } content && Conditions(content) is { Length: > 0 } conditions)
+            parts.Add(conditions);
         return string.Join(" | ", parts);
     }
+
+    /// <summary>The content conditions going on, e.g. <c>picture black for 12s, sound silent for 14s</c>; empty when none.</summary>
+    private static string Conditions(ContentSnapshot content) => string.Join(", ",
+        new[] { ("picture black", content.Black), ("picture frozen", content.Frozen), ("sound silent", content.Silent) }
+            .Where(c => c.Item2.Active)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Item1} for {c.Item2.Seconds:0}s")));
 
     private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 }

@@ -67,6 +67,28 @@ public sealed record PlaybackSnapshot(
 /// </summary>
 public sealed record PreflightSnapshot(DateTimeOffset At, string Verdict, double Seconds, string Summary, IReadOnlyList<Events.PreflightCheckOutcome> Checks);
 
+/// <summary>One content condition (black, frozen, silent) as the content watch reported it.</summary>
+/// <param name="Active">It is going on now (it lasted its minimum duration and has not ended).</param>
+/// <param name="Seconds">How long it has lasted, while active (counted from the first measurement that showed it); 0 otherwise.</param>
+/// <param name="Since">When it began, while active.</param>
+/// <param name="Count">How many times it began in this run of the daemon.</param>
+/// <param name="LastSeconds">How long the last one that ended lasted.</param>
+public sealed record ContentConditionSnapshot(bool Active, double Seconds, DateTimeOffset? Since, int Count, double? LastSeconds);
+
+/// <summary>What the viewers see and hear, as the content watch measures it (<c>Content/ContentWatch</c>); absent when the watch is off or has measured nothing yet.</summary>
+/// <param name="MeasuredAt">The last measurement of the picture or the sound.</param>
+/// <param name="Luma">The last keyframe's luma that nine tenths of it are at or below (8-bit): black at or below <c>Content:BlackMaxLuma</c>.</param>
+/// <param name="Change">The last keyframe's mean luma change since the one before: frozen at or below <c>Content:FrozenMaxChange</c>.</param>
+/// <param name="LevelDbfs">The last half second's RMS level in dBFS (-120 for digital silence): silent at or below <c>Content:SilentMaxDbfs</c>.</param>
+public sealed record ContentSnapshot(
+    ContentConditionSnapshot Black,
+    ContentConditionSnapshot Frozen,
+    ContentConditionSnapshot Silent,
+    DateTimeOffset? MeasuredAt,
+    double? Luma,
+    double? Change,
+    double? LevelDbfs);
+
 /// <summary>The status file's content (<c>Encoder:Status:Path</c>), rewritten atomically every second.</summary>
 /// <param name="SegmentsPending">Complete segments not stored yet (null before the first playlist), current whatever the uploader is doing.</param>
 /// <param name="UploadLagSeconds">How long the oldest of them has waited (0 when none waits).</param>
@@ -87,7 +109,9 @@ public sealed record StatusSnapshot(
     int? SegmentsPending = null,
     double? UploadLagSeconds = null,
     PlaybackSnapshot? Playback = null,
-    PreflightSnapshot? Preflight = null);
+    PreflightSnapshot? Preflight = null,
+
+    ContentSnapshot? Content = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]
