@@ -14,7 +14,7 @@ namespace Encoder.Tests.EndToEnd;
 /// own while the rest go up.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class S3UploadTests : LiveClassFixture
 {

@@ -13,7 +13,7 @@ namespace Encoder.Tests.EndToEnd;
 /// from the unit file and played by <see cref="UnitSupervisor"/>. The class must record once SSM answers.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class SlowStartTests : LiveClassFixture
 {

@@ -7,7 +7,7 @@ namespace Encoder.Tests.EndToEnd;
 
 /// <summary>The real daemon against the project's real test camera, a real nginx-rtmp ingest and real FFmpeg.</summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed partial class StreamingTests : LiveClassFixture
 {
