@@ -1,6 +1,7 @@
 using Encoder.Tests.Infrastructure;
 
-// The end-to-end fixtures marked [OverlapsOtherWaiters] run this many at a time; every other fixture runs alone.
+// Fixtures marked [OverlapsOtherWaiters] or [OneCoreEach] run this many at a time (beside others of their namespace);
+// every other fixture runs alone.
 [assembly: LevelOfParallelism(4)]
 
 namespace Encoder.Tests;

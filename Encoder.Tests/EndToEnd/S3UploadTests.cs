@@ -15,6 +15,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(1)] // among the first to start, so the overlapping fixtures do not wait for it at the end: the longest of them (~150 s)
 [Category("Integration")]
 public sealed class S3UploadTests : LiveClassFixture
 {

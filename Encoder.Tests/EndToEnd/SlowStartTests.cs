@@ -14,6 +14,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(3)] // among the first to start, so the overlapping fixtures do not wait for it at the end: ~85 s
 [Category("Integration")]
 public sealed class SlowStartTests : LiveClassFixture
 {

@@ -8,6 +8,7 @@ namespace Encoder.Tests.EndToEnd;
 /// <summary>The real daemon against the project's real test camera, a real nginx-rtmp ingest and real FFmpeg.</summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(2)] // among the first to start, so the overlapping fixtures do not wait for it at the end: ~110 s
 [Category("Integration")]
 public sealed partial class StreamingTests : LiveClassFixture
 {
