@@ -3,15 +3,15 @@ using Encoder.Egress;
 using Encoder.Events;
 using Encoder.Ffmpeg;
 using Encoder.Status;
+using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Encoder.Tests.Egress;
 
 /// <summary>The driver against stand-in egresses and probe, on fake time: what IngestRouting decides is what happens.</summary>
 public sealed class IngestRouterTests
 {
-    private FakeTimeProvider _time = null!;
+    private ObservedTime _time = null!;
     private FakeLauncher _launcher = null!;
     private FakeProbe _probe = null!;
     private EncoderStatus _status = null!;
@@ -20,7 +20,7 @@ public sealed class IngestRouterTests
     [SetUp]
     public void SetUp()
     {
-        _time = new FakeTimeProvider();
+        _time = new ObservedTime(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero));
         _launcher = new FakeLauncher();
         _probe = new FakeProbe();
         _status = new EncoderStatus(_time);
@@ -73,10 +73,13 @@ public sealed class IngestRouterTests
         (await _launcher.NextAsync("primary")).Fail();
         (await _launcher.NextAsync("secondary")).Fail();
         await UntilAsync(() => router.State.Route == Route.BothDown);
+        var failedAt = _time.GetUtcNow();
+        bool Backoff(DateTimeOffset due) => due - failedAt >= TimeSpan.FromSeconds(0.4) && due - failedAt <= TimeSpan.FromSeconds(0.6);
+        await UntilAsync(() => _time.Due.Count(Backoff) == 2);
+        Assert.That(_time.NextDue, Is.GreaterThanOrEqualTo(failedAt + TimeSpan.FromSeconds(0.4)), "each slot waits its first backoff (0.5 s ±20 %), and nothing is due before");
 
         _time.Advance(TimeSpan.FromSeconds(0.39));
-        await Task.Delay(50);
-        Assert.That(_launcher.Count, Is.EqualTo(2), "nothing before the first backoff (0.5 s ±20 %)");
+        Assert.That(_launcher.Count, Is.EqualTo(2), "nothing before the first backoff");
         _time.Advance(TimeSpan.FromSeconds(0.8));
         await UntilAsync(() => _launcher.Count == 4);
         var primary = _launcher.Latest("primary");

@@ -12,7 +12,7 @@ namespace Encoder.Tests.EndToEnd;
 /// Small pictures keep the transcodes cheap.
 /// </summary>
 [TestFixtureSource(nameof(Variants))]
-[NonParallelizable]
+[NonParallelizable] // alone: two of its cameras are transcoded
 [Category("Integration")]
 public sealed class CameraCodecsTests(string video, string audio, string expectedVideoPlan, string expectedAudioPlan)
 {

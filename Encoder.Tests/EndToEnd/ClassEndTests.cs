@@ -56,7 +56,8 @@ public sealed partial class SelfTerminationTests
     {
         var instance = await Moto.RunInstanceAsync();
         await using var imds = MetadataServer.Start(instance);
-        var run = await NewClassAsync("class-restart", DateTimeOffset.UtcNow.AddSeconds(20), imds, instance);
+        // 30 s: room for the first run (start, two segments, stop) on a busy machine, with fixtures overlapping, and for the second.
+        var run = await NewClassAsync("class-restart", DateTimeOffset.UtcNow.AddSeconds(30), imds, instance);
 
         // An operator's stop (systemctl stop/restart, a reboot): SIGTERM mid-class.
         int firstExit;

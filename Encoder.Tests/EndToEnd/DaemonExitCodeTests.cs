@@ -8,6 +8,7 @@ namespace Encoder.Tests.EndToEnd;
 /// start; at a stop, 3 only when the class is over and uploads remain.
 /// </summary>
 [TestFixture]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class DaemonExitCodeTests
 {

@@ -7,7 +7,7 @@ namespace Encoder.Tests.EndToEnd;
 
 /// <summary>Fault injection against real nginx-rtmp ingests, a real camera and real FFmpeg: kill, freeze and restore.</summary>
 [TestFixture]
-[NonParallelizable]
+[NonParallelizable] // alone: a CPU hog on every core, a 6 Mbit/s camera, a failover timed to 2 s, and every relay socket on the machine
 [Category("Integration")]
 public sealed partial class IngestFaultTests
 {

@@ -13,7 +13,7 @@ namespace Encoder.Tests.EndToEnd;
 /// outcome, faults and playback URL at its end; and the sd_notify messages on a loopback NOTIFY_SOCKET the test binds.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class LiveStatusTests : LiveClassFixture
 {

@@ -10,7 +10,7 @@ namespace Encoder.Tests.EndToEnd;
 /// recording alone; <c>encoder end-class</c> is not a second start and still works (without asking SSM anything).
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[NonParallelizable] // alone: it times a second start against dotnet's own start-up
 [Category("Integration")]
 public sealed class OneDaemonPerSessionTests : LiveClassFixture
 {

@@ -15,7 +15,7 @@ namespace Encoder.Tests.EndToEnd;
 /// disk), so the daemon goes straight to the drain and the decision.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class PendingUploadsKeptTests : LiveClassFixture
 {

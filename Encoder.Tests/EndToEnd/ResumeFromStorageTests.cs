@@ -13,7 +13,7 @@ namespace Encoder.Tests.EndToEnd;
 /// Against moto enforcing IAM, the daemon holding only <c>iam/encoder-instance-policy.json</c>; and with the local folder store.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class ResumeFromStorageTests : LiveClassFixture
 {

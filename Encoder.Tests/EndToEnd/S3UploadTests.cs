@@ -14,7 +14,8 @@ namespace Encoder.Tests.EndToEnd;
 /// own while the rest go up.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
+[Order(1)] // among the first to start, so the overlapping fixtures do not wait for it at the end: the longest of them (~150 s)
 [Category("Integration")]
 public sealed class S3UploadTests : LiveClassFixture
 {

@@ -17,7 +17,7 @@ namespace Encoder.Tests.EndToEnd;
 /// streams the real test camera to a real nginx-rtmp ingest.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed partial class SecretParametersTests : LiveClassFixture
 {

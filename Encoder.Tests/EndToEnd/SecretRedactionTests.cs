@@ -7,7 +7,7 @@ namespace Encoder.Tests.EndToEnd;
 /// take them): FFmpeg prints its own lines with that URL, and no log, status file or manifest may keep a secret.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class SecretRedactionTests : LiveClassFixture
 {

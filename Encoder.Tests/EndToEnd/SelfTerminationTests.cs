@@ -12,7 +12,7 @@ namespace Encoder.Tests.EndToEnd;
 /// <see cref="IamPolicies.Instance"/>): it may store under the prefix and terminate its own instance, nothing else.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed partial class SelfTerminationTests : LiveClassFixture
 {

@@ -13,7 +13,8 @@ namespace Encoder.Tests.EndToEnd;
 /// from the unit file and played by <see cref="UnitSupervisor"/>. The class must record once SSM answers.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
+[Order(3)] // among the first to start, so the overlapping fixtures do not wait for it at the end: ~85 s
 [Category("Integration")]
 public sealed class SlowStartTests : LiveClassFixture
 {

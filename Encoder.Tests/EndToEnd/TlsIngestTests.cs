@@ -11,7 +11,7 @@ namespace Encoder.Tests.EndToEnd;
 /// one it trusts (<c>Tls:CaFile</c>), and the ingest probe trusts exactly what the egress trusts.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class TlsIngestTests
 {

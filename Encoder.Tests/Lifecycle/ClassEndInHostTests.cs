@@ -1,11 +1,13 @@
 using Encoder.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Encoder.Tests.Infrastructure;
 
 namespace Encoder.Tests.Lifecycle;
 
 /// <summary>The exit code of the daemon's own service graph in a real host (<see cref="DaemonHost"/>), as Program.cs returns it.</summary>
 [TestFixture]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class ClassEndInHostTests
 {

@@ -19,6 +19,7 @@ namespace Encoder.Tests.Lifecycle;
 /// a real moto_server EC2 and the test's own loopback metadata service. The drain is represented by its report.
 /// </summary>
 [TestFixture]
+[OverlapsOtherWaiters]
 [Category("Integration")]
 public sealed class SelfTerminatorTests
 {

@@ -4,7 +4,6 @@ using Encoder.Recording;
 using Encoder.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Encoder.Tests.Lifecycle;
 
@@ -19,7 +18,7 @@ public sealed class SessionClockTests
     [TearDown]
     public void DeleteWork() => Directory.Delete(_work, recursive: true);
 
-    private sealed class Clock(EncoderOptions options, FakeTimeProvider time, bool started = true) : IDisposable
+    private sealed class Clock(EncoderOptions options, ObservedTime time, bool started = true) : IDisposable
     {
         public ApplicationLifetime Lifetime { get; } = new(NullLogger<ApplicationLifetime>.Instance);
 
@@ -57,6 +56,17 @@ public sealed class SessionClockTests
 
         public bool Stopped => Lifetime.ApplicationStopping.IsCancellationRequested;
 
+        /// <summary>
+        /// Moves the fake time by <paramref name="by"/> and waits until the clock has looked at the new time: it either
+        /// waits again (a timer armed since) or stops the host.
+        /// </summary>
+        public async Task AdvanceAndLookAsync(TimeSpan by)
+        {
+            var armings = time.Armings;
+            time.Advance(by);
+            await time.UntilArmedSinceAsync(armings, "the clock looked at the new time", () => Stopped);
+        }
+
         public async Task WaitForStopAsync() => await Service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
 
         public void Dispose() => Service.Dispose();
@@ -67,12 +77,11 @@ public sealed class SessionClockTests
     [Test]
     public async Task Stops_the_host_when_the_session_end_is_reached_and_not_before_and_records_why()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new ObservedTime(Now);
         using var clock = new Clock(Options(new SessionOptions { MaxDuration = TimeSpan.FromMinutes(45) }), time);
 
         await clock.StartAsync();
-        time.Advance(TimeSpan.FromMinutes(44.99));
-        await Task.Delay(50);
+        await clock.AdvanceAndLookAsync(TimeSpan.FromMinutes(44.99));
         Assert.That(clock.Stopped, Is.False);
 
         Assert.That(await clock.AdvanceUntilStoppedAsync(TimeSpan.FromSeconds(0.25)), Is.LessThanOrEqualTo(Now.AddMinutes(45).AddSeconds(0.5)));
@@ -82,7 +91,7 @@ public sealed class SessionClockTests
     [Test]
     public async Task An_operator_s_end_class_stops_the_host_within_a_second_as_the_class_s_end()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new ObservedTime(Now);
         using var clock = new Clock(Options(new SessionOptions { EndsAt = Now.AddHours(1) }), time);
         await clock.StartAsync();
 
@@ -95,7 +104,7 @@ public sealed class SessionClockTests
     [Test]
     public async Task A_class_already_over_at_start_stops_the_host_once_every_service_has_started()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new ObservedTime(Now);
         using var clock = new Clock(Options(new SessionOptions { EndsAt = Now.AddMinutes(-5) }), time, started: false);
         await clock.StartAsync();
 
@@ -111,15 +120,12 @@ public sealed class SessionClockTests
     [Test]
     public async Task Without_an_end_it_never_stops_the_host_on_its_own()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new ObservedTime(Now);
         using var clock = new Clock(Options(new SessionOptions()), time);
         await clock.StartAsync();
 
         for (var i = 0; i < 5; i++)
-        {
-            time.Advance(TimeSpan.FromHours(3));
-            await Task.Delay(10);
-        }
+            await clock.AdvanceAndLookAsync(TimeSpan.FromHours(3));
 
         Assert.That(clock.Stopped, Is.False);
         await clock.Service.StopAsync(CancellationToken.None);
@@ -129,7 +135,7 @@ public sealed class SessionClockTests
     [Test]
     public async Task MaxDuration_counts_from_the_class_s_first_start_so_a_restart_does_not_lengthen_the_class()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new ObservedTime(Now);
         var options = Options(new SessionOptions { MaxDuration = TimeSpan.FromMinutes(45) });
         using (var first = new Clock(options, time))
         {
@@ -140,8 +146,7 @@ public sealed class SessionClockTests
 
         using var second = new Clock(options, time);
         await second.StartAsync();
-        time.Advance(TimeSpan.FromMinutes(14.99));
-        await Task.Delay(50);
+        await second.AdvanceAndLookAsync(TimeSpan.FromMinutes(14.99));
         Assert.That(second.Stopped, Is.False);
 
         Assert.That(await second.AdvanceUntilStoppedAsync(TimeSpan.FromSeconds(0.25)), Is.LessThanOrEqualTo(Now.AddMinutes(45).AddSeconds(0.5)));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Encoder.Tests.Provisioning;
 
 /// <summary>ops/encoder-alarms.yaml, the alarms deployed once per account: valid CloudFormation, on metrics the daemon sends.</summary>
+[OneCoreEach]
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class AlarmsTemplateTests

@@ -4,6 +4,7 @@ using Encoder.Tests.Infrastructure;
 namespace Encoder.Tests.Provisioning;
 
 /// <summary>The user-data `encoder launch` renders, checked by cloud-init itself.</summary>
+[OneCoreEach]
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class CloudInitSchemaTests

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Encoder.Tests.Provisioning;
 
 /// <summary>ops/encoder-dashboard.yaml, the dashboard beside the alarms: valid CloudFormation, a body CloudWatch can read, every metric the daemon sends and every alarm on it.</summary>
+[OneCoreEach]
 [Category("Deploy")]
 public sealed partial class DashboardTemplateTests
 {

@@ -8,6 +8,7 @@ namespace Encoder.Tests.Provisioning;
 /// through cfn-lint: every action exists in its service (W3037) and every condition operator is one IAM knows (E3510).
 /// This is where what moto does not evaluate (StringLike, ForAllValues, a misspelt action) is checked at all.
 /// </summary>
+[OneCoreEach]
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class IamPolicyLintTests

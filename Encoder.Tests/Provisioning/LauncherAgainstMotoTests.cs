@@ -11,6 +11,7 @@ namespace Encoder.Tests.Provisioning;
 /// The published binary's `encoder launch` against moto_server's EC2 enforcing IAM, run as a user holding only
 /// <c>iam/encoder-launcher-policy.json</c> (the CMS's): what RunInstances really received.
 /// </summary>
+[OneCoreEach]
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class LauncherAgainstMotoTests

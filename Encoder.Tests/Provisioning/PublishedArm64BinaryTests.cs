@@ -10,7 +10,6 @@ namespace Encoder.Tests.Provisioning;
 [Category("Integration")]
 public sealed class PublishedArm64BinaryTests
 {
-    private static readonly string Directory = Path.Combine(Path.GetTempPath(), $"encoder-publish-arm64-{Environment.ProcessId}");
     private static string _binary = null!;
 
     /// <summary>qemu finds the aarch64 loader and libc where gcc-aarch64-linux-gnu's libc put them.</summary>
@@ -21,26 +20,9 @@ public sealed class PublishedArm64BinaryTests
         ["DOTNET_ENVIRONMENT"] = "Production",
     };
 
+    /// <summary>Published in the background once the end-to-end tests start, after the x64 binary (<see cref="PublishedEncoder"/>).</summary>
     [OneTimeSetUp]
-    public async Task PublishForArm64()
-    {
-        // After the x64 publish, not beside it: both restore the same project (obj/project.assets.json), and two AOT
-        // compiles at once would share the machine's two cores.
-        await PublishedEncoder.PathAsync();
-        var publish = await Tool.RunAsync("nice",
-            ["-n", "19", "dotnet", "publish", Path.Combine(RepoPaths.Root, "Encoder.Worker"), "-c", "Release", "-r", "linux-arm64", "-o", Directory,
-                "-nologo", "-v", "quiet", "-warnaserror", "--disable-build-servers"],
-            timeout: TimeSpan.FromMinutes(15));
-        _binary = Path.Combine(Directory, "encoder");
-        Assert.That(publish.ExitCode, Is.Zero, $"dotnet publish -r linux-arm64 failed (dev/install-deps installs clang lld gcc-aarch64-linux-gnu):\n{publish.Output}");
-    }
-
-    [OneTimeTearDown]
-    public void DeleteTheBinary()
-    {
-        if (System.IO.Directory.Exists(Directory))
-            System.IO.Directory.Delete(Directory, recursive: true);
-    }
+    public async Task PublishForArm64() => _binary = await PublishedEncoder.Arm64PathAsync();
 
     [Test]
     public async Task It_is_an_aarch64_executable()

@@ -3,6 +3,7 @@ using Encoder.Tests.Infrastructure;
 namespace Encoder.Tests.Provisioning;
 
 /// <summary>Every shell script in the repository (found by its #! line, wherever it lives) passes shellcheck.</summary>
+[OneCoreEach]
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class ShellcheckTests
