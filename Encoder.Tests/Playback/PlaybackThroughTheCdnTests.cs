@@ -11,7 +11,7 @@ namespace Encoder.Tests.Playback;
 /// EMF documents, never from the log's wording.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters] // 40 s of a class and a CDN that stalls: waiting, on servers of its own
 [Category("Integration")]
 public sealed class PlaybackThroughTheCdnTests : LiveClassFixture
 {
