@@ -148,7 +148,7 @@ public sealed record StorageOptions
     [Description("The bucket's region (`eu-west-1`). Without it the default AWS chain decides (`AWS_REGION`, the instance's metadata).")]
     public string? Region { get; set; }
 
-    [Description("An S3-compatible endpoint (Ceph RGW, MinIO, moto), addressed path-style. No credentials in the URL.")]
+    [Description("An S3-compatible endpoint (Ceph RGW, Cloudflare R2, Backblaze B2, MinIO, moto), addressed path-style. No credentials in the URL. What each store needs: docs/operations.md, \"S3-compatible stores\".")]
     public string? ServiceUrl { get; set; }
 
     [Description("`WhenRequired` stops the SDK's default trailing CRC checksums (and response checksum validation), which Ceph RGW and some other stores reject (`XAmzContentSHA256Mismatch`); `WhenSupported` sends them. Unset, the AWS SDK's own setting decides (`AWS_REQUEST_CHECKSUM_CALCULATION`, `AWS_RESPONSE_CHECKSUM_VALIDATION`, the shared config file; else `WhenSupported`). Content-MD5 is sent either way.")]
