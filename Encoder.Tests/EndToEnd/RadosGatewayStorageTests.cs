@@ -16,7 +16,7 @@ namespace Encoder.Tests.EndToEnd;
 /// <c>Storage:RequestChecksumCalculation=WhenRequired</c>.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters] // a class and a frozen gateway: waiting, on a cluster and servers of its own
 [Category("Integration")]
 public sealed class RadosGatewayStorageTests : LiveClassFixture
 {
