@@ -47,6 +47,7 @@ public sealed class CloudWatchAgentConfigTests
             layout.FfmpegLogPath("recorder", 1, at),
             layout.FfmpegLogPath("egress-primary", 2, at),
             layout.FfmpegLogPath("egress-secondary", 1, at),
+            layout.FfmpegLogPath("content", 3, at),
         };
         var patterns = CollectList(Template()).Select(f => f.GetProperty("file_path").GetString()!.Replace("@SESSION_ID@", "yoga", StringComparison.Ordinal)).ToList();
 
