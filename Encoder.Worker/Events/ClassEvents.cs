@@ -27,25 +27,12 @@ public interface IClassEventSubscriber
 /// object and a few type tests. Subscribers are thread-safe (publishers run on their own threads).
 /// </para>
 /// <para>
-/// A new watch plugs in without touching the others. A content watch (black or frozen picture, silence) or a playback
-/// watch (the CDN's playlist stalls) is a publisher and, when it reports, its own subscriber:
-/// </para>
-/// <code>
-/// // Events/ContentEvents.cs: what the watch can tell, as records (only primitive fields: Events imports no other folder)
-/// public sealed record PictureFrozen(DateTimeOffset At, TimeSpan For) : ClassEvent(At);
-///
-/// // Content/ContentWatch.cs: the watch publishes once, where it sees it
-/// public sealed class ContentWatch(ClassEvents events, TimeProvider time) : BackgroundService
-/// { ... events.Publish(new PictureFrozen(time.GetUtcNow(), frozenFor)); ... }
-///
-/// // Content/ContentLog.cs: its lines, with event ids of its own range
-/// public sealed partial class ContentLog(ILogger&lt;ContentWatch&gt; logger) : IClassEventSubscriber { ... }
-///
-/// // the wiring, beside the feature: services.AddSingleton&lt;IClassEventSubscriber, ContentLog&gt;();
-/// </code>
-/// <para>
-/// The status and the metrics take up the new events by a <c>case</c> each in their <c>On</c> (say a
-/// <c>PictureFrozenSeconds</c> gauge), and ignore them until they do.
+/// A new watch plugs in without touching the others, as the content watch and the playback watch do: its events as
+/// records with primitive fields in <c>Events/</c> (<c>ContentEvents</c>, <c>PlaybackEvents</c>; Events imports no other
+/// folder), published once where the watch sees them (<c>Content/ContentWatch</c>, <c>Playback/PlaybackWatch</c>), its
+/// lines in a log class of its own with an event-id range of its own (<c>Content/ContentLog</c> 500–509,
+/// <c>Playback/PlaybackLog</c> 600–609), registered beside the feature; the status and the metrics take the new events
+/// up by a <c>case</c> each in their <c>Hear</c>, and ignore them until they do.
 /// </para>
 /// </summary>
 public sealed class ClassEvents
