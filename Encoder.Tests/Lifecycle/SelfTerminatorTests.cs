@@ -19,7 +19,7 @@ namespace Encoder.Tests.Lifecycle;
 /// a real moto_server EC2 and the test's own loopback metadata service. The drain is represented by its report.
 /// </summary>
 [TestFixture]
-[OverlapsOtherWaiters]
+[NonParallelizable] // the instance metadata service must answer within the daemon's 0.5 s and moto within its request timeout: alone, not beside other fixtures
 [Category("Integration")]
 public sealed class SelfTerminatorTests
 {

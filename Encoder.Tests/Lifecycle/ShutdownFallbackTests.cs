@@ -12,7 +12,7 @@ namespace Encoder.Tests.Lifecycle;
 /// <see cref="SystemdPowerOff"/>, against moto's EC2 and the test's metadata service. Exit code 3 (the instance is
 /// kept for its pending uploads) and exit code 5 (power it off, EC2 terminates it) never meet.
 /// </summary>
-[OverlapsOtherWaiters]
+[NonParallelizable] // the instance metadata service must answer within the daemon's 0.5 s and moto within its request timeout: alone, not beside other fixtures
 [Category("Integration")]
 public sealed class ShutdownFallbackTests
 {
