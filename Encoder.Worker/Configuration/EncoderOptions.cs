@@ -37,6 +37,7 @@ public sealed record EncoderOptions
     public LoggingOptions Logging { get; set; } = new();
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
     public PlaybackOptions Playback { get; set; } = new();
+    [ValidateObjectMembers] public ReplayOptions Replay { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -285,4 +286,14 @@ public sealed record PlaybackOptions
 {
     [Description("Where the stored recording is played from (e.g. `https://d111111abcdef8.cloudfront.net`, a CDN in front of the bucket): `session.json` then names `playbackUrl` = this + `/` + the playlist's key.")]
     public string? BaseUrl { get; set; }
+}
+
+public sealed record ReplayOptions
+{
+    [Description("Build the replay beside the HLS VOD: one MP4 of the whole class (remuxed as segments are stored, uploaded in parts during the class, its index put in front at the end), listed in `session.json`'s `replay`.")]
+    public bool Enabled { get; set; } = true;
+
+    [Description("The MP4's upload part size: segments' media is gathered until this much, then sent as one part (S3 wants at least 5 MiB per part but the last, and at most 10,000 parts).")]
+    [Range(5, 512)]
+    public int PartMebibytes { get; set; } = 8;
 }

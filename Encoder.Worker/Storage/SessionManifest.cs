@@ -44,7 +44,8 @@ public sealed record SessionManifest(
     MissingParts? Missing = null,
     SessionFaults? Faults = null,
     string? PlaybackUrl = null,
-    IReadOnlyList<SessionRun>? Runs = null)
+    IReadOnlyList<SessionRun>? Runs = null,
+    ReplayManifest? Replay = null)
 {
     /// <summary>
     /// Builds the manifest (pure): daemon restarts from the journal join the outages this daemon saw, in time order. With
@@ -116,7 +117,8 @@ public sealed class SessionManifestSource(EncoderOptions options, UploadJournal 
 {
     /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
     /// <param name="notStoredKeys">The store keys (<c>{SessionId}/…</c>) storage does not hold as the manifest goes up.</param>
-    public byte[] Json(string? playlistText, IEnumerable<string>? notStoredKeys = null)
+    /// <param name="replay">The replay as the drain finished it (<see cref="IReplayFinisher"/>); null where there is none to list.</param>
+    public byte[] Json(string? playlistText, IEnumerable<string>? notStoredKeys = null, ReplayManifest? replay = null)
     {
         var now = time.GetUtcNow();
         var playlistKey = StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null,
@@ -127,11 +129,11 @@ public sealed class SessionManifestSource(EncoderOptions options, UploadJournal 
             .Where(n => n.Length > 0 && n != StorageKeys.ManifestName)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
+        return (SessionManifest.Build(options.SessionId, journal.State.FirstStart ?? now, now,
             HlsPlaylist.Parse(playlistText is null ? "" : HlsPlaylist.AsFinal(playlistText)), playlistKey,
             status.SlotsThatStreamed(), outages.All, journal.State.Restarts, notStored,
             new FailoverCounts(status.Failovers, status.Returns, status.LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null),
-            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)).ToJson();
+            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)) with { Replay = replay }).ToJson();
     }
 }
 
