@@ -21,13 +21,16 @@ public abstract class LiveClassFixture
     /// <summary>True for fixtures that also need moto_server (one for the whole fixture).</summary>
     protected virtual bool WithMoto => false;
 
+    /// <summary>The test camera's video bitrate (kbit/s).</summary>
+    protected virtual int CameraBitrateKbps => 800;
+
     [OneTimeSetUp]
     public async Task StartServers()
     {
         Work = Directory.CreateTempSubdirectory($"encoder-{GetType().Name}-").FullName;
         if (WithMoto)
             _moto = await MotoServer.StartEnforcingIamAsync();
-        Camera = await TestCamera.StartAsync();
+        Camera = await TestCamera.StartAsync(bitrateKbps: CameraBitrateKbps);
         Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"));
     }
 
