@@ -52,3 +52,36 @@ public sealed class MovieHeaderTests
         Assert.That(MovieHeader.Duration(TwoSegments()).TotalSeconds, Is.EqualTo(2).Within(0.001));
     }
 }
+
+public sealed class MovieHeaderCostTests
+{
+    /// <summary>
+    /// The only part of the class's end that grows with the class: the index of a 60-minute class, 30 fps video and 48 kHz AAC
+    /// in 6 s segments (108,000 + 168,750 samples). <c>bench/replay</c> prints the figure (it runs this test).
+    /// </summary>
+    [Test]
+    public void The_index_of_a_60_minute_class_is_built_in_well_under_a_second()
+    {
+        var video = new ReplayTrack("vide", 90_000, ReplayTimelineTests.Stsd("avc1"), 1920, 1080);
+        var audio = new ReplayTrack("soun", 48_000, ReplayTimelineTests.Stsd("mp4a"), 0, 0);
+        var timeline = new ReplayTimeline();
+        for (var segment = 0; segment < 600; segment++)
+        {
+            var packets = new List<SegmentPacket>();
+            long offset = 0;
+            for (var i = 0; i < 180; i++, offset += 25_000)
+                packets.Add(new SegmentPacket(0, i * 3000L, 3000, i % 3 == 1 ? 6000 : 0, 25_000, offset, i % 60 == 0));
+            for (var i = 0; i < 281; i++, offset += 380)
+                packets.Add(new SegmentPacket(1, i * 1024L, 1024, 0, 380, offset, true));
+            timeline.Add(new SegmentMedia([video, audio], packets, 40, offset), timeline.End, TimeSpan.FromSeconds(6));
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var header = MovieHeader.Build(timeline, 5 * 1024 * 1024);
+        watch.Stop();
+
+        TestContext.Out.WriteLine($"replay-index: 60 min, {timeline.Samples.Sum(s => s.Count)} samples, {header.Length} bytes, built in {watch.Elapsed.TotalSeconds:0.000}s");
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        Assert.That(MovieHeader.Duration(timeline).TotalMinutes, Is.EqualTo(60).Within(0.01));
+    }
+}

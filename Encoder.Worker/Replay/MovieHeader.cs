@@ -19,13 +19,14 @@ public static class MovieHeader
     {
         ArgumentNullException.ThrowIfNull(timeline);
         var ftyp = Ftyp();
-        var moovLength = Moov(timeline, 0).Length; // offsets are 64-bit whatever their value: the length does not depend on them
+        var durations = timeline.Samples.Select(ReplayTimeline.Durations).ToArray();
+        var moovLength = Moov(timeline, durations, 0).Length; // offsets are 64-bit whatever their value: the length does not depend on them
         var unpadded = ftyp.Length + moovLength + MdatHeaderLength;
         var pad = Math.Max(0, minLength - unpadded);
         if (pad is > 0 and < 8)
             pad = 8;
         var mediaStart = unpadded + pad;
-        var moov = Moov(timeline, mediaStart);
+        var moov = Moov(timeline, durations, mediaStart);
         var header = new byte[mediaStart];
         ftyp.CopyTo(header, 0);
         moov.CopyTo(header, ftyp.Length);
@@ -65,11 +66,12 @@ public static class MovieHeader
         return w.ToArray();
     }
 
-    private static byte[] Moov(ReplayTimeline timeline, long mediaStart)
+    private static byte[] Moov(ReplayTimeline timeline, long[][] durations, long mediaStart)
     {
         using var w = new BoxWriter();
         w.Begin("moov");
-        var movieDuration = (long)Math.Ceiling(Duration(timeline).TotalMilliseconds);
+        var movieDuration = (long)Math.Ceiling(timeline.Tracks
+            .Select((t, i) => (durations[i].Sum() + (timeline.Samples[i].Count > 0 ? timeline.Samples[i][0].Time : 0)) * 1000.0 / t.TimeScale).DefaultIfEmpty().Max());
         w.Begin("mvhd");
         w.U32(0); // version 0, no flags
         w.U32(0);
@@ -84,14 +86,13 @@ public static class MovieHeader
         w.U32((uint)timeline.Tracks.Count + 1);
         w.End();
         for (var i = 0; i < timeline.Tracks.Count; i++)
-            Trak(w, i + 1, timeline.Tracks[i], timeline.Samples[i], mediaStart);
+            Trak(w, i + 1, timeline.Tracks[i], timeline.Samples[i], durations[i], mediaStart);
         w.End();
         return w.ToArray();
     }
 
-    private static void Trak(BoxWriter w, int id, ReplayTrack track, IReadOnlyList<ReplaySample> samples, long mediaStart)
+    private static void Trak(BoxWriter w, int id, ReplayTrack track, IReadOnlyList<ReplaySample> samples, long[] durations, long mediaStart)
     {
-        var durations = ReplayTimeline.Durations(samples);
         var trackDuration = durations.Sum() + (samples.Count > 0 ? samples[0].Time : 0);
         var video = track.Handler == "vide";
         w.Begin("trak");
@@ -250,13 +251,13 @@ public static class MovieHeader
     /// <summary>Writes boxes: <see cref="Begin"/> opens one, <see cref="End"/> closes it and writes its size.</summary>
     private sealed class BoxWriter : IDisposable
     {
-        private readonly MemoryStream _out = new();
-        private readonly Stack<long> _open = new();
-        private readonly byte[] _scratch = new byte[8];
+        private readonly Stack<int> _open = new();
+        private byte[] _buffer = new byte[1 << 16];
+        private int _length;
 
         public void Begin(string type)
         {
-            _open.Push(_out.Position);
+            _open.Push(_length);
             U32(0);
             Type(type);
         }
@@ -264,44 +265,36 @@ public static class MovieHeader
         public void End()
         {
             var start = _open.Pop();
-            var end = _out.Position;
-            _out.Position = start;
-            U32((uint)(end - start));
-            _out.Position = end;
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(start), (uint)(_length - start));
         }
 
-        public void Type(string fourCc) => _out.Write(Encoding.ASCII.GetBytes(fourCc));
+        public void Type(string fourCc) => Encoding.ASCII.GetBytes(fourCc, Room(4));
 
-        public void U16(ushort value)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(_scratch, value);
-            _out.Write(_scratch, 0, 2);
-        }
+        public void U16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Room(2), value);
 
-        public void U32(uint value)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(_scratch, value);
-            _out.Write(_scratch, 0, 4);
-        }
+        public void U32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Room(4), value);
 
         public void U32(int value) => U32(unchecked((uint)value));
 
-        public void U64(ulong value)
+        public void U64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Room(8), value);
+
+        public void Zeros(int count) => Room(count).Clear();
+
+        public void Bytes(byte[] bytes) => bytes.CopyTo(Room(bytes.Length));
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        public void Dispose()
         {
-            BinaryPrimitives.WriteUInt64BigEndian(_scratch, value);
-            _out.Write(_scratch, 0, 8);
         }
 
-        public void Zeros(int count)
+        private Span<byte> Room(int count)
         {
-            for (var i = 0; i < count; i++)
-                _out.WriteByte(0);
+            if (_length + count > _buffer.Length)
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+            var room = _buffer.AsSpan(_length, count);
+            _length += count;
+            return room;
         }
-
-        public void Bytes(byte[] bytes) => _out.Write(bytes);
-
-        public byte[] ToArray() => _out.ToArray();
-
-        public void Dispose() => _out.Dispose();
     }
 }
