@@ -124,20 +124,25 @@ public sealed class ReplayBuilder : BackgroundService, IReplayFinisher
         {
             if (_finished is { } finished)
                 return finished;
+            var started = DateTimeOffset.UtcNow;
+            var before = _timeline.SegmentCount;
             await TakeInAsync(final: true, budget.Token).ConfigureAwait(false);
+            var tookIn = DateTimeOffset.UtcNow;
             if (_problem is { } problem)
                 return _finished = ReplayOutcome.Missing(problem);
             if (_timeline.SegmentCount == 0 || _timeline.MediaLength == 0)
                 return _finished = ReplayOutcome.Missing("no media was recorded");
-            var started = DateTimeOffset.UtcNow;
+            var pending = _gathered - _sent;
             await SendPartsAsync(final: true, budget.Token).ConfigureAwait(false);
             var header = MovieHeader.Build(_timeline, IPartStore.MinPartSize);
             _parts.RemoveAll(p => p.Number == ReplayParts.IndexPart);
             _parts.Add(await Parts.PutPartAsync(Mp4Key, _uploadId!, ReplayParts.IndexPart, header, budget.Token).ConfigureAwait(false));
             var size = await Parts.CompletePartsAsync(Mp4Key, _uploadId!, _parts, budget.Token).ConfigureAwait(false);
             var duration = MovieHeader.Duration(_timeline);
-            _logger.LogInformation("The replay {Object} is stored: {Bytes} bytes, {Seconds:0.0}s, {Parts} parts, its index sent and the upload completed in {FinishSeconds:0.000}s",
-                _describe.Describe(Mp4Key), size, duration.TotalSeconds, _parts.Count, (DateTimeOffset.UtcNow - started).TotalSeconds);
+            var done = DateTimeOffset.UtcNow;
+            _logger.LogInformation("The replay {Object} is stored: {Bytes} bytes, {Seconds:0.0}s, {Parts} parts, its index sent and the upload completed in {FinishSeconds:0.000}s ({Segments} last segments taken in in {TakeInSeconds:0.000}s, then the last {LastPartBytes} bytes of media, the {IndexBytes}-byte index and the completion in {SendSeconds:0.000}s)",
+                _describe.Describe(Mp4Key), size, duration.TotalSeconds, _parts.Count, (done - started).TotalSeconds, _timeline.SegmentCount - before,
+                (tookIn - started).TotalSeconds, pending, header.Length, (done - tookIn).TotalSeconds);
             File.Delete(MediaPath);
             var key = StorageKeys.ObjectKey(_options.Storage.Kind == StorageKind.S3 ? _options.Storage.Prefix : null, Mp4Key);
             return _finished = new ReplayOutcome(new ReplayManifest(new ReplayObject(key, size, ObjectHeaders.ReplayMp4.ContentType, Math.Round(duration.TotalSeconds, 3))), []);
