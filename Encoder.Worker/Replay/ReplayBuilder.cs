@@ -194,7 +194,8 @@ public sealed class ReplayBuilder : BackgroundService, IReplayFinisher
                 await output.WriteAsync(file.AsMemory((int)media.MediaStart, (int)media.MediaLength), cancellationToken).ConfigureAwait(false);
             _gathered += media.MediaLength;
             _ledger.Replayed(segment.Uri);
-            _disk.Delete(segment.Uri); // gone once stored, if the uploader deletes segments
+            if (_options.Storage.DeletesLocalAfterUpload())
+                _disk.Delete(segment.Uri); // the uploader's rule: gone once stored (and now taken in)
         }
 
         if (!final)
@@ -251,7 +252,7 @@ public sealed class ReplayBuilder : BackgroundService, IReplayFinisher
         _problem ??= reason;
         _logger.LogWarning("No replay MP4 for this class: {Reason}. The HLS recording is not affected", reason);
         _ledger.ReleaseReplayHold();
-        foreach (var segment in _disk.Segments().Where(s => s.Stored))
+        foreach (var segment in _disk.Segments().Where(s => s.Stored && _options.Storage.DeletesLocalAfterUpload()))
             _disk.Delete(segment.Name);
         if (_uploadId is { } id)
             _ = Parts.AbortPartsAsync(Mp4Key, id, CancellationToken.None);
