@@ -189,7 +189,7 @@ public sealed class EncoderConfigurationTests
         "SelfTerminate:ShutdownFallback" => "true",
         "SelfTerminate:TimeoutSeconds" => "45",
         "SelfTerminate:MetadataEndpoint" => "http://127.0.0.1:1338",
-        "Replay:Enabled" => "false",
+        "Replay:Enabled" => "true",
         "Replay:PartMebibytes" => "16",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };

@@ -32,6 +32,7 @@ public sealed class ReplayTests : LiveClassFixture
         settings["Storage:Kind"] = "s3";
         settings["Storage:Bucket"] = Bucket;
         settings["Storage:ServiceUrl"] = Moto.Url;
+        settings["Replay:Enabled"] = "true";
         var session = Path.Combine(Work, "recordings", "replay-class");
         string log;
         await using (var daemon = EncoderDaemon.Start(settings, Moto.EnvironmentFor(instance)))
