@@ -12,6 +12,7 @@ using Encoder.Metrics;
 using Encoder.Playback;
 using Encoder.Recorder;
 using Encoder.Recording;
+using Encoder.Replay;
 using Encoder.Status;
 using Encoder.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,10 @@ public static class EncoderServices
         services.AddSingleton<StorageOutage>();
         services.AddSingleton<SegmentUploader>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
+        services.AddSingleton<SegmentRemux>();
+        services.AddSingleton<ReplayBuilder>();
+        services.AddSingleton<IReplayFinisher>(sp => sp.GetRequiredService<ReplayBuilder>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReplayBuilder>()); // after the uploader: stops before its drain, which finishes the replay
         services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
         services.AddHostedService<IngestRouterService>();
         services.AddContentWatch(options); // reads the relay like an egress, from the class's start

@@ -205,6 +205,8 @@ public sealed class EncoderConfigurationTests
         "Content:FrozenMinSeconds" => "12",
         "Content:SilentMaxDbfs" => "-55",
         "Content:SilentMinSeconds" => "20",
+        "Replay:Enabled" => "true",
+        "Replay:PartMebibytes" => "16",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };
 }

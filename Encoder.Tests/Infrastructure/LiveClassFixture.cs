@@ -24,13 +24,16 @@ public abstract class LiveClassFixture
     /// <summary>True for fixtures whose ingest also serves its HLS, as the CDN viewers play from (<see cref="RtmpIngest.PlaybackUrlFor"/>).</summary>
     protected virtual bool WithPlayback => false;
 
+    /// <summary>The test camera's video bitrate (kbit/s).</summary>
+    protected virtual int CameraBitrateKbps => 800;
+
     [OneTimeSetUp]
     public async Task StartServers()
     {
         Work = Directory.CreateTempSubdirectory($"encoder-{GetType().Name}-").FullName;
         if (WithMoto)
             _moto = await MotoServer.StartEnforcingIamAsync();
-        Camera = await TestCamera.StartAsync();
+        Camera = await TestCamera.StartAsync(bitrateKbps: CameraBitrateKbps);
         Ingest = await RtmpIngest.StartAsync(Path.Combine(Work, "ingest"), hls: WithPlayback);
     }
 

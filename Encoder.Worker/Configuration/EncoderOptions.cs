@@ -38,6 +38,7 @@ public sealed record EncoderOptions
     [ValidateObjectMembers] public StatusOptions Status { get; set; } = new();
     [ValidateObjectMembers] public PlaybackOptions Playback { get; set; } = new();
     [ValidateObjectMembers] public ContentOptions Content { get; set; } = new();
+    [ValidateObjectMembers] public ReplayOptions Replay { get; set; } = new();
 }
 
 public sealed record CameraOptions
@@ -341,4 +342,14 @@ public sealed record ContentOptions
     [Description("How long the sound must stay silent before it is reported (seen within about 10 s). A pause between exercises with the microphone open is not silent (room tone is above the level); with the mixer muted it may be reported, and the alarm waits a minute.")]
     [Range(0.0, 3600.0)]
     public double SilentMinSeconds { get; set; } = 8;
+}
+
+public sealed record ReplayOptions
+{
+    [Description("Build the replay beside the HLS VOD: one MP4 of the whole class (remuxed as segments are stored, uploaded in parts during the class, its index put in front at the end), listed in `session.json`'s `replay`. Off until its fault handling is finished: under storage faults it can leave an unfinished multipart upload (the bucket's lifecycle rule removes it).")]
+    public bool Enabled { get; set; }
+
+    [Description("The MP4's upload part size: segments' media is gathered until this much, then sent as one part (S3 wants at least 5 MiB per part but the last, and at most 10,000 parts).")]
+    [Range(5, 512)]
+    public int PartMebibytes { get; set; } = 8;
 }

@@ -100,6 +100,7 @@ public static class EncoderSettings
         StatusOptions o => Of(prefix, o),
         PlaybackOptions o => Of(prefix, o),
         ContentOptions o => Of(prefix, o),
+        ReplayOptions o => Of(prefix, o),
         _ => throw new InvalidOperationException($"{prefix}: add the section type {defaults.GetType().Name} to EncoderSettings.Section"),
     };
 }

@@ -13,7 +13,7 @@ namespace Encoder.Recording;
 /// <item><term>stored</term><description>the journal says storage holds it (verified), by this daemon or an earlier one</description></item>
 /// <item><term>lost</term><description>the uploader found it complete but on neither the disk nor storage: nothing can store it</description></item>
 /// <item><term>pending</term><description>complete, and neither stored nor lost: what <c>ObjectsPending</c> counts</description></item>
-/// <item><term>deletable</term><description>its name is a segment's (<see cref="RecordingLayout.IsSegmentFile"/>) and it is stored</description></item>
+/// <item><term>deletable</term><description>its name is a segment's (<see cref="RecordingLayout.IsSegmentFile"/>), it is stored and, while the replay holds the segments (<see cref="HoldForReplay"/>), the replay has taken it in</description></item>
 /// </list>
 /// The lag is the age of the oldest pending segment, from when the ledger learned it was complete. A new playlist costs
 /// what it adds; every answer costs the same at any point of the class.
@@ -25,6 +25,8 @@ public sealed class SegmentLedger(TimeProvider time) : IUploadFigures
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _replayed = new(StringComparer.Ordinal);
+    private volatile bool _replayHolds;
     private int _settled;
     private int _pending;
     private bool _seen;
@@ -135,7 +137,26 @@ public sealed class SegmentLedger(TimeProvider time) : IUploadFigures
     }
 
     /// <summary>True when the local copy of <paramref name="name"/> may go: it is a segment and storage holds it.</summary>
-    public bool IsDeletable(string name) => RecordingLayout.IsSegmentFile(name) && IsStored(name);
+    public bool IsDeletable(string name) => RecordingLayout.IsSegmentFile(name) && IsStored(name) && (!_replayHolds || IsReplayed(name));
+
+    /// <summary>The replay reads each segment from this disk: none may go before it was taken in (<see cref="Replayed"/>).</summary>
+    public void HoldForReplay() => _replayHolds = true;
+
+    /// <summary>The replay gave up: the segments no longer wait for it.</summary>
+    public void ReleaseReplayHold() => _replayHolds = false;
+
+    /// <summary>The replay has taken <paramref name="name"/> in: once stored, its local copy may go.</summary>
+    public void Replayed(string name)
+    {
+        lock (_lock)
+            _replayed.Add(name);
+    }
+
+    private bool IsReplayed(string name)
+    {
+        lock (_lock)
+            return _replayed.Contains(name);
+    }
 
     int? IUploadFigures.Pending => Pending;
 

@@ -5,7 +5,7 @@ namespace Encoder.Storage;
 /// An object that is never replaced (<see cref="ObjectHeaders.NeverReplaced"/>) is renamed in only where no file is (a hard
 /// link, which the kernel refuses over an existing name), as S3's conditional put does.
 /// </summary>
-public sealed class LocalFolderStore(string directory) : IRecordingStore, IStoreContents
+public sealed class LocalFolderStore(string directory) : IRecordingStore, IStoreContents, IPartStore
 {
     private const string PartialSuffix = AtomicFile.PartialSuffix;
     private readonly string _root = Path.GetFullPath(directory);
@@ -145,4 +145,51 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
             throw new ArgumentException("The key leaves the storage folder.", nameof(key));
         return path;
     }
+
+    /// <summary>The parts wait in a folder beside the object (<c>{key}.parts-{id}/</c>), one file per part, until they are joined.</summary>
+    public Task<string> BeginPartsAsync(string key, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(PartsFolder(key, id));
+        return Task.FromResult(id);
+    }
+
+    public async Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(PartsFolder(key, uploadId), $"{number:D5}"), content, cancellationToken).ConfigureAwait(false);
+        return new StoredPart(number, ContentMd5.Hex(content.Span), content.Length);
+    }
+
+    public async Task<long> CompletePartsAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var destination = PathFor(key);
+        var partial = destination + PartialSuffix;
+        var folder = PartsFolder(key, uploadId);
+        var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None);
+        await using (target.ConfigureAwait(false))
+        {
+            foreach (var part in parts.OrderBy(p => p.Number))
+            {
+                var source = File.OpenRead(Path.Combine(folder, $"{part.Number:D5}"));
+                await using (source.ConfigureAwait(false))
+                    await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+
+            target.Flush(flushToDisk: true);
+        }
+
+        File.Move(partial, destination, overwrite: true);
+        Directory.Delete(folder, recursive: true);
+        return new FileInfo(destination).Length;
+    }
+
+    public Task AbortPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(PartsFolder(key, uploadId)))
+            Directory.Delete(PartsFolder(key, uploadId), recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private string PartsFolder(string key, string uploadId) => PathFor(key) + ".parts-" + uploadId;
 }

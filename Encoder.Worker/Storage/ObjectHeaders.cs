@@ -37,4 +37,7 @@ public sealed record ObjectHeaders(string ContentType, string? CacheControl)
 
     /// <summary><c>session.json</c>.</summary>
     public static readonly ObjectHeaders Manifest = new("application/json", PrivateCacheControl);
+
+    /// <summary>The replay MP4: public media, written once at the class's end (a re-drain may write it again: a day's caching).</summary>
+    public static readonly ObjectHeaders ReplayMp4 = new("video/mp4", "public, max-age=86400");
 }

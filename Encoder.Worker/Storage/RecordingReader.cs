@@ -28,10 +28,10 @@ public sealed class RecordingReader(RecordingLayout layout, PlaylistReader playl
     }
 
     /// <summary>The snapshot with <c>session.json</c> made again, now that the pass knows what storage will not hold (<see cref="SessionOutcome"/>).</summary>
-    public RecordingSnapshot WithManifest(RecordingSnapshot recording, IEnumerable<string> notStoredKeys)
+    public RecordingSnapshot WithManifest(RecordingSnapshot recording, IEnumerable<string> notStoredKeys, ReplayManifest? replay = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        return recording.Manifest is null ? recording : recording with { Manifest = manifest.Json(recording.PlaylistText, notStoredKeys) };
+        return recording.Manifest is null ? recording : recording with { Manifest = manifest.Json(recording.PlaylistText, notStoredKeys, replay) };
     }
 
     private async Task<List<LogFile>> LogsAsync(CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class S3RecordingStore(
     ResiliencePipeline pipeline,
     ILogger<S3RecordingStore> logger,
     long multipartThreshold = S3RecordingStore.DefaultMultipartThreshold,
-    int partSize = S3RecordingStore.DefaultPartSize) : IRecordingStore, IStoreContents
+    int partSize = S3RecordingStore.DefaultPartSize) : IRecordingStore, IStoreContents, IPartStore
 {
     public const long DefaultMultipartThreshold = 16L * 1024 * 1024;
     public const int DefaultPartSize = 8 * 1024 * 1024;
@@ -236,4 +236,44 @@ public sealed class S3RecordingStore(
                 S3Failures.IsStorageWide(ex), S3Failures.IsExisting(ex));
         }
     }
+
+    public Task<string> BeginPartsAsync(string key, ObjectHeaders headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var initiate = new InitiateMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), ContentType = headers.ContentType };
+        if (headers.CacheControl is { } cacheControl)
+            initiate.Headers.CacheControl = cacheControl;
+        return RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken);
+    }
+
+    public Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var digest = ContentMd5.Of(content.Span);
+        return RunAsync(key, async token =>
+        {
+            var response = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = number,
+                InputStream = new MemoryStream(content.ToArray(), writable: false), PartSize = content.Length, MD5Digest = Convert.ToBase64String(digest),
+            }, token).ConfigureAwait(false);
+            return new StoredPart(number, response.ETag, content.Length);
+        }, cancellationToken);
+    }
+
+    public Task<long> CompletePartsAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return RunAsync(key, async token =>
+        {
+            var complete = new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId,
+                PartETags = parts.OrderBy(p => p.Number).Select(p => new PartETag(p.Number, p.Tag)).ToList(),
+            };
+            await s3.CompleteMultipartUploadAsync(complete, token).ConfigureAwait(false);
+            return parts.Sum(p => p.Size);
+        }, cancellationToken);
+    }
+
+    public Task AbortPartsAsync(string key, string uploadId, CancellationToken cancellationToken) => AbortAsync(key, uploadId);
 }

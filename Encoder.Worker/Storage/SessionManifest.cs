@@ -45,7 +45,8 @@ public sealed record SessionManifest(
     SessionFaults? Faults = null,
     string? PlaybackUrl = null,
     IReadOnlyList<SessionRun>? Runs = null,
-    PreflightOutcome? Preflight = null)
+    PreflightOutcome? Preflight = null,
+    ReplayManifest? Replay = null)
 {
     /// <summary>
     /// Builds the manifest (pure): daemon restarts from the journal join the outages this daemon saw, in time order. With
@@ -119,7 +120,8 @@ public sealed class SessionManifestSource(
 {
     /// <param name="playlistText">The playlist as FFmpeg wrote it (null if it wrote none): the manifest describes its final VOD form.</param>
     /// <param name="notStoredKeys">The store keys (<c>{SessionId}/…</c>) storage does not hold as the manifest goes up.</param>
-    public byte[] Json(string? playlistText, IEnumerable<string>? notStoredKeys = null)
+    /// <param name="replay">The replay as the drain finished it (<see cref="IReplayFinisher"/>); null where there is none to list.</param>
+    public byte[] Json(string? playlistText, IEnumerable<string>? notStoredKeys = null, ReplayManifest? replay = null)
     {
         var now = time.GetUtcNow();
         var playlistKey = StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null,
@@ -134,7 +136,7 @@ public sealed class SessionManifestSource(
             HlsPlaylist.Parse(playlistText is null ? "" : HlsPlaylist.AsFinal(playlistText)), playlistKey,
             status.SlotsThatStreamed(), outages.All, journal.State.Restarts, notStored,
             new FailoverCounts(status.Failovers, status.Returns, status.LastFailoverTook is { } took ? Math.Round(took.TotalSeconds, 2) : null),
-            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)) with { Preflight = preflight?.Outcome }).ToJson();
+            options.Playback.BaseUrl, EarlierRuns.Read(new RecordingLayout(options).SessionDirectory)) with { Preflight = preflight?.Outcome, Replay = replay }).ToJson();
     }
 }
 

@@ -11,6 +11,9 @@ public static class StorageKeys
     public const string StatusName = "status.json";
     public const string LogFolder = "logs/";
 
+    /// <summary>The replay MP4 of the whole class (<c>Replay/ReplayBuilder</c>).</summary>
+    public const string ReplayMp4Name = "replay/recording.mp4";
+
     /// <summary>The store-relative key of a file of the session (e.g. <c>seg_00001.ts</c> → <c>class-9/seg_00001.ts</c>).</summary>
     public static string For(string sessionId, string name) => $"{sessionId}/{name}";
 

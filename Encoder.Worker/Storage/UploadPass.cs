@@ -22,7 +22,7 @@ public sealed record PassResult(bool Stored, HlsPlaylist Playlist, IReadOnlyList
 /// only for each object that fails. The first pass also cleans up what a killed earlier run left in storage.
 /// </summary>
 public sealed class UploadPass(EncoderOptions options, IRecordingStore store, RecordingReader reader, ObjectUploader uploader, UploadJournal journal,
-    SegmentLedger segments, TimeProvider time, ILogger<UploadPass> logger)
+    SegmentLedger segments, TimeProvider time, ILogger<UploadPass> logger, IReplayFinisher? replay = null)
 {
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly UploadRetries _retries = new();
@@ -59,6 +59,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var stored = new HashSet<string>(StringComparer.Ordinal);
         var plan = Plan(recording, final, failed);
+        ReplayOutcome? replayOutcome = null;
         Exception? failure = null;
         var down = false;
         try
@@ -70,7 +71,9 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
                 done.Add(item.Key);
                 try
                 {
-                    await uploader.StoreAsync(item.Key == ManifestKey ? WithManifest(recording, item, plan, stored) : item, cancellationToken).ConfigureAwait(false);
+                    if (item.Key == ManifestKey && replay is not null)
+                        replayOutcome = await replay.FinishAsync(cancellationToken).ConfigureAwait(false); // stored before session.json, which lists it
+                    await uploader.StoreAsync(item.Key == ManifestKey ? WithManifest(recording, item, plan, stored, replayOutcome) : item, cancellationToken).ConfigureAwait(false);
                     stored.Add(item.Key);
                     if (_retries.Stored(item.Key, time.GetUtcNow()) is > 0 and var failures)
                         logger.LogInformation("{Object} is stored after {Failures} failed attempts", store.Describe(item.Key), failures);
@@ -100,7 +103,7 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
 
         var state = _retries.EndPass(time.GetUtcNow(), done.Count > 0);
         Report(_retries.TakeBlamed());
-        var left = plan.Left(stored);
+        var left = plan.Left(stored).Concat(replayOutcome?.NotStored ?? []).ToList();
         var result = new PassResult(left.Count == 0, plan.Playlist, left, state == StorageState.Down ? failure : null, state);
         _quiet = !final && result.Stored && state == StorageState.Works ? (recording.PlaylistVersion, result) : null;
         return result;
@@ -133,10 +136,10 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
     /// <c>session.json</c> as it goes up, last: made now with what this pass leaves unstored (held, failed in it, lost), so its
     /// outcome is known.
     /// </summary>
-    private UploadItem WithManifest(RecordingSnapshot recording, UploadItem item, UploadPlan plan, HashSet<string> stored)
+    private UploadItem WithManifest(RecordingSnapshot recording, UploadItem item, UploadPlan plan, HashSet<string> stored, ReplayOutcome? replayOutcome)
     {
-        var notStored = plan.Left(stored).Where(key => key != ManifestKey).Concat(LostKeys);
-        return reader.WithManifest(recording, notStored).Manifest is { } manifest ? item with { Content = manifest } : item;
+        var notStored = plan.Left(stored).Where(key => key != ManifestKey).Concat(LostKeys).Concat(replayOutcome?.NotStored ?? []);
+        return reader.WithManifest(recording, notStored, replayOutcome?.Manifest).Manifest is { } manifest ? item with { Content = manifest } : item;
     }
 
     /// <summary>An object that fails on its own: a warning the first time, with the reason, then a reminder once a minute.</summary>
