@@ -23,7 +23,7 @@ namespace Encoder.Tests.Infrastructure;
 /// <see cref="CreateUserAsync"/> adds the users the daemon and the launcher run as, holding the project's
 /// <c>iam/*.json</c> (<see cref="IamPolicies"/>). What moto evaluates and what it cannot is said in that script.
 /// </remarks>
-internal sealed partial class MotoServer : IAsyncDisposable
+internal sealed partial class MotoServer : IS3TestStore, IAsyncDisposable
 {
     /// <summary>Anything goes in a moto that does not enforce IAM.</summary>
     private static readonly AwsUser Anyone = new("anyone", "moto-test-access", "moto-test-Secret-K3y");
@@ -283,38 +283,9 @@ internal sealed partial class MotoServer : IAsyncDisposable
     public IAmazonS3 Client(AwsUser? user = null) => new AmazonS3Client(Credentials(user),
         new AmazonS3Config { ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = Region });
 
+    IAmazonS3 IS3TestStore.AdminClient() => Client();
+
     private BasicAWSCredentials Credentials(AwsUser? user) => new((user ?? Admin).AccessKeyId, (user ?? Admin).SecretAccessKey);
-
-    public async Task<string> CreateBucketAsync(string name)
-    {
-        using var s3 = Client();
-        await s3.PutBucketAsync(name);
-        return name;
-    }
-
-    public async Task<List<S3Object>> ListAsync(string bucket, string prefix = "")
-    {
-        using var s3 = Client();
-        var objects = new List<S3Object>();
-        string? token = null;
-        do
-        {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token });
-            objects.AddRange(page.S3Objects ?? []);
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (token is not null);
-        return objects;
-    }
-
-    public async Task<byte[]> GetAsync(string bucket, string key)
-    {
-        using var s3 = Client();
-        using var response = await s3.GetObjectAsync(bucket, key);
-        using var buffer = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
 
     /// <summary>Requests that reached the server so far, in order: method, path (with query), status.</summary>
     public IReadOnlyList<(string Method, string Path, int Status)> Requests() =>

@@ -19,7 +19,7 @@ namespace Encoder.Tests.Infrastructure;
 /// <c>paxos propose interval</c> near zero (the gateway creates its pools with one monitor command each, and each
 /// waited the default second).
 /// </remarks>
-internal sealed class RadosGateway : IAsyncDisposable
+internal sealed class RadosGateway : IS3TestStore, IAsyncDisposable
 {
     public const string Region = "us-east-1";
     public const string AccessKeyId = "RGWTESTACCESSKEY0001";
@@ -145,6 +145,8 @@ internal sealed class RadosGateway : IAsyncDisposable
     };
 
     /// <summary>The test's own client: path-style, and checksums only where an operation requires them (what radosgw takes).</summary>
+    IAmazonS3 IS3TestStore.AdminClient() => Client();
+
     public IAmazonS3 Client() => new AmazonS3Client(new BasicAWSCredentials(AccessKeyId, SecretAccessKey), new AmazonS3Config
     {
         ServiceURL = Url,
@@ -155,37 +157,6 @@ internal sealed class RadosGateway : IAsyncDisposable
         MaxErrorRetry = 0,
         Timeout = TimeSpan.FromSeconds(10),
     });
-
-    public async Task<string> CreateBucketAsync(string name)
-    {
-        using var s3 = Client();
-        await s3.PutBucketAsync(name);
-        return name;
-    }
-
-    public async Task<List<S3Object>> ListAsync(string bucket, string prefix = "")
-    {
-        using var s3 = Client();
-        var objects = new List<S3Object>();
-        string? token = null;
-        do
-        {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token });
-            objects.AddRange(page.S3Objects ?? []);
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (token is not null);
-        return objects;
-    }
-
-    public async Task<byte[]> GetAsync(string bucket, string key)
-    {
-        using var s3 = Client();
-        using var response = await s3.GetObjectAsync(bucket, key);
-        using var buffer = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
 
     /// <summary>Freezes the gateway (SIGSTOP): connections are accepted by the kernel but nothing answers.</summary>
     public void Freeze() => Gateway.Signal(Signals.SigStop);
