@@ -22,8 +22,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private OutputStatus _recorder = new();
     private LiveRates _rates = LiveRates.Unknown;
     private CameraSnapshot? _camera;
-    private PlaybackSnapshot? _playback;
-    private DateTimeOffset? _playbackStaleSince;
+    private readonly PlaybackStatus _playback = new();
     private PreflightSnapshot? _preflight;
     private readonly ContentStatus _content = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -136,26 +135,13 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 lock (_lock)
                     LastFailoverTook = failedOver.Took;
                 return;
-            case PlaybackWatchBegan:
-                UpdatePlayback(p => p with { State = "waiting" }, staleSince: null);
-                return;
-            case PlaybackChecked checkedNow:
-                UpdatePlayback(p => p with
+            case PlaybackWatchBegan or PlaybackChecked or PlaybackLive or PlaybackStale or PlaybackRecovered or PlaybackWatchEnded:
+                lock (_lock)
                 {
-                    MediaSequence = checkedNow.MediaSequence ?? p.MediaSequence,
-                    LastAdvanceAt = checkedNow.Advanced ? checkedNow.At : p.LastAdvanceAt,
-                    LastCheckAt = checkedNow.At,
-                    LastError = checkedNow.Problem,
-                });
-                return;
-            case PlaybackLive or PlaybackRecovered:
-                UpdatePlayback(p => p with { State = "up" }, staleSince: null);
-                return;
-            case PlaybackStale stale:
-                UpdatePlayback(p => p with { State = "stale" }, stale.Since);
-                return;
-            case PlaybackWatchEnded:
-                UpdatePlayback(p => p with { State = "ended" }, staleSince: null);
+                    if (_playback.Hear(happened))
+                        Changed();
+                }
+
                 return;
             case ContentMeasured or ContentConditionStarted or ContentConditionEnded:
                 lock (_lock)
@@ -210,30 +196,9 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _camera,
                 _segments?.Pending,
                 _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null,
-                _playback is { } playback
-                    ? playback with { StaleSeconds = _playbackStaleSince is { } since ? Math.Round((now - since).TotalSeconds, 1) : 0 }
-                    : null,
+                _playback.ToSnapshot(now),
                 _preflight,
                 _content.ToSnapshot(now));
-        }
-    }
-
-    /// <summary>The playback watch's news, keeping since when it is stale; a change of its state is written at once.</summary>
-    private void UpdatePlayback(Func<PlaybackSnapshot, PlaybackSnapshot> change) => UpdatePlayback(change, keepStaleSince: true, staleSince: null);
-
-    /// <summary>The playback watch's news, and since when it is stale (null: it is not).</summary>
-    private void UpdatePlayback(Func<PlaybackSnapshot, PlaybackSnapshot> change, DateTimeOffset? staleSince) => UpdatePlayback(change, keepStaleSince: false, staleSince);
-
-    private void UpdatePlayback(Func<PlaybackSnapshot, PlaybackSnapshot> change, bool keepStaleSince, DateTimeOffset? staleSince)
-    {
-        lock (_lock)
-        {
-            var before = _playback ?? new PlaybackSnapshot("waiting", 0, null, null, null, null);
-            _playback = change(before);
-            if (!keepStaleSince)
-                _playbackStaleSince = staleSince;
-            if (_playback.State != before.State)
-                Changed();
         }
     }
 
