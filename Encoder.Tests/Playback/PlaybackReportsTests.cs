@@ -32,6 +32,20 @@ public sealed class PlaybackReportsTests
     ];
 
     [Test]
+    public void The_status_line_says_how_long_playback_has_been_stale_and_nothing_once_it_plays()
+    {
+        var time = new FakeTimeProvider(T0.AddSeconds(20));
+        var status = new EncoderStatus(time);
+        foreach (var happened in UpThenStale)
+            status.Hear(happened);
+        var stale = StatusLine.Format(status.Snapshot("c"), LiveRates.Unknown);
+        status.Hear(new PlaybackRecovered(T0.AddSeconds(21), TimeSpan.FromSeconds(17)));
+
+        Assert.That(stale, Does.EndWith(" | playback stale for 16s"));
+        Assert.That(StatusLine.Format(status.Snapshot("c"), LiveRates.Unknown), Does.Not.Contain("playback"));
+    }
+
+    [Test]
     public void Status_json_says_the_state_how_long_it_is_stale_and_the_last_problem_and_writes_a_change_of_state_at_once()
     {
         var time = new FakeTimeProvider(T0);

@@ -12,7 +12,7 @@ public sealed record LiveRates(double? FramesPerSecond, double? BitrateKbps)
 /// The class in one line, for <c>systemctl status</c> (sd_notify <c>STATUS=</c>) and the terminal's live line (pure):
 /// where the stream goes, what the recorder does, segments and the uploads pending, the faults so far, and a content
 /// condition going on (the content watch's), last.
-/// <code>on primary | 25.0 fps | 4512 kb/s | 42 segments, 1 upload pending | 1 failover, 0 camera outages | sound silent for 14s</code>
+/// <code>on primary | 25.0 fps | 4512 kb/s | 42 segments, 1 upload pending | 1 failover, 0 camera outages | sound silent for 14s | playback stale for 16s</code>
 /// </summary>
 public static class StatusLine
 {
@@ -39,6 +39,8 @@ public static class StatusLine
         parts.Add($"{Count(snapshot.Failovers, "failover")}, {Count(snapshot.Recorder.Restarts, "camera outage")}");
         if (snapshot.Content is { } content && Conditions(content) is { Length: > 0 } conditions)
             parts.Add(conditions);
+        if (snapshot.Playback is { State: "stale" } playback)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"playback stale for {playback.StaleSeconds:0}s"));
         return string.Join(" | ", parts);
     }
 
