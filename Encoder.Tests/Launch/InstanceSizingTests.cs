@@ -36,7 +36,7 @@ public sealed class InstanceSizingTests
         var roomy = new InstanceSizing.Candidate("x.test", InstanceSizing.X8664, 2, 100, 4096, 1000, 0.01m);
 
         Assert.That(InstanceSizing.Shortfall(roomy, copy), Is.Null);
-        Assert.That(InstanceSizing.Shortfall(roomy with { MemoryMiB = 512 }, copy), Does.StartWith("its 512 MiB of memory are less than the 713 MiB"));
+        Assert.That(InstanceSizing.Shortfall(roomy with { MemoryMiB = 512 }, copy), Does.StartWith("its 512 MiB of memory are less than the 864 MiB"));
         Assert.That(InstanceSizing.Shortfall(roomy with { NetworkMbps = 32 }, copy), Does.StartWith("its network baseline, 32 Mbit/s, is less than the class's 48 Mbit/s"));
         Assert.That(InstanceSizing.Shortfall(roomy with { InstanceStoreGb = 50 }, InstanceSizing.Need(VideoMode.Copy, TimeSpan.FromHours(12), 8)),
             Does.StartWith("its 50 GB instance store cannot hold the 54 GB recording"));

@@ -112,14 +112,17 @@ public static class InstanceSizing
     /// <summary>Debian, cloud-init, journald, the CloudWatch agent: an estimate, not measured on an instance.</summary>
     public const int SystemMiB = 300;
 
-    /// <summary>The daemon's resident memory as measured over a long class (its plateau, issue 25 item 7).</summary>
-    public const int DaemonMiB = 113;
+    /// <summary>The daemon's resident memory over a class, rounded up: 35–43 MB measured with the gen0 cap (bench/class-needs, 2026-12-07).</summary>
+    public const int DaemonMiB = 45;
 
-    /// <summary>FFmpeg's peak RSS copying 1080p30 to HLS and two ingests.</summary>
-    public const int CopyFfmpegMiB = 62;
+    /// <summary>
+    /// A copy class's FFmpegs together (recorder, two egresses, the content watch) at 1080p30 6 Mbit/s, peak RSS summed
+    /// (bench/class-needs: 267 MB with the daemon's 36; by Pss, which counts shared libraries once, the whole tree is 132 MB).
+    /// </summary>
+    public const int CopyFfmpegMiB = 231;
 
-    /// <summary>FFmpeg's peak RSS transcoding 1080p30 with x264 veryfast.</summary>
-    public const int TranscodeFfmpegMiB = 311;
+    /// <summary>A transcoding class's FFmpegs together (x264 veryfast at 1080p30), peak RSS summed (bench/class-needs: 482 MB with the daemon's 42).</summary>
+    public const int TranscodeFfmpegMiB = 440;
 
     /// <summary>The camera in, two ingest slots and the S3 upload out: four times the recording's bitrate.</summary>
     public const int StreamsOnTheNetwork = 4;
