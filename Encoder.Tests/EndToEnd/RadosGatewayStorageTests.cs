@@ -136,7 +136,7 @@ public sealed class RadosGatewayStorageTests : LiveClassFixture
             _rgw.Freeze();
             try
             {
-                var segment = await Poll.ForAsync(() => Journal(work, session).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
+                var segment = await Poll.ForAsync(() => LiveJournal.Read(work, session).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
                     TimeSpan.FromSeconds(20), "a segment upload has begun and is not confirmed");
                 inFlight = segment[(segment.LastIndexOf('/') + 1)..];
                 first.Signal(Signals.SigKill);
@@ -164,7 +164,7 @@ public sealed class RadosGatewayStorageTests : LiveClassFixture
         var stored = (await _rgw.ListAsync(Bucket, folder)).ToDictionary(o => o.Key, o => (o.ETag, o.LastModified));
         Assert.That(run1.Select(kv => (kv.Key, stored.GetValueOrDefault(kv.Key))), Is.EqualTo(run1.Select(kv => (kv.Key, kv.Value))),
             "every segment run 1 stored keeps its ETag and time: nothing recorded was written again");
-        Assert.That(Journal(work, session).InFlight, Is.Empty, $"no upload left unconfirmed (the killed one was {inFlight})");
+        Assert.That(LiveJournal.Read(work, session).InFlight, Is.Empty, $"no upload left unconfirmed (the killed one was {inFlight})");
 
         var vod = HlsPlaylist.Parse(System.Text.Encoding.UTF8.GetString(await _rgw.GetAsync(Bucket, $"{folder}index.m3u8")));
         Assert.That(vod.HasEndList, Is.True);
@@ -188,13 +188,4 @@ public sealed class RadosGatewayStorageTests : LiveClassFixture
         Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(download, "index.m3u8")), Is.EqualTo(vod.TotalDuration.TotalSeconds).Within(0.5));
     }
 
-    /// <summary>What the session's upload journal says now (read without disturbing the daemon appending to it).</summary>
-    private static JournalState Journal(string work, string sessionId)
-    {
-        var path = Path.Combine(work, "recordings", sessionId, UploadJournal.FileName);
-        if (!File.Exists(path))
-            return new JournalState();
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-        return JournalState.Replay(reader.ReadToEnd().Split('\n'));
-    }
 }

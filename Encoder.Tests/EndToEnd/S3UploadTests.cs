@@ -60,15 +60,6 @@ public sealed class S3UploadTests : LiveClassFixture
 
     private static string LastLines(ChildProcess? daemon) => daemon is null ? "" : string.Join('\n', daemon.Output.Split('\n').TakeLast(15));
 
-    /// <summary>What the session's upload journal says now (read without disturbing the daemon appending to it).</summary>
-    private static JournalState Journal(string work, string sessionId)
-    {
-        var path = Path.Combine(work, "recordings", sessionId, UploadJournal.FileName);
-        if (!File.Exists(path))
-            return new JournalState();
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-        return JournalState.Replay(reader.ReadToEnd().Split('\n'));
-    }
 
     /// <summary>The segment PUTs that reached S3, in the order they arrived.</summary>
     private List<string> SegmentPuts(string sessionId) =>
@@ -280,7 +271,7 @@ public sealed class S3UploadTests : LiveClassFixture
         Assert.That(await second.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, second.Output);
 
         var playlist = await AssertStoredRecordingMatchesAsync("s3-class-3", work);
-        Assert.That(Journal(work, "s3-class-3").InFlight, Is.Empty, "no upload left unconfirmed");
+        Assert.That(LiveJournal.Read(work, "s3-class-3").InFlight, Is.Empty, "no upload left unconfirmed");
         Assert.That(playlist.Segments.Count, Is.GreaterThan(beforeRestart + 1), "the second daemon recorded on");
         Assert.That(playlist.Segments.Select(s => s.Uri), Is.Unique.And.Ordered, "no gaps in numbering, nothing overwritten");
         Assert.That(playlist.Segments.Skip(beforeRestart).Count(s => s.DiscontinuityBefore), Is.EqualTo(1), "the restart is marked once");
@@ -308,7 +299,7 @@ public sealed class S3UploadTests : LiveClassFixture
     /// <summary>Waits until the journal shows a segment upload begun and not confirmed; returns the segment's file name.</summary>
     private static async Task<string> SegmentInFlightAsync(string work, string sessionId, TimeSpan timeout)
     {
-        var segment = await Poll.ForAsync(() => Journal(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
+        var segment = await Poll.ForAsync(() => LiveJournal.Read(work, sessionId).InFlight.FirstOrDefault(d => d.EndsWith(".ts", StringComparison.Ordinal)),
             timeout, "a segment upload has begun and is not confirmed");
         return segment[(segment.LastIndexOf('/') + 1)..];
     }
