@@ -158,5 +158,11 @@ public sealed class PendingUploadsKeptTests : LiveClassFixture
         Assert.That(await Moto.VolumeExistsAsync(volume), Is.False, "once everything is stored the volume goes with the instance");
         using var alert = await AlertAsync(run);
         Assert.That(alert?.RootElement.GetProperty("resolved").GetBoolean(), Is.True, retry.Output);
+        using var manifest = JsonDocument.Parse(await Moto.GetAsync(run.Bucket, run.Key("session.json")));
+        var mp4 = manifest.RootElement.GetProperty("replay").GetProperty("mp4");
+        Assert.That(mp4.ValueKind, Is.EqualTo(JsonValueKind.Object), "the replay the first run could not store, the later run finished\n" + retry.Output);
+        Assert.That((await Moto.GetAsync(run.Bucket, mp4.GetProperty("key").GetString()!)).Length, Is.EqualTo(mp4.GetProperty("size").GetInt64()));
+        using var s3 = Moto.Client();
+        Assert.That((await s3.ListMultipartUploadsAsync(run.Bucket)).MultipartUploads ?? [], Is.Empty, "no upload left unfinished");
     }
 }

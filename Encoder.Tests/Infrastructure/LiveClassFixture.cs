@@ -44,7 +44,8 @@ public abstract class LiveClassFixture
         await Camera.DisposeAsync();
         if (_moto is not null)
             await _moto.DisposeAsync();
-        Directory.Delete(Work, recursive: true);
+        if (Environment.GetEnvironmentVariable("KEEP") is null) // KEEP=1 leaves the class's folder to look at
+            Directory.Delete(Work, recursive: true);
     }
 
     protected static string NewStreamKey() => $"key-{Guid.NewGuid():N}"[..16] + "-Str3amKey";

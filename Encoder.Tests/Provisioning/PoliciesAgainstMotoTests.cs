@@ -109,7 +109,7 @@ public sealed class PoliciesAgainstMotoTests
         var missing = await store.ReadAsync("pilates/seg_00008.ts", CancellationToken.None);
         var md5 = await store.StoredMd5Async("pilates/seg_00007.ts", CancellationToken.None);
         var replace = Assert.ThrowsAsync<StorageUnavailableException>(() => store.PutFileAsync("pilates/seg_00007.ts", other, ObjectHeaders.Segment, CancellationToken.None));
-        var recover = Assert.ThrowsAsync<StorageUnavailableException>(() => store.RecoverAsync("pilates/", CancellationToken.None));
+        var recover = Assert.ThrowsAsync<StorageUnavailableException>(() => store.RecoverAsync("pilates/", new HashSet<string>(), CancellationToken.None));
         // A segment big enough to go up in parts: the condition is on the completion.
         var big = Path.Combine(_work, "seg_00009.ts");
         await File.WriteAllBytesAsync(big, new byte[MinimumPart + 1000]);

@@ -23,13 +23,13 @@ public sealed class ReplayTimelineTests
 
     private static long[] Times(ReplayTimeline timeline) => timeline.Samples[0].Select(s => s.Time).ToArray();
 
-    [TestCase(0L, TestName = "A segment whose timestamps start at zero plays from the VOD's time")]
-    [TestCase(8_100_000L, TestName = "A segment whose timestamps run on plays from the VOD's time")]
-    [TestCase(-4110L, TestName = "A segment whose timestamps start below zero plays from the VOD's time")]
+    [TestCase(0L, TestName = "A new recorder run's segment whose timestamps start at zero plays from the VOD's time")]
+    [TestCase(8_100_000L, TestName = "A new recorder run's segment whose timestamps jumped ahead plays from the VOD's time")]
+    [TestCase(-4110L, TestName = "A new recorder run's segment whose timestamps start below zero plays from the VOD's time")]
     public void Each_segment_starts_where_the_playlist_puts_it_whatever_its_own_timestamps(long firstDts)
     {
         var timeline = new ReplayTimeline();
-        Assert.That(timeline.Add(Segment(0, 2), TimeSpan.Zero, TimeSpan.FromSeconds(2.0 / 30)), Is.Null);
+        Assert.That(timeline.Add(Segment(900_000, 2), TimeSpan.Zero, TimeSpan.FromSeconds(2.0 / 30)), Is.Null); // its recorder run's clock at 10 s
 
         Assert.That(timeline.Add(Segment(firstDts, 2), timeline.End, TimeSpan.FromSeconds(2.0 / 30)), Is.Null);
 
@@ -45,6 +45,29 @@ public sealed class ReplayTimelineTests
 
         Assert.That(Times(timeline), Is.EqualTo(new long[] { 0, 3000, 540_000, 543_000 }));
         Assert.That(timeline.End, Is.EqualTo(TimeSpan.FromSeconds(12)));
+    }
+
+    /// <summary>60 video frames from <paramref name="videoDts"/> and an audio frame every 1920 ticks (at 90 kHz) from <paramref name="audioDts"/>, as a recorder run's segment.</summary>
+    private static SegmentMedia TwoSecondsOf(long videoDts, long audioDts)
+    {
+        var audio = Audio with { TimeScale = 90_000 };
+        var packets = Enumerable.Range(0, 60).Select(i => new SegmentPacket(0, videoDts + (i * 3000), 3000, 0, 10, i * 10, i == 0))
+            .Concat(Enumerable.Range(0, 94).Select(i => new SegmentPacket(1, audioDts + (i * 1920), 1920, 0, 10, 600 + (i * 10), true))).ToList();
+        return new SegmentMedia([Video, audio], packets, 0, 600 + 940);
+    }
+
+    [Test]
+    public void Within_one_recorder_run_each_track_keeps_its_own_timestamps_across_segment_boundaries()
+    {
+        // The recorder cuts at video keyframes; the audio frames do not fall on them, so each segment's earliest packet is
+        // an audio frame a little before its keyframe, by a different amount each time.
+        var timeline = new ReplayTimeline();
+        timeline.Add(TwoSecondsOf(126_000, 125_000), TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        timeline.Add(TwoSecondsOf(306_000, 304_890), timeline.End, TimeSpan.FromSeconds(2));
+
+        var video = Times(timeline);
+        Assert.That(video.Zip(video.Skip(1), (a, b) => b - a), Is.All.EqualTo(3000), "the frames stay 1/30 s apart across the boundary");
+        Assert.That(video[0], Is.EqualTo(1000));
     }
 
     [Test]

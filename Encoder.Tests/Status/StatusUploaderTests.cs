@@ -71,7 +71,7 @@ public sealed class StatusUploaderTests
 
         public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private static (StatusUploader Uploader, StorageOutage Outage) Create(StatusStore store, FakeTimeProvider time, StorageKind kind = StorageKind.S3)

@@ -92,7 +92,7 @@ internal sealed class HangingStore(IRecordingStore inner) : IRecordingStore
 
     public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, keepUploads, cancellationToken);
 
     private Task HangAsync(CancellationToken cancellationToken)
     {

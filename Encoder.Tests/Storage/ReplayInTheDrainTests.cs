@@ -16,6 +16,8 @@ public sealed class ReplayInTheDrainTests : UploaderFixture
             onFinish?.Invoke();
             return Task.FromResult(outcome());
         }
+
+        public string? ContinuedUpload => null;
     }
 
     private UploadPass PassWith(IRecordingStore store, IReplayFinisher replay)

@@ -130,7 +130,7 @@ public sealed class S3RecordingStoreTests
         await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = "recordings/yoga/logs/encoder.log" });
         await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = "recordings/pilates/logs/encoder.log" });
 
-        var aborted = await Store().RecoverAsync("yoga/", CancellationToken.None);
+        var aborted = await Store().RecoverAsync("yoga/", new HashSet<string>(), CancellationToken.None);
 
         Assert.That(aborted, Is.EqualTo(1));
         Assert.That(((await _s3.ListMultipartUploadsAsync(_bucket)).MultipartUploads ?? []).Select(u => u.Key), Is.EqualTo(new[] { "recordings/pilates/logs/encoder.log" }));

@@ -23,7 +23,7 @@ internal sealed class RejectingStore(IRecordingStore inner, Func<string, bool> r
 
     public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, keepUploads, cancellationToken);
 
     private StorageUnavailableException Rejected(string key) => transient
         ? new($"S3 bucket 'studio' answered 503 SlowDown for {key}", transient: true)
@@ -50,7 +50,7 @@ internal sealed class PutOnlyStore(IRecordingStore inner, bool denied = true) : 
             ? new StorageUnavailableException($"access to {key} was denied (HeadObject)", transient: false, denied: true)
             : new StorageUnavailableException($"S3 answered 400 InvalidRequest for {key} (HeadObject)", transient: false));
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) =>
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) =>
         throw new StorageUnavailableException($"access to {keyPrefix} was denied (ListMultipartUploads)", transient: false, denied: true);
 }
 
@@ -83,5 +83,5 @@ internal sealed class CountingStore(IRecordingStore inner) : IRecordingStore
 
     public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, keepUploads, cancellationToken);
 }

@@ -180,7 +180,7 @@ public sealed class StoredRecordingResumeTests : UploaderFixture
 
         public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => inner.StoredMd5Async(key, cancellationToken);
 
-        public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, cancellationToken);
+        public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) => inner.RecoverAsync(keyPrefix, keepUploads, cancellationToken);
 
         public Task<IReadOnlyList<StoredObject>> ListAsync(string keyPrefix, CancellationToken cancellationToken) =>
             throw new StorageUnavailableException($"access to the S3 bucket 'studio' was denied for {keyPrefix}", transient: false, denied: true);

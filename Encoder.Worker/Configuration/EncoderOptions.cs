@@ -346,8 +346,8 @@ public sealed record ContentOptions
 
 public sealed record ReplayOptions
 {
-    [Description("Build the replay beside the HLS VOD: one MP4 of the whole class (remuxed as segments are stored, uploaded in parts during the class, its index put in front at the end), listed in `session.json`'s `replay`. Off until its fault handling is finished: under storage faults it can leave an unfinished multipart upload (the bucket's lifecycle rule removes it).")]
-    public bool Enabled { get; set; }
+    [Description("Build the replay beside the HLS VOD: one MP4 of the whole class (remuxed as segments are stored, uploaded in parts during the class, its index put in front at the end), listed in `session.json`'s `replay`.")]
+    public bool Enabled { get; set; } = true;
 
     [Description("The MP4's upload part size: segments' media is gathered until this much, then sent as one part (S3 wants at least 5 MiB per part but the last, and at most 10,000 parts).")]
     [Range(5, 512)]

@@ -5,14 +5,20 @@ public readonly record struct ReplaySample(long Time, long PacketDuration, int C
 
 /// <summary>
 /// The replay's samples as the VOD playlist plays them (pure): segment after segment, each starting where the playlist
-/// puts it (the <c>EXTINF</c> durations before it), whatever its own timestamps say, so the timeline runs on across camera
-/// gaps (<c>#EXT-X-DISCONTINUITY</c>) and daemon restarts. Within a segment the packets keep their spacing, every track
-/// measured from the segment's earliest packet. The segments' media follow one another in the replay's <c>mdat</c>.
+/// puts it (the <c>EXTINF</c> durations before it), so the timeline runs on across camera gaps (<c>#EXT-X-DISCONTINUITY</c>)
+/// and daemon restarts. A segment whose own clock runs on from the one before (within <see cref="RunTolerance"/>: the same
+/// recorder run) keeps its timestamps as they are, every track its own, so the frames and the sound stay evenly spaced
+/// across the boundary (the recorder cuts at keyframes, which the audio frames do not fall on); one whose clock does not
+/// (a new run) starts a new offset, every track measured from the segment's earliest packet. The segments' media follow one another in the replay's <c>mdat</c>.
 /// A segment whose tracks differ from the first one's (another codec setup) cannot join: <see cref="Add"/> says why.
 /// </summary>
 public sealed class ReplayTimeline
 {
+    /// <summary>How far a segment's own clock may stray from where the playlist puts it and still continue the recorder run before it.</summary>
+    public static readonly TimeSpan RunTolerance = TimeSpan.FromSeconds(0.5);
+
     private readonly List<List<ReplaySample>> _samples = [];
+    private double _offsetSeconds; // the VOD time minus the recorder run's own, in seconds
 
     public IReadOnlyList<ReplayTrack> Tracks { get; private set; } = [];
 
@@ -45,10 +51,12 @@ public sealed class ReplayTimeline
         if (media.Packets.Count > 0)
         {
             var firstSeconds = media.Packets.Min(p => (double)p.Dts / media.Tracks[p.Track].TimeScale);
+            if (SegmentCount == 0 || Math.Abs(firstSeconds + _offsetSeconds - start.TotalSeconds) > RunTolerance.TotalSeconds)
+                _offsetSeconds = start.TotalSeconds - firstSeconds; // a new recorder run (or the first): it starts where the playlist puts it
             foreach (var packet in media.Packets)
             {
                 var scale = media.Tracks[packet.Track].TimeScale;
-                var time = (long)Math.Round(start.TotalSeconds * scale) + packet.Dts - (long)Math.Round(firstSeconds * scale);
+                var time = (long)Math.Round(_offsetSeconds * scale) + packet.Dts;
                 _samples[packet.Track].Add(new ReplaySample(time, packet.Duration, packet.CompositionOffset, packet.Size, MediaLength + packet.Offset, packet.Key));
             }
         }

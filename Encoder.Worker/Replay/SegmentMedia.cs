@@ -66,6 +66,49 @@ public sealed record SegmentMedia(IReadOnlyList<ReplayTrack> Tracks, IReadOnlyLi
         return (new SegmentMedia(tracks, packets, mdat.PayloadStart, mdat.Size - mdat.HeaderLength), null);
     }
 
+    /// <summary>
+    /// The media without the video packets that hold no picture (no coded slice: e.g. only an access unit delimiter, which
+    /// a recorder writes when the camera goes away mid-frame). A decoder stops on those ("missing picture in access unit");
+    /// a player skips to the next frame, and so does the replay. <paramref name="file"/> is the remuxed segment: its packets
+    /// are length-prefixed NAL units (4-byte lengths, as FFmpeg writes H.264 and H.265 in MP4). A packet that cannot be
+    /// read so is kept.
+    /// </summary>
+    public SegmentMedia WithoutEmptyPictures(ReadOnlySpan<byte> file)
+    {
+        var kept = new List<SegmentPacket>(Packets.Count);
+        foreach (var packet in Packets)
+        {
+            var track = Tracks[packet.Track];
+            if (track.Handler != "vide" || MediaStart + packet.Offset + packet.Size > file.Length
+                || HasPicture(file.Slice((int)(MediaStart + packet.Offset), packet.Size), track.Codec) != false)
+                kept.Add(packet);
+        }
+
+        return kept.Count == Packets.Count ? this : this with { Packets = kept };
+    }
+
+    /// <summary>Whether the packet holds a coded slice; null when its NAL units cannot be read (or the codec is not H.264/H.265).</summary>
+    public static bool? HasPicture(ReadOnlySpan<byte> packet, string codec)
+    {
+        var hevc = codec is "hvc1" or "hev1";
+        if (!hevc && codec is not ("avc1" or "avc3"))
+            return null;
+        var at = 0;
+        while (at + 5 <= packet.Length)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(packet[at..]);
+            if (length <= 0 || at + 4L + length > packet.Length)
+                return null;
+            var header = packet[at + 4];
+            var type = hevc ? (header >> 1) & 0x3f : header & 0x1f;
+            if (hevc ? type <= 31 : type is >= 1 and <= 5)
+                return true;
+            at += 4 + length;
+        }
+
+        return at == packet.Length ? false : null;
+    }
+
     private static ReplayTrack? Track(ReadOnlySpan<byte> mp4, Mp4Box trak)
     {
         if (Mp4Boxes.Child(mp4, trak, "tkhd") is not { } tkhd || Mp4Boxes.Find(mp4, trak, "mdia/mdhd") is not { } mdhd

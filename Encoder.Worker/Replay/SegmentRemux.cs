@@ -7,7 +7,8 @@ using Encoder.Recording;
 namespace Encoder.Replay;
 
 /// <summary>
-/// Remuxes one stored segment to MP4 (FFmpeg <c>-c copy</c>: no decode) and lists its packets (ffprobe), both started where
+/// Remuxes one stored segment to MP4 (FFmpeg <c>-c copy</c>: no decode; <c>-copyts</c>: the recorder's timestamps as they are, so
+/// <see cref="ReplayTimeline"/> sees one recorder run's segments follow on) and lists its packets (ffprobe), both started where
 /// the media tools run (<see cref="IMediaTools"/>: as <c>encoder-media</c>), in the session folder, the one folder they may write.
 /// The daemon then reads the small MP4 FFmpeg wrote and takes its media as it is.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class SegmentRemux(EncoderOptions options, RecordingLayout layout,
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     public static IReadOnlyList<string> RemuxArguments(string segment) =>
-        ["-nostdin", "-v", "error", "-y", "-i", segment, "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-f", "mp4", WorkFileName];
+        ["-nostdin", "-v", "error", "-y", "-copyts", "-i", segment, "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-f", "mp4", WorkFileName];
 
     public static IReadOnlyList<string> PacketArguments() =>
         ["-v", "error", "-show_entries", "packet=stream_index,pts,dts,duration,size,pos,flags", "-of", "csv=p=0", WorkFileName];
@@ -36,7 +37,7 @@ public sealed class SegmentRemux(EncoderOptions options, RecordingLayout layout,
                 return (null, [], $"ffprobe could not list the packets of {segment}: {probeError}");
             var file = await File.ReadAllBytesAsync(work, cancellationToken).ConfigureAwait(false);
             var (media, problem) = SegmentMedia.Parse(file, packets);
-            return (media, file, problem is null ? null : $"{segment}: {problem}");
+            return (media?.WithoutEmptyPictures(file), file, problem is null ? null : $"{segment}: {problem}");
         }
         finally
         {

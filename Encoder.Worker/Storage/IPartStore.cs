@@ -1,5 +1,8 @@
 namespace Encoder.Storage;
 
+/// <summary>The object's upload in parts is no longer there (aborted, or already completed): nothing more can go into it.</summary>
+public sealed class PartsGoneException(string message, Exception? inner = null) : IOException(message, inner);
+
 /// <summary>A part of an object put in parts: its number and what the store answered for it (S3's ETag).</summary>
 public sealed record StoredPart(int Number, string Tag, long Size);
 

@@ -18,8 +18,11 @@ public interface IRecordingStore
     /// <summary>The MD5 (hex) of the object stored under the key, or null when there is none or it cannot be known.</summary>
     Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken);
 
-    /// <summary>Cleans up what an interrupted earlier run left under <paramref name="keyPrefix"/> (half-written files, unfinished multipart uploads).</summary>
-    Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken);
+    /// <summary>
+    /// Cleans up what an interrupted earlier run left under <paramref name="keyPrefix"/> (half-written files, unfinished
+    /// multipart uploads) but the uploads in <paramref name="keepUploads"/>, which this run goes on with (the replay's).
+    /// </summary>
+    Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken);
 }
 
 /// <summary>An object a store holds: its store-relative key, its MD5 (hex) where the store knows it (an S3 ETag that is one), size and time.</summary>

@@ -23,4 +23,7 @@ public sealed record ReplayOutcome(ReplayManifest Manifest, IReadOnlyList<string
 public interface IReplayFinisher
 {
     Task<ReplayOutcome> FinishAsync(CancellationToken cancellationToken);
+
+    /// <summary>The multipart upload an earlier run of this class began and this run goes on with: not one to clean up.</summary>
+    string? ContinuedUpload { get; }
 }

@@ -122,7 +122,7 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
             return await ContentMd5.HexAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken)
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken)
     {
         var folder = PathFor(keyPrefix.TrimEnd('/') + "/x");
         folder = Path.GetDirectoryName(folder)!;

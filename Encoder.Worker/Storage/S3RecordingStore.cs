@@ -127,13 +127,13 @@ public sealed class S3RecordingStore(
             }
         }, cancellationToken);
 
-    public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) =>
+    public Task<int> RecoverAsync(string keyPrefix, IReadOnlySet<string> keepUploads, CancellationToken cancellationToken) =>
         RunAsync(keyPrefix, async token =>
         {
             var listing = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, Prefix = ObjectKey(keyPrefix) }, token)
                 .ConfigureAwait(false);
             var aborted = 0;
-            foreach (var upload in listing.MultipartUploads ?? [])
+            foreach (var upload in (listing.MultipartUploads ?? []).Where(u => !keepUploads.Contains(u.UploadId)))
             {
                 await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = upload.Key, UploadId = upload.UploadId }, token)
                     .ConfigureAwait(false);
@@ -224,11 +224,12 @@ public sealed class S3RecordingStore(
             throw new StorageUnavailableException($"{Describe(key)} was stored with ETag {actual ?? "none"} but its content's MD5 is {expected}", transient: true);
     }
 
-    private async Task<T> RunAsync<T>(string key, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+    /// <param name="once">One attempt only (the client's own timeout still holds): for a request S3 may carry out though its answer never came, where a second attempt would do it twice.</param>
+    private async Task<T> RunAsync<T>(string key, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken, bool once = false)
     {
         try
         {
-            return await pipeline.ExecuteAsync(async token => await request(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await (once ? ResiliencePipeline.Empty : pipeline).ExecuteAsync(async token => await request(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -243,12 +244,25 @@ public sealed class S3RecordingStore(
         var initiate = new InitiateMultipartUploadRequest { BucketName = bucket, Key = ObjectKey(key), ContentType = headers.ContentType };
         if (headers.CacheControl is { } cacheControl)
             initiate.Headers.CacheControl = cacheControl;
-        return RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken);
+        // Once: each begin that reaches S3 makes an upload, answered or not, and only the answered one is ever used or aborted.
+        return RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken, once: true);
     }
 
-    public Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var digest = ContentMd5.Of(content.Span);
+        try
+        {
+            return await PutPartOnceAsync(key, uploadId, number, content, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
+        {
+            throw new PartsGoneException($"the upload of {ObjectKey(key)} is no longer in S3 (aborted, or completed): {ex.Message}", ex);
+        }
+    }
+
+    private Task<StoredPart> PutPartOnceAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, byte[] digest, CancellationToken cancellationToken)
+    {
         return RunAsync(key, async token =>
         {
             var response = await s3.UploadPartAsync(new UploadPartRequest

@@ -168,7 +168,8 @@ public sealed class UploadPass(EncoderOptions options, IRecordingStore store, Re
         var folder = StorageKeys.SessionFolder(options.SessionId);
         try
         {
-            var cleaned = await store.RecoverAsync(folder, cancellationToken).ConfigureAwait(false);
+            var keep = replay?.ContinuedUpload is { } continued ? new HashSet<string> { continued } : new HashSet<string>();
+            var cleaned = await store.RecoverAsync(folder, keep, cancellationToken).ConfigureAwait(false);
             if (cleaned > 0)
                 logger.LogWarning("Cleaned up {Count} unfinished uploads an earlier run left in {Destination}", cleaned, store.Describe(folder));
             return true;
