@@ -93,6 +93,62 @@ public sealed class ReplayPicturesTests
         Assert.That(Directory.GetFiles(layout.SessionDirectory, "replay-*"), Is.Empty, "no working file is left");
     }
 
+    /// <summary>A local folder store that is down while <see cref="Down"/> is set.</summary>
+    private sealed class FlakyStore(string directory) : IRecordingStore
+    {
+        private readonly LocalFolderStore _store = new(directory);
+
+        public bool Down { get; set; }
+
+        public string Describe(string key) => _store.Describe(key);
+
+        public Task<string> PutFileAsync(string key, string localPath, ObjectHeaders headers, CancellationToken cancellationToken) =>
+            Down ? throw new StorageUnavailableException("S3 is away", transient: true, storageWide: true) : _store.PutFileAsync(key, localPath, headers, cancellationToken);
+
+        public Task<string> PutBytesAsync(string key, ReadOnlyMemory<byte> content, ObjectHeaders headers, CancellationToken cancellationToken) =>
+            Down ? throw new StorageUnavailableException("S3 is away", transient: true, storageWide: true) : _store.PutBytesAsync(key, content, headers, cancellationToken);
+
+        public Task<string?> StoredMd5Async(string key, CancellationToken cancellationToken) => _store.StoredMd5Async(key, cancellationToken);
+
+        public Task<int> RecoverAsync(string keyPrefix, CancellationToken cancellationToken) => _store.RecoverAsync(keyPrefix, cancellationToken);
+    }
+
+    [Test]
+    public async Task Pictures_storage_did_not_take_at_the_end_are_left_pending_with_the_reason_and_a_later_final_pass_stores_them()
+    {
+        var storeDirectory = Path.Combine(_root, "store");
+        var options = new EncoderOptions
+        {
+            SessionId = "yoga",
+            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
+            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = storeDirectory },
+            Replay = new ReplayOptions { Enabled = true, PosterAtSeconds = 4, PosterWindowSeconds = 4, StoryboardSeconds = 1 },
+        };
+        var layout = new RecordingLayout(options);
+        Directory.CreateDirectory(layout.SessionDirectory);
+        await RecordAsync(layout.SessionDirectory, 0, 12);
+        var segments = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(layout.SessionDirectory, "run0.m3u8"))).Segments;
+        await File.WriteAllTextAsync(Path.Combine(layout.SessionDirectory, RecordingLayout.PlaylistFileName), Playlist(segments, [], ended: true));
+        var store = new FlakyStore(storeDirectory) { Down = true };
+        var ledger = new SegmentLedger(TimeProvider.System);
+        using var pictures = new ReplayPictures(options, layout, new PlaylistReader(layout, ledger), ledger, new RecordingDisk(layout, ledger),
+            new LocalMediaTools(new ChildProcessThread()), store, ClassEvents.None, TimeProvider.System, NullLogger<ReplayPictures>.Instance);
+
+        var down = await pictures.FinishAsync(CancellationToken.None);
+
+        Assert.That(down.NotStored, Is.EquivalentTo(new[] { "yoga/replay/poster.jpg", "yoga/replay/sprite-0.jpg", "yoga/replay/storyboard.vtt" }));
+        Assert.That((down.Manifest.Poster, down.Manifest.Storyboard), Is.EqualTo(((ReplayPoster?)null, (ReplayStoryboard?)null)));
+        Assert.That((down.Manifest.PosterProblem, down.Manifest.StoryboardProblem), Is.EqualTo(("not stored yet: S3 is away", "not stored yet: S3 is away")));
+
+        store.Down = false;
+        var back = await pictures.FinishAsync(CancellationToken.None);
+
+        Assert.That(back.NotStored, Is.Empty);
+        Assert.That(back.Manifest.Poster?.Key, Is.EqualTo("yoga/replay/poster.jpg"));
+        Assert.That(back.Manifest.Storyboard?.Sprites.Select(s => s.Key), Is.EqualTo(new[] { "yoga/replay/sprite-0.jpg" }));
+        Assert.That(File.Exists(Path.Combine(storeDirectory, "yoga", "replay", "storyboard.vtt")), Is.True);
+    }
+
     private static string Playlist(IEnumerable<HlsSegment> first, IEnumerable<HlsSegment> second, bool ended)
     {
         var text = new System.Text.StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n");

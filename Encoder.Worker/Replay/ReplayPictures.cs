@@ -113,7 +113,7 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         try
         {
             CleanWorkFiles(); // what an earlier run gathered: this run starts the pictures again
-            while (!stoppingToken.IsCancellationRequested && !Done)
+            while (!stoppingToken.IsCancellationRequested && !(NothingToLookAt && (_poster is not null || _posterProblem is not null)))
             {
                 var changed = _changes is { Watching: true } ? _changes.Next : null;
                 await _turn.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -126,7 +126,9 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
                 {
                     _logger.LogDebug("A replay picture waits for storage: {Error}", ex.Message);
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // whatever fails here is the pictures' problem, never the class's: it ends as a reason in session.json
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
                 {
                     GiveUp($"the replay's pictures failed: {ex.Message}");
                 }
@@ -145,8 +147,8 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         }
     }
 
-    /// <summary>Nothing is left to make while the class runs: the poster is chosen (or cannot be) and the storyboard gave up.</summary>
-    private bool Done => (_posterChosen || _posterProblem is not null) && _storyboardProblem is not null;
+    /// <summary>No segment needs looking at any more: the poster is chosen (or cannot be) and the storyboard gave up.</summary>
+    private bool NothingToLookAt => (_posterChosen || _posterProblem is not null) && _storyboardProblem is not null;
 
     public async Task<ReplayOutcome> FinishAsync(CancellationToken cancellationToken)
     {
@@ -187,7 +189,14 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
                 if (_storyboardProblem is null && !_sheetsClosed)
                     await CloseSheetsAsync(budget.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException and not StorageUnavailableException or UnauthorizedAccessException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("The replay's pictures were not finished within {Seconds:0}s of the class's end", FinishBudget.TotalSeconds);
+                return Outcome($"not finished within {FinishBudget.TotalSeconds:0}s of the class's end", unfinished: true);
+            }
+#pragma warning disable CA1031 // a picture that cannot be made is a reason in session.json, never an exception in the drain
+            catch (Exception ex) when (ex is not OperationCanceledException and not StorageUnavailableException)
+#pragma warning restore CA1031
             {
                 GiveUp($"the replay's pictures failed: {ex.Message}");
             }
@@ -201,6 +210,13 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
                 _logger.LogWarning("The replay's pictures could not be stored yet: {Error}", ex.Message);
                 return Outcome($"not stored yet: {ex.Message}");
             }
+#pragma warning disable CA1031 // see above
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                GiveUp($"the replay's pictures could not be stored: {ex.Message}");
+                return _finished = Outcome(null);
+            }
 
             _logger.LogInformation("The replay's pictures are finished in {Seconds:0.000}s: poster {Poster}, storyboard {Storyboard} ({Sheets} sprite sheets, {Tiles} tiles)",
                 _time.GetElapsedTime(started).TotalSeconds, _poster?.Key ?? _posterProblem, _vtt?.Key ?? _storyboardProblem, _sprites.Count, _tiles);
@@ -212,11 +228,14 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         }
     }
 
-    /// <summary>What <c>session.json</c> lists now; <paramref name="notStored"/> names why what is made but not stored is missing.</summary>
-    private ReplayOutcome Outcome(string? notStored)
+    /// <summary>
+    /// What <c>session.json</c> lists now; <paramref name="notStored"/> names why what is made but not stored is missing, and with
+    /// <paramref name="unfinished"/> what is not made yet either (the end's budget ran out): a later final pass finishes it.
+    /// </summary>
+    private ReplayOutcome Outcome(string? notStored, bool unfinished = false)
     {
         var pending = new List<string>();
-        if (_posterChosen && _poster is null && _posterProblem is null)
+        if ((_posterChosen || unfinished) && _poster is null && _posterProblem is null)
             pending.Add(PosterKey);
         if (_storyboardProblem is null)
         {
@@ -243,7 +262,7 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         for (var i = _segments; i < playlist.Segments.Count; i++)
         {
             var segment = playlist.Segments[i];
-            if (!Done)
+            if (!NothingToLookAt)
                 await LookAtAsync(segment, _recorded, cancellationToken).ConfigureAwait(false);
             _segments++;
             _recorded += segment.Duration;
@@ -335,7 +354,7 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         _tile = tile;
         var size = tile.Yuv420Bytes;
         var keyframes = looks.Select(l => l.At).ToList();
-        for (var cue = first; cue < first + count; cue++)
+        for (var cue = Math.Max(first, _tiles); cue < first + count; cue++)
         {
             var picture = StoryboardCues.KeyframeFor(StoryboardCues.Start(cue, _interval) - start, keyframes) is { } k
                 ? raw.AsMemory(looks[k].Index * size, size).ToArray()
@@ -466,7 +485,7 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
     /// <summary>Once nothing is left to look at, the segments no longer wait for the pictures.</summary>
     private void ReleaseWhenDone()
     {
-        if (!Done)
+        if (!NothingToLookAt)
             return;
         _ledger.ReleasePicturesHold();
         foreach (var segment in _disk.Segments().Where(s => s.Stored && _options.Storage.DeletesLocalAfterUpload()))
