@@ -214,7 +214,9 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
             catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                GiveUp($"the replay's pictures could not be stored: {ex.Message}");
+                var reason = $"the replay's pictures could not be stored: {ex.Message}";
+                _posterProblem ??= _poster is null ? reason : null;
+                GiveUp(reason);
                 return _finished = Outcome(null);
             }
 
