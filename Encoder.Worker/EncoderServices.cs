@@ -131,8 +131,10 @@ public static class EncoderServices
         services.AddHostedService(sp => sp.GetRequiredService<SegmentUploader>());
         services.AddSingleton<SegmentRemux>();
         services.AddSingleton<ReplayBuilder>();
-        services.AddSingleton<IReplayFinisher>(sp => sp.GetRequiredService<ReplayBuilder>());
         services.AddHostedService(sp => sp.GetRequiredService<ReplayBuilder>()); // after the uploader: stops before its drain, which finishes the replay
+        services.AddSingleton<ReplayPictures>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplayPictures>()); // likewise
+        services.AddSingleton<IReplayFinisher>(sp => new ReplayFinish(sp.GetRequiredService<ReplayBuilder>(), sp.GetRequiredService<ReplayPictures>()));
         services.AddHostedService<RelayHost>(); // up before the recorder's first run, down after its last segment
         services.AddHostedService<IngestRouterService>();
         services.AddContentWatch(options); // reads the relay like an egress, from the class's start

@@ -207,6 +207,9 @@ public sealed class EncoderConfigurationTests
         "Content:SilentMinSeconds" => "20",
         "Replay:Enabled" => "true",
         "Replay:PartMebibytes" => "16",
+        "Replay:PosterAtSeconds" => "60",
+        "Replay:PosterWindowSeconds" => "20",
+        "Replay:StoryboardSeconds" => "5",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "add a sample value for the new key"),
     };
 }

@@ -134,4 +134,32 @@ public sealed class SegmentLedgerTests
         Assert.That((pending, lag), Is.EqualTo(((int?)1, (TimeSpan?)TimeSpan.Zero)));
         Assert.That(allocated, Is.LessThan(256), "looking again at an unchanged playlist walks nothing");
     }
+
+    [Test]
+    public void While_the_replays_pictures_hold_the_segments_a_stored_one_goes_only_once_looked_at_and_taken_into_the_MP4()
+    {
+        var ledger = new SegmentLedger(_time);
+        ledger.PlaylistRead(Playlist(1));
+        ledger.Stored("seg_00000.ts");
+        ledger.HoldForReplay();
+        ledger.HoldForPictures();
+
+        Assert.That(ledger.IsDeletable("seg_00000.ts"), Is.False, "neither has read it");
+        ledger.Replayed("seg_00000.ts");
+        Assert.That(ledger.IsDeletable("seg_00000.ts"), Is.False, "the pictures have not looked at it");
+        ledger.Pictured("seg_00000.ts");
+        Assert.That(ledger.IsDeletable("seg_00000.ts"), Is.True);
+    }
+
+    [Test]
+    public void Pictures_that_gave_up_no_longer_hold_a_segment()
+    {
+        var ledger = new SegmentLedger(_time);
+        ledger.PlaylistRead(Playlist(1));
+        ledger.Stored("seg_00000.ts");
+        ledger.HoldForPictures();
+        ledger.ReleasePicturesHold();
+
+        Assert.That(ledger.IsDeletable("seg_00000.ts"), Is.True);
+    }
 }

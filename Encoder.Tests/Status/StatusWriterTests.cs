@@ -96,4 +96,19 @@ public sealed class StatusWriterTests
         recorder.Progress(progress);
         status.Hear(new RecorderProgressed(T0, progress.Frame, null, progress.OutTime, progress.Speed, null, null));
     }
+
+    [Test]
+    public void A_stored_poster_shows_in_the_status_at_once_with_its_key_and_size()
+    {
+        var time = new FakeTimeProvider(T0);
+        var status = new EncoderStatus(time, recorder: new RecorderHealth(time));
+        Assert.That(status.Snapshot("class-9").Replay, Is.Null, "no replay object yet");
+        var wait = status.NextChange;
+
+        status.Hear(new ReplayPosterStored(T0.AddMinutes(3), "recordings/class-9/replay/poster.jpg", 1920, 1080, 250_000, 182.0));
+
+        Assert.That(wait.IsCompleted, Is.True, "written at once");
+        Assert.That(status.Snapshot("class-9").Replay,
+            Is.EqualTo(new ReplaySnapshot(new ReplayPosterSnapshot("recordings/class-9/replay/poster.jpg", 1920, 1080, T0.AddMinutes(3)))));
+    }
 }

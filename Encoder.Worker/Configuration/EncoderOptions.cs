@@ -352,4 +352,16 @@ public sealed record ReplayOptions
     [Description("The MP4's upload part size: segments' media is gathered until this much, then sent as one part (S3 wants at least 5 MiB per part but the last, and at most 10,000 parts).")]
     [Range(5, 512)]
     public int PartMebibytes { get; set; } = 8;
+
+    [Description("Where the replay's poster is looked for, in seconds of the VOD: past a camera waking up and the class's first minutes. The poster is the keyframe of the window (`PosterWindowSeconds` from here) with the widest luma spread that is not black (`Content:BlackMaxLuma`), stored as soon as the recording passes the window's end (`replay/poster.jpg`, shown in status.json while live); a class that ends before gets the best of what it has. Follows `Enabled`.")]
+    [Range(0.0, 86400.0)]
+    public double PosterAtSeconds { get; set; } = 180;
+
+    [Description("How long the poster's window lasts from `PosterAtSeconds` (its keyframes are the candidates).")]
+    [Range(0.0, 3600.0)]
+    public double PosterWindowSeconds { get; set; } = 30;
+
+    [Description("The storyboard's interval: one tile (160 px wide, from the keyframe at or before it) every this many seconds of the VOD, in JPEG sprite sheets of 10x10 tiles (`replay/sprite-N.jpg`, a full one stored as soon as it fills) and a WebVTT file whose cues cover the VOD (`replay/storyboard.vtt`, at the class's end). Follows `Enabled`.")]
+    [Range(1.0, 3600.0)]
+    public double StoryboardSeconds { get; set; } = 10;
 }

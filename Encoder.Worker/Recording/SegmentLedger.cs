@@ -13,7 +13,7 @@ namespace Encoder.Recording;
 /// <item><term>stored</term><description>the journal says storage holds it (verified), by this daemon or an earlier one</description></item>
 /// <item><term>lost</term><description>the uploader found it complete but on neither the disk nor storage: nothing can store it</description></item>
 /// <item><term>pending</term><description>complete, and neither stored nor lost: what <c>ObjectsPending</c> counts</description></item>
-/// <item><term>deletable</term><description>its name is a segment's (<see cref="RecordingLayout.IsSegmentFile"/>), it is stored and, while the replay holds the segments (<see cref="HoldForReplay"/>), the replay has taken it in</description></item>
+/// <item><term>deletable</term><description>its name is a segment's (<see cref="RecordingLayout.IsSegmentFile"/>), it is stored and, while the replay holds the segments (<see cref="HoldForReplay"/>), the replay has taken it in; while the replay's pictures hold them (<see cref="HoldForPictures"/>), they have looked at it</description></item>
 /// </list>
 /// The lag is the age of the oldest pending segment, from when the ledger learned it was complete. A new playlist costs
 /// what it adds; every answer costs the same at any point of the class.
@@ -27,6 +27,8 @@ public sealed class SegmentLedger(TimeProvider time) : IUploadFigures
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly HashSet<string> _replayed = new(StringComparer.Ordinal);
     private volatile bool _replayHolds;
+    private readonly HashSet<string> _pictured = new(StringComparer.Ordinal);
+    private volatile bool _picturesHold;
     private int _settled;
     private int _pending;
     private bool _seen;
@@ -137,7 +139,8 @@ public sealed class SegmentLedger(TimeProvider time) : IUploadFigures
     }
 
     /// <summary>True when the local copy of <paramref name="name"/> may go: it is a segment and storage holds it.</summary>
-    public bool IsDeletable(string name) => RecordingLayout.IsSegmentFile(name) && IsStored(name) && (!_replayHolds || IsReplayed(name));
+    public bool IsDeletable(string name) =>
+        RecordingLayout.IsSegmentFile(name) && IsStored(name) && (!_replayHolds || IsReplayed(name)) && (!_picturesHold || IsPictured(name));
 
     /// <summary>The replay reads each segment from this disk: none may go before it was taken in (<see cref="Replayed"/>).</summary>
     public void HoldForReplay() => _replayHolds = true;
@@ -156,6 +159,25 @@ public sealed class SegmentLedger(TimeProvider time) : IUploadFigures
     {
         lock (_lock)
             return _replayed.Contains(name);
+    }
+
+    /// <summary>The replay's pictures (poster, storyboard) read each segment from this disk too: none may go before they looked at it (<see cref="Pictured"/>).</summary>
+    public void HoldForPictures() => _picturesHold = true;
+
+    /// <summary>The replay's pictures gave up: the segments no longer wait for them.</summary>
+    public void ReleasePicturesHold() => _picturesHold = false;
+
+    /// <summary>The replay's pictures have looked at <paramref name="name"/>: once stored (and taken into the MP4), its local copy may go.</summary>
+    public void Pictured(string name)
+    {
+        lock (_lock)
+            _pictured.Add(name);
+    }
+
+    private bool IsPictured(string name)
+    {
+        lock (_lock)
+            return _pictured.Contains(name);
     }
 
     int? IUploadFigures.Pending => Pending;

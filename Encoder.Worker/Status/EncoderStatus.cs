@@ -25,6 +25,7 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
     private readonly PlaybackStatus _playback = new();
     private PreflightSnapshot? _preflight;
     private readonly ContentStatus _content = new();
+    private ReplaySnapshot? _replay;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
@@ -151,6 +152,14 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 }
 
                 return;
+            case ReplayPosterStored poster:
+                lock (_lock)
+                {
+                    _replay = new ReplaySnapshot(new ReplayPosterSnapshot(poster.Key, poster.Width, poster.Height, poster.At));
+                    Changed();
+                }
+
+                return;
             default:
                 return;
         }
@@ -198,7 +207,8 @@ public sealed class EncoderStatus : IClassEventSubscriber, IFailoverFigures
                 _segments?.Lag is { } lag ? Math.Round(lag.TotalSeconds, 1) : null,
                 _playback.ToSnapshot(now),
                 _preflight,
-                _content.ToSnapshot(now));
+                _content.ToSnapshot(now),
+                _replay);
         }
     }
 

@@ -111,7 +111,15 @@ public sealed record StatusSnapshot(
     PlaybackSnapshot? Playback = null,
     PreflightSnapshot? Preflight = null,
 
-    ContentSnapshot? Content = null);
+    ContentSnapshot? Content = null,
+    ReplaySnapshot? Replay = null);
+
+/// <summary>The replay's objects the CMS may show while the class is live; absent until the first is stored.</summary>
+/// <param name="Poster">The poster, once stored (<c>Replay/ReplayPictures</c>).</param>
+public sealed record ReplaySnapshot(ReplayPosterSnapshot? Poster);
+
+/// <summary>The stored poster: its full object key, size in pixels, and when it was stored.</summary>
+public sealed record ReplayPosterSnapshot(string Key, int Width, int Height, DateTimeOffset StoredAt);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusSnapshot))]

@@ -40,4 +40,16 @@ public sealed record ObjectHeaders(string ContentType, string? CacheControl)
 
     /// <summary>The replay MP4: public media, written once at the class's end (a re-drain may write it again: a day's caching).</summary>
     public static readonly ObjectHeaders ReplayMp4 = new("video/mp4", "public, max-age=86400");
+
+    /// <summary>
+    /// The replay's poster: public, stored during the class once chosen (the CMS shows it live); short caching, since a
+    /// restarted daemon chooses again and may replace it.
+    /// </summary>
+    public static readonly ObjectHeaders ReplayPoster = new("image/jpeg", "public, max-age=300");
+
+    /// <summary>A storyboard sprite sheet: public, written once (a full sheet during the class, the last at its end; a re-drain may write it again: a day's caching).</summary>
+    public static readonly ObjectHeaders StoryboardSprite = new("image/jpeg", "public, max-age=86400");
+
+    /// <summary>The storyboard's WebVTT file: public, written once at the class's end (its cues need the VOD's end), like the MP4.</summary>
+    public static readonly ObjectHeaders StoryboardVtt = new("text/vtt; charset=utf-8", "public, max-age=86400");
 }

@@ -14,6 +14,18 @@ public static class StorageKeys
     /// <summary>The replay MP4 of the whole class (<c>Replay/ReplayBuilder</c>).</summary>
     public const string ReplayMp4Name = "replay/recording.mp4";
 
+    /// <summary>The replay's poster (<c>Replay/ReplayPictures</c>).</summary>
+    public const string ReplayPosterName = "replay/poster.jpg";
+
+    /// <summary>The replay's storyboard: its WebVTT file, whose cues name the sprite sheets beside it (<see cref="ReplaySpriteName"/>).</summary>
+    public const string ReplayStoryboardName = "replay/storyboard.vtt";
+
+    /// <summary>A storyboard sprite sheet's name beside the VTT (its cues name it so), <paramref name="sheet"/> from 0.</summary>
+    public static string ReplaySpriteFile(int sheet) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sprite-{sheet}.jpg");
+
+    /// <summary>A storyboard sprite sheet's name in the session's folder.</summary>
+    public static string ReplaySpriteName(int sheet) => "replay/" + ReplaySpriteFile(sheet);
+
     /// <summary>The store-relative key of a file of the session (e.g. <c>seg_00001.ts</c> → <c>class-9/seg_00001.ts</c>).</summary>
     public static string For(string sessionId, string name) => $"{sessionId}/{name}";
 
