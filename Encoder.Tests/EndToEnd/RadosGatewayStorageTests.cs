@@ -186,6 +186,15 @@ public sealed class RadosGatewayStorageTests : LiveClassFixture
         foreach (var key in stored.Keys.Where(k => !k.Contains("/logs/", StringComparison.Ordinal)))
             await File.WriteAllBytesAsync(Path.Combine(download, Path.GetFileName(key)), await _rgw.GetAsync(Bucket, key));
         Assert.That(await Ffprobe.DurationSecondsAsync(Path.Combine(download, "index.m3u8")), Is.EqualTo(vod.TotalDuration.TotalSeconds).Within(0.5));
+
+        // The replay MP4 spans both runs: the second went on with the first's upload (its journal), across the restart.
+        var mp4 = manifest.GetProperty("replay").GetProperty("mp4");
+        Assert.That(mp4.ValueKind, Is.EqualTo(JsonValueKind.Object), manifest.GetProperty("replay").ToString());
+        var movie = Path.Combine(download, "recording.mp4");
+        Assert.That(new FileInfo(movie).Length, Is.EqualTo(mp4.GetProperty("size").GetInt64()));
+        Assert.That(await Ffprobe.DurationSecondsAsync(movie), Is.EqualTo(vod.TotalDuration.TotalSeconds).Within(1.5));
+        var decode = await Tool.RunAsync("ffmpeg", ["-v", "error", "-xerror", "-i", movie, "-f", "null", "-"]);
+        Assert.That(decode.ExitCode, Is.Zero, decode.Output);
     }
 
 }
