@@ -13,7 +13,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
-[Order(4)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~60 s
+[Order(5)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~60 s
 [Category("Integration")]
 public sealed partial class SelfTerminationTests : LiveClassFixture
 {
