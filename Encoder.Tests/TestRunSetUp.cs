@@ -3,7 +3,6 @@ using Encoder.Tests.Infrastructure;
 // Fixtures marked [OverlapsOtherWaiters] or [OneCoreEach] run this many at a time (beside others of their namespace);
 // every other fixture runs alone.
 [assembly: LevelOfParallelism(4)]
-[assembly: PublishFromTheFirstIntegrationTest]
 
 namespace Encoder.Tests;
 

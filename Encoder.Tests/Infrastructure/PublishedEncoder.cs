@@ -3,12 +3,11 @@ namespace Encoder.Tests.Infrastructure;
 /// <summary>
 /// The daemon as it ships: `dotnet publish Encoder.Worker -c Release` (Native AOT), for linux-x64 and, cross-compiled,
 /// for linux-arm64 (Graviton), each published at most once per test run into a temporary folder that
-/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, from the run's
-/// first integration test on (<see cref="StartInBackground"/>, <see cref="PublishFromTheFirstIntegrationTestAttribute"/>):
-/// the integration tests mostly wait on real time, and the publishes run one after the other (both restore the same
-/// project's obj/project.assets.json) at the lowest CPU priority (nice 19, no build servers), so they take only the
-/// CPU the tests leave, and the checks that need a binary, which run after the end-to-end tests, find it ready
-/// instead of waiting ~90 s (~150 s on a busy machine) each.
+/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, when the
+/// end-to-end tests start (<see cref="StartInBackground"/>): those mostly wait on real time, and the publishes run one
+/// after the other (both restore the same project's obj/project.assets.json) at the lowest CPU priority (nice 19, no
+/// build servers), so they take only the CPU the end-to-end tests leave, and the checks that need a binary, which run
+/// after them, find it ready instead of waiting ~90 s each.
 /// </summary>
 internal static class PublishedEncoder
 {
@@ -16,7 +15,9 @@ internal static class PublishedEncoder
     private static readonly string Arm64Directory = Path.Combine(Path.GetTempPath(), $"encoder-publish-arm64-{Environment.ProcessId}");
     private static readonly Lazy<Task<string>> Binary = new(() => PublishAsync(Directory, []));
     private static readonly Lazy<Task<string>> Arm64Binary = new(PublishArm64Async);
+    private static readonly Lock Gate = new();
     private static ChildProcess? _running;
+    private static bool _deleted;
 
     /// <summary>The linux-x64 binary.</summary>
     public static Task<string> PathAsync() => Binary.Value;
@@ -30,10 +31,20 @@ internal static class PublishedEncoder
     /// <summary>Starts both publishes now if nothing has yet; whoever needs a binary later awaits its path.</summary>
     public static void StartInBackground() => _ = Arm64Binary.Value;
 
-    /// <summary>Stops a publish still running (a filtered run that never needed it) and removes the binaries.</summary>
+    /// <summary>
+    /// Stops a publish still running (a filtered run that never needed it), lets none start after it (the arm64 one
+    /// would otherwise follow the stopped x64 one and outlive the test host), and removes the binaries.
+    /// </summary>
     public static async Task DeleteAsync()
     {
-        if (Interlocked.Exchange(ref _running, null) is { } running)
+        ChildProcess? running;
+        lock (Gate)
+        {
+            _deleted = true;
+            (running, _running) = (_running, null);
+        }
+
+        if (running is not null)
             await running.DisposeAsync();
         foreach (var directory in new[] { Directory, Arm64Directory })
         {
@@ -66,11 +77,18 @@ internal static class PublishedEncoder
 
     private static async Task<string> PublishAsync(string directory, string[] runtime)
     {
-        var publish = ChildProcess.Start(
-            "nice",
-            ["-n", "19", "dotnet", "publish", Path.Combine(RepoPaths.Root, "Encoder.Worker"), "-c", "Release", .. runtime, "-o", directory, "-nologo", "-v", "quiet",
-                "-warnaserror", "--disable-build-servers"]);
-        _running = publish;
+        ChildProcess publish;
+        lock (Gate)
+        {
+            if (_deleted)
+                throw new InvalidOperationException($"dotnet publish {string.Join(' ', runtime)} not started: the test run is over");
+            publish = ChildProcess.Start(
+                "nice",
+                ["-n", "19", "dotnet", "publish", Path.Combine(RepoPaths.Root, "Encoder.Worker"), "-c", "Release", .. runtime, "-o", directory, "-nologo", "-v", "quiet",
+                    "-warnaserror", "--disable-build-servers"]);
+            _running = publish;
+        }
+
         try
         {
             var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(15));
@@ -81,7 +99,15 @@ internal static class PublishedEncoder
         }
         finally
         {
-            if (Interlocked.CompareExchange(ref _running, null, publish) == publish)
+            bool ours;
+            lock (Gate)
+            {
+                ours = _running == publish;
+                if (ours)
+                    _running = null;
+            }
+
+            if (ours)
                 await publish.DisposeAsync();
         }
     }
