@@ -3,8 +3,9 @@ namespace Encoder.Tests.Infrastructure;
 /// <summary>
 /// The daemon as it ships: `dotnet publish Encoder.Worker -c Release` (Native AOT), for linux-x64 and, cross-compiled,
 /// for linux-arm64 (Graviton), each published at most once per test run into a temporary folder that
-/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, when the
-/// end-to-end tests start (<see cref="StartInBackground"/>): those mostly wait on real time, and the publishes run one
+/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, with the run's
+/// first deploy check (<see cref="PublishWithTheFirstDeployCheckAttribute"/>) or when the end-to-end tests start
+/// (<see cref="StartInBackground"/>): those mostly wait on real time, and the publishes run one
 /// after the other (both restore the same project's obj/project.assets.json) at the lowest CPU priority (nice 19, no
 /// build servers), so they take only the CPU the end-to-end tests leave, and the checks that need a binary, which run
 /// after them, find it ready instead of waiting ~90 s each.

@@ -12,7 +12,7 @@ namespace Encoder.Tests.Provisioning;
 /// <c>iam/encoder-launcher-policy.json</c> (the CMS's): what RunInstances really received. One moto for the fixture;
 /// each test launches its own session as its own launcher user and looks only at that session's instances.
 /// </summary>
-[NonParallelizable] // after the end-to-end tests, which publish the binary meanwhile: as an overlapping fixture NUnit ran it first of all, holding the run ~150 s for the publish
+[NonParallelizable] // after the end-to-end tests, when the binary is published: as an overlapping fixture NUnit ran it first of all, holding the run ~150 s for the publish
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class LauncherAgainstMotoTests
