@@ -3,6 +3,7 @@ using Encoder.Tests.Infrastructure;
 // Fixtures marked [OverlapsOtherWaiters] or [OneCoreEach] run this many at a time (beside others of their namespace);
 // every other fixture runs alone.
 [assembly: LevelOfParallelism(4)]
+[assembly: PublishWithTheFirstDeployCheck]
 
 namespace Encoder.Tests;
 

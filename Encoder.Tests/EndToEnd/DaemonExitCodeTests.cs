@@ -9,6 +9,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(10)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~20 s
 [Category("Integration")]
 public sealed class DaemonExitCodeTests
 {

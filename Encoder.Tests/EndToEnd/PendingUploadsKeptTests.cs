@@ -16,6 +16,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(6)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~45 s
 [Category("Integration")]
 public sealed class PendingUploadsKeptTests : LiveClassFixture
 {

@@ -14,6 +14,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(7)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~40 s
 [Category("Integration")]
 public sealed class ResumeFromStorageTests : LiveClassFixture
 {

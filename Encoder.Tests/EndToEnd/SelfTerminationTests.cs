@@ -13,6 +13,7 @@ namespace Encoder.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [OverlapsOtherWaiters]
+[Order(5)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~60 s
 [Category("Integration")]
 public sealed partial class SelfTerminationTests : LiveClassFixture
 {
@@ -32,7 +33,7 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
 
         var key = $"key-{Guid.NewGuid():N}"[..16];
         var settings = EncoderDaemon.Settings("class-st", Camera.Url, Ingest.UrlFor(key), work);
-        var startsAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(8); // the daemon is up before it (4 s was not always enough beside three other classes at load ~45)
         settings["Session:StartsAt"] = startsAt.ToString("O", CultureInfo.InvariantCulture);
         settings["Session:MaxDuration"] = "00:00:08";
         settings["SelfTerminate:Enabled"] = "true";

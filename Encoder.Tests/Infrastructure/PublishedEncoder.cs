@@ -3,8 +3,9 @@ namespace Encoder.Tests.Infrastructure;
 /// <summary>
 /// The daemon as it ships: `dotnet publish Encoder.Worker -c Release` (Native AOT), for linux-x64 and, cross-compiled,
 /// for linux-arm64 (Graviton), each published at most once per test run into a temporary folder that
-/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, when the
-/// end-to-end tests start (<see cref="StartInBackground"/>): those mostly wait on real time, and the publishes run one
+/// <see cref="DeleteAsync"/> removes. They are published on first use, or earlier, in the background, with the run's
+/// first deploy check (<see cref="PublishWithTheFirstDeployCheckAttribute"/>) or when the end-to-end tests start
+/// (<see cref="StartInBackground"/>): those mostly wait on real time, and the publishes run one
 /// after the other (both restore the same project's obj/project.assets.json) at the lowest CPU priority (nice 19, no
 /// build servers), so they take only the CPU the end-to-end tests leave, and the checks that need a binary, which run
 /// after them, find it ready instead of waiting ~90 s each.
@@ -15,7 +16,9 @@ internal static class PublishedEncoder
     private static readonly string Arm64Directory = Path.Combine(Path.GetTempPath(), $"encoder-publish-arm64-{Environment.ProcessId}");
     private static readonly Lazy<Task<string>> Binary = new(() => PublishAsync(Directory, []));
     private static readonly Lazy<Task<string>> Arm64Binary = new(PublishArm64Async);
+    private static readonly Lock Gate = new();
     private static ChildProcess? _running;
+    private static bool _deleted;
 
     /// <summary>The linux-x64 binary.</summary>
     public static Task<string> PathAsync() => Binary.Value;
@@ -29,10 +32,20 @@ internal static class PublishedEncoder
     /// <summary>Starts both publishes now if nothing has yet; whoever needs a binary later awaits its path.</summary>
     public static void StartInBackground() => _ = Arm64Binary.Value;
 
-    /// <summary>Stops a publish still running (a filtered run that never needed it) and removes the binaries.</summary>
+    /// <summary>
+    /// Stops a publish still running (a filtered run that never needed it), lets none start after it (the arm64 one
+    /// would otherwise follow the stopped x64 one and outlive the test host), and removes the binaries.
+    /// </summary>
     public static async Task DeleteAsync()
     {
-        if (Interlocked.Exchange(ref _running, null) is { } running)
+        ChildProcess? running;
+        lock (Gate)
+        {
+            _deleted = true;
+            (running, _running) = (_running, null);
+        }
+
+        if (running is not null)
             await running.DisposeAsync();
         foreach (var directory in new[] { Directory, Arm64Directory })
         {
@@ -65,11 +78,18 @@ internal static class PublishedEncoder
 
     private static async Task<string> PublishAsync(string directory, string[] runtime)
     {
-        var publish = ChildProcess.Start(
-            "nice",
-            ["-n", "19", "dotnet", "publish", Path.Combine(RepoPaths.Root, "Encoder.Worker"), "-c", "Release", .. runtime, "-o", directory, "-nologo", "-v", "quiet",
-                "-warnaserror", "--disable-build-servers"]);
-        _running = publish;
+        ChildProcess publish;
+        lock (Gate)
+        {
+            if (_deleted)
+                throw new InvalidOperationException($"dotnet publish {string.Join(' ', runtime)} not started: the test run is over");
+            publish = ChildProcess.Start(
+                "nice",
+                ["-n", "19", "dotnet", "publish", Path.Combine(RepoPaths.Root, "Encoder.Worker"), "-c", "Release", .. runtime, "-o", directory, "-nologo", "-v", "quiet",
+                    "-warnaserror", "--disable-build-servers"]);
+            _running = publish;
+        }
+
         try
         {
             var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(15));
@@ -80,7 +100,15 @@ internal static class PublishedEncoder
         }
         finally
         {
-            if (Interlocked.CompareExchange(ref _running, null, publish) == publish)
+            bool ours;
+            lock (Gate)
+            {
+                ours = _running == publish;
+                if (ours)
+                    _running = null;
+            }
+
+            if (ours)
                 await publish.DisposeAsync();
         }
     }

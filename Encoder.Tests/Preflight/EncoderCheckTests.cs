@@ -14,7 +14,7 @@ namespace Encoder.Tests.Preflight;
 /// bad configuration is exit 2.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters] // six `encoder check` runs that wait on a camera sample and servers of its own (its one time limit, 15 s, is ~3 times what a check takes)
 [Category("Integration")]
 public sealed class EncoderCheckTests : LiveClassFixture
 {

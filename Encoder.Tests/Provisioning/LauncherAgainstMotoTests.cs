@@ -9,22 +9,45 @@ namespace Encoder.Tests.Provisioning;
 
 /// <summary>
 /// The published binary's `encoder launch` against moto_server's EC2 enforcing IAM, run as a user holding only
-/// <c>iam/encoder-launcher-policy.json</c> (the CMS's): what RunInstances really received.
+/// <c>iam/encoder-launcher-policy.json</c> (the CMS's): what RunInstances really received. One moto for the fixture;
+/// each test launches its own session as its own launcher user and looks only at that session's instances.
 /// </summary>
-[OneCoreEach]
+[NonParallelizable] // after the end-to-end tests, when the binary is published: as an overlapping fixture NUnit ran it first of all, holding the run ~150 s for the publish
 [Category("Deploy")]
 [Category("Integration")]
 public sealed class LauncherAgainstMotoTests
 {
     private const string CameraPassword = "cam-s3cret";
+    private MotoServer _moto = null!;
+
+    [OneTimeSetUp]
+    public async Task StartMoto()
+    {
+        _moto = await MotoServer.StartEnforcingIamAsync();
+        await _moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopMoto() => await _moto.DisposeAsync();
+
+    /// <summary>The instances tagged with <paramref name="sessionId"/> (the other tests' sessions run on the same moto).</summary>
+    private static async Task<List<Instance>> InstancesOfAsync(AmazonEC2Client ec2, string sessionId) =>
+        (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("tag:encoder:session-id", [sessionId])] }))
+        .Reservations.SelectMany(r => r.Instances).ToList();
+
+    /// <summary>The ClientToken of each of <paramref name="instances"/> (<see cref="MotoServer.ClientTokensAsync"/>).</summary>
+    private async Task<Dictionary<string, string?>> ClientTokensOfAsync(IEnumerable<Instance> instances)
+    {
+        var ids = instances.Select(i => i.InstanceId).ToHashSet();
+        return (await _moto.ClientTokensAsync()).Where(t => ids.Contains(t.Key)).ToDictionary();
+    }
 
     [Test]
     public async Task Launch_creates_one_instance_with_the_class_user_data_tags_and_terminate_on_shutdown()
     {
         var binary = await PublishedEncoder.PathAsync();
-        await using var moto = await MotoServer.StartEnforcingIamAsync();
-        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var moto = _moto;
+        var launcher = await moto.CreateUserAsync("launcher-yoga-moto", IamPolicies.Launcher("encoder-instance"));
         var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         string[] args =
         [
@@ -42,7 +65,7 @@ public sealed class LauncherAgainstMotoTests
         Assert.That(instanceId, Is.Not.Empty, launch.Output);
 
         using var ec2 = moto.Ec2();
-        var instances = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations.SelectMany(r => r.Instances).ToList();
+        var instances = await InstancesOfAsync(ec2, "yoga-moto");
         Assert.That(instances.Select(i => i.InstanceId), Is.EqualTo(new[] { instanceId }));
         var instance = instances[0];
         Assert.That(instance.ImageId, Is.EqualTo("ami-0123456789abcdef0"));
@@ -98,9 +121,8 @@ public sealed class LauncherAgainstMotoTests
     public async Task A_retried_launch_answers_the_session_s_instance_and_starts_no_second_one()
     {
         var binary = await PublishedEncoder.PathAsync();
-        await using var moto = await MotoServer.StartEnforcingIamAsync();
-        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var moto = _moto;
+        var launcher = await moto.CreateUserAsync("launcher-yoga-retry", IamPolicies.Launcher("encoder-instance"));
         var endsAt = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         string[] args =
         [
@@ -115,7 +137,8 @@ public sealed class LauncherAgainstMotoTests
         var instanceId = Regex.Match(first.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
         Assert.That(Regex.Match(retry.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value, Is.EqualTo(instanceId));
         Assert.That(retry.Output, Does.Contain($"encoder launch: class yoga-retry already runs on {instanceId} (t3a.xlarge): nothing launched"));
-        var tokens = await moto.ClientTokensAsync();
+        using var ec2 = moto.Ec2();
+        var tokens = await ClientTokensOfAsync(await InstancesOfAsync(ec2, "yoga-retry"));
         Assert.That(tokens, Is.EqualTo(new Dictionary<string, string?> { [instanceId] = "encoder-yoga-retry/t3a.xlarge" }));
     }
 
@@ -127,9 +150,8 @@ public sealed class LauncherAgainstMotoTests
     public async Task A_class_refused_for_capacity_runs_in_the_next_subnet_or_on_the_next_type_and_says_which_and_why()
     {
         var binary = await PublishedEncoder.PathAsync();
-        await using var moto = await MotoServer.StartEnforcingIamAsync();
-        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance"));
+        var moto = _moto;
+        var launcher = await moto.CreateUserAsync("launcher-yoga-capacity", IamPolicies.Launcher("encoder-instance"));
         using var ec2 = moto.Ec2();
         var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets.Select(s => s.SubnetId).Order(StringComparer.Ordinal).Take(2).ToList();
         await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [subnets[0]], Tags = [new Tag("encoder-test:refuse:t3a.micro", "InsufficientInstanceCapacity")] });
@@ -145,9 +167,10 @@ public sealed class LauncherAgainstMotoTests
 
         Assert.That(launch.ExitCode, Is.Zero, launch.Output);
         var instanceId = Regex.Match(launch.Output, "^i-[0-9a-f]+$", RegexOptions.Multiline).Value;
-        var instance = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations.SelectMany(r => r.Instances).Single();
+        var instances = await InstancesOfAsync(ec2, "yoga-capacity");
+        var instance = instances.Single();
         Assert.That((instance.InstanceId, instance.InstanceType.Value, instance.SubnetId), Is.EqualTo((instanceId, "t3.micro", subnets[0])));
-        Assert.That(await moto.ClientTokensAsync(), Is.EqualTo(new Dictionary<string, string?> { [instanceId] = $"encoder-yoga-capacity/t3.micro/{subnets[0]}" }));
+        Assert.That(await ClientTokensOfAsync(instances), Is.EqualTo(new Dictionary<string, string?> { [instanceId] = $"encoder-yoga-capacity/t3.micro/{subnets[0]}" }));
         Assert.That(launch.Output, Does.Contain($"encoder launch: t3a.micro in {subnets[0]} refused (InsufficientInstanceCapacity: ").And.Contain($"trying t3a.micro in {subnets[1]}"));
         Assert.That(launch.Output, Does.Contain($"encoder launch: t3a.micro in {subnets[1]} refused (Unsupported: ").And.Contain($"trying t3.micro in {subnets[0]}"));
         Assert.That(launch.Output, Does.Contain($"encoder launch: class yoga-capacity on {instanceId} (t3.micro in {subnets[0]}, root volume ")
@@ -158,15 +181,14 @@ public sealed class LauncherAgainstMotoTests
     public async Task Without_instance_store_the_launch_asks_for_a_root_volume_that_holds_the_class()
     {
         var binary = await PublishedEncoder.PathAsync();
-        await using var moto = await MotoServer.StartEnforcingIamAsync();
-        await moto.CreateInstanceProfileAsync("encoder-class", "encoder-instance");
-        var launcher = await moto.CreateUserAsync("encoder-launcher", IamPolicies.Launcher("encoder-instance", "c5.2xlarge"));
+        var moto = _moto;
+        var launcher = await moto.CreateUserAsync("launcher-yoga-volume", IamPolicies.Launcher("encoder-instance", "c5.2xlarge"));
         // c5.2xlarge is no type the launcher picks: a deployer who passes it adds it to the policy's ec2:InstanceType list.
         var endsAt = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         var launch = await Tool.RunAsync(binary,
         [
-            "launch", "--session-id", "yoga-moto", "--camera-url", "rtsp://10.0.0.5/stream1", "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key",
+            "launch", "--session-id", "yoga-volume", "--camera-url", "rtsp://10.0.0.5/stream1", "--ingest-primary", "rtmp://a.rtmp.example.com/live/primary-key",
             "--ends-at", endsAt, "--bucket", "studio-recordings", "--ami", "ami-0123456789abcdef0", "--instance-profile", "encoder-class", "--instance-type", "c5.2xlarge",
         ], moto.EnvironmentFor(launcher));
 

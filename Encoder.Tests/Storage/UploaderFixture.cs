@@ -47,23 +47,26 @@ public abstract class UploaderFixture
             new SessionManifestSource(Options, journal, outages ?? new SessionOutages(), status ?? new EncoderStatus(TimeProvider.System), TimeProvider.System));
 
     /// <summary>One pass over the recording into <paramref name="store"/>, as the uploader runs it.</summary>
-    protected UploadPass Pass(IRecordingStore store, UploadJournal journal, RecordingReader? reader = null, SegmentLedger? segments = null)
+    protected UploadPass Pass(IRecordingStore store, UploadJournal journal, RecordingReader? reader = null, SegmentLedger? segments = null,
+        TimeProvider? time = null)
     {
         segments ??= Segments;
+        time ??= TimeProvider.System;
         return new(Options, store, reader ?? Reader(journal, segments: segments),
-            new ObjectUploader(Options, store, journal, new RecordingDisk(Layout, segments), TimeProvider.System, NullLogger<ObjectUploader>.Instance), journal,
-            segments, TimeProvider.System, NullLogger<UploadPass>.Instance);
+            new ObjectUploader(Options, store, journal, new RecordingDisk(Layout, segments), time, NullLogger<ObjectUploader>.Instance), journal,
+            segments, time, NullLogger<UploadPass>.Instance);
     }
 
+    /// <param name="time">The uploader's clock: its passes, its waits and its outage (default: the real one).</param>
     protected SegmentUploader Uploader(IRecordingStore store, UploadDrainReport? report = null, UploadJournal? journal = null,
-        PlaylistChanges? playlistChanges = null)
+        PlaylistChanges? playlistChanges = null, TimeProvider? time = null)
     {
-        var time = TimeProvider.System;
+        time ??= TimeProvider.System;
         var segments = journal is null ? new SegmentLedger(time) : Segments;
         var status = new EncoderStatus(time, segments: segments);
         var outages = new SessionOutages();
         journal ??= Journal(segments);
-        var pass = Pass(store, journal, Reader(journal, status, outages, segments), segments);
+        var pass = Pass(store, journal, Reader(journal, status, outages, segments), segments, time);
         return new SegmentUploader(Options, Layout, pass, new StorageOutage(new ClassEvents([outages]), time), journal, store,
             report ?? new UploadDrainReport(), segments, time, NullLogger<SegmentUploader>.Instance,
             playlistChanges: playlistChanges);

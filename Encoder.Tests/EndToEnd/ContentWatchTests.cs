@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Encoder.Tests.Infrastructure;
 
-namespace Encoder.Tests.Content;
+namespace Encoder.Tests.EndToEnd;
 
 /// <summary>
 /// The content watch in the real daemon, against the real test camera scheduled black, then silent, then frozen (8 s
@@ -11,9 +11,10 @@ namespace Encoder.Tests.Content;
 /// <c>content</c> and in the EMF gauges, and nothing is raised on the moving picture with sound before and after.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
+[OverlapsOtherWaiters] // a minute of a class on servers of its own, its thresholds ~10 s: beside the other end-to-end waiters, not alone
+[Order(4)] // the longest first (then the shorter fill in beside them, and no long one starts last): ~60 s
 [Category("Integration")]
-public sealed class ContentWatchEndToEndTests
+public sealed class ContentWatchTests
 {
     // Seconds from the camera's start. The daemon measures well before the first (it streams within seconds).
     private static readonly (string Condition, double From, double To)[] Schedule = [("black", 22, 30), ("silent", 30, 38), ("frozen", 38, 46)];
