@@ -16,7 +16,7 @@ public sealed record PicturesJournalLine
     /// <summary>The storyboard's tile size, once known.</summary>
     public PictureSize? Tile { get; init; }
 
-    /// <summary>How many tiles are made so far (the raw ones of the unfinished sheet are in <see cref="StoryboardSheets.RawFileName"/>).</summary>
+    /// <summary>How many tiles are made so far (the raw ones of the unfinished sheet are in <see cref="RawTiles"/>).</summary>
     public int? Tiles { get; init; }
 
     /// <summary>A sprite sheet made from the raw tiles: its number and how many tiles it holds.</summary>

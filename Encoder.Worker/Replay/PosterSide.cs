@@ -43,6 +43,8 @@ public sealed class PosterSide(EncoderOptions options, string folder, PicturesJo
         ArgumentNullException.ThrowIfNull(progress);
         (Chosen, Poster, Problem) = (progress.Chosen, progress.Poster, progress.PosterProblem);
         _best = progress.Best is not null && (Poster is not null || File.Exists(BestPath)) ? progress.Best : null;
+        if (_best is null || Poster is not null)
+            File.Delete(BestPath); // no candidate the journal counts, or one stored already
         if (Chosen && _best is null && Poster is null)
             GiveUp("the poster chosen by an earlier run is gone from this disk", chosenToo: true);
         if (Poster is { } poster)

@@ -119,17 +119,11 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
             _resumed = true;
         }
 
-        foreach (var name in new[] { KeyframePictures.TilesFileName })
-            File.Delete(Path.Combine(_layout.SessionDirectory, name));
-        if (Directory.Exists(_layout.SessionDirectory))
-        {
-            foreach (var file in Directory.EnumerateFiles(_layout.SessionDirectory, "replay-candidate-*.jpg"))
-                File.Delete(file);
-        }
-        else
-        {
+        if (!Directory.Exists(_layout.SessionDirectory))
             return;
-        }
+        File.Delete(Path.Combine(_layout.SessionDirectory, KeyframePictures.TilesFileName)); // what a decode cut short left
+        foreach (var file in Directory.EnumerateFiles(_layout.SessionDirectory, "replay-candidate-*.jpg"))
+            File.Delete(file);
 
         var progress = _journal.Read();
         _segments = progress.Segments.Count;

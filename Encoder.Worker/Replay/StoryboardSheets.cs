@@ -6,14 +6,12 @@ namespace Encoder.Replay;
 
 /// <summary>
 /// The storyboard: one tile per <c>Replay:StoryboardSeconds</c> of the VOD (<see cref="StoryboardCues"/>), gathered raw in
-/// <see cref="RawFileName"/>; each full sheet of 100 becomes a sprite JPEG (<see cref="PictureTools"/>) and is stored at once
+/// <see cref="RawTiles"/>; each full sheet of 100 becomes a sprite JPEG (<see cref="PictureTools"/>) and is stored at once
 /// (<c>replay/sprite-N.jpg</c>); at the class's end the last sheet and the WebVTT file. Each step is journaled
 /// (<see cref="PicturesJournal"/>): a later run goes on with the same tiles, never repeating one.
 /// </summary>
 public sealed class StoryboardSheets(EncoderOptions options, string folder, PicturesJournalFile journal, PictureTools tools, IRecordingStore store, ILogger logger)
 {
-    public const string RawFileName = "replay-storyboard.yuv";
-    public const string LastTileFileName = "replay-storyboard-last.yuv";
     public const string VttFileName = "replay-storyboard.vtt";
 
     /// <summary>A sprite sheet made: its number, how many tiles, and the object once stored.</summary>
@@ -25,6 +23,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
     }
 
     private readonly List<Sprite> _sprites = [];
+    private readonly RawTiles _raw = new(folder);
     private byte[]? _lastTile;
     private bool _closed;
 
@@ -42,8 +41,6 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
 
     public string VttKey => StorageKeys.For(options.SessionId, StorageKeys.ReplayStoryboardName);
 
-    private string RawPath => Path.Combine(folder, RawFileName);
-
     private string Key(int sheet) => StorageKeys.For(options.SessionId, StorageKeys.ReplaySpriteName(sheet));
 
     /// <summary>Takes up where an earlier run left the storyboard: its tiles (the raw file cut to the count journaled), its sheets, its problem.</summary>
@@ -57,7 +54,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
             File.Delete(file);
         File.Delete(Path.Combine(folder, VttFileName));
         if (Tiles == 0)
-            File.Delete(Path.Combine(folder, LastTileFileName));
+            _raw.DeleteAll();
         if (Problem is not null)
             return;
         if (keep.Any(f => !File.Exists(Path.Combine(folder, f))))
@@ -66,22 +63,13 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
             return;
         }
 
-        var raw = (long)progress.Unsheeted * (Tile?.Yuv420Bytes ?? 0);
-        if ((File.Exists(RawPath) ? new FileInfo(RawPath).Length : 0) < raw)
+        (var whole, _lastTile) = await _raw.ResumeAsync(progress.Unsheeted, Tile, cancellationToken).ConfigureAwait(false);
+        if (!whole)
         {
             GiveUp("the storyboard's tiles gathered on this disk are gone");
             return;
         }
 
-        if (File.Exists(RawPath))
-        {
-            using (var file = new FileStream(RawPath, FileMode.Open, FileAccess.Write))
-                file.SetLength(raw); // tiles written but not journaled: made again
-        }
-
-        _lastTile = raw > 0 ? (await File.ReadAllBytesAsync(RawPath, cancellationToken).ConfigureAwait(false))[^Tile!.Value.Yuv420Bytes..]
-            : File.Exists(Path.Combine(folder, LastTileFileName)) ? await File.ReadAllBytesAsync(Path.Combine(folder, LastTileFileName), cancellationToken).ConfigureAwait(false)
-            : null;
         if (progress.Unsheeted == StoryboardCues.PerSheet)
             await MakeSheetAsync(StoryboardCues.PerSheet, cancellationToken).ConfigureAwait(false); // full, but not made before the stop
     }
@@ -107,9 +95,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
             var picture = StoryboardCues.KeyframeFor(StoryboardCues.Start(cue, Interval) - start, keyframes) is { } k
                 ? raw.AsMemory(looks[k].Index * size, size).ToArray()
                 : _lastTile ?? PictureTools.Blank(tile);
-            var sheet = new FileStream(RawPath, FileMode.Append, FileAccess.Write, FileShare.Read);
-            await using (sheet.ConfigureAwait(false))
-                await sheet.WriteAsync(picture, cancellationToken).ConfigureAwait(false);
+            await _raw.AppendAsync(picture, cancellationToken).ConfigureAwait(false);
             _lastTile = picture;
             Tiles++;
             if (Tiles % StoryboardCues.PerSheet == 0)
@@ -127,7 +113,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
     {
         var number = _sprites.Count;
         var sprite = new Sprite(number, tiles);
-        if (await tools.MakeSheetAsync(RawFileName, Tile!.Value, tiles, sprite.File, cancellationToken).ConfigureAwait(false) is { } error)
+        if (await tools.MakeSheetAsync(RawTiles.FileName, Tile!.Value, tiles, sprite.File, cancellationToken).ConfigureAwait(false) is { } error)
         {
             GiveUp($"FFmpeg could not make sprite sheet {number}: {error}");
             return;
@@ -135,9 +121,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
 
         _sprites.Add(sprite);
         journal.Append(new PicturesJournalLine { Sheet = new MadeSheet(number, tiles) });
-        if (_lastTile is not null)
-            await File.WriteAllBytesAsync(Path.Combine(folder, LastTileFileName), _lastTile, cancellationToken).ConfigureAwait(false);
-        File.Delete(RawPath);
+        await _raw.SheetMadeAsync(_lastTile, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>At the class's end, <paramref name="recorded"/> of VOD looked at: the last, partly filled sheet and the WebVTT file whose cues cover the VOD.</summary>
@@ -189,7 +173,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
             Vtt = new ReplayObject(FullKey(VttKey), length, ObjectHeaders.StoryboardVtt.ContentType, Math.Round(recorded.TotalSeconds, 3));
             journal.Append(new PicturesJournalLine { Vtt = Vtt });
             File.Delete(path);
-            File.Delete(Path.Combine(folder, LastTileFileName));
+            _raw.DeleteAll();
         }
     }
 
@@ -210,8 +194,8 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
         logger.LogWarning("No storyboard for this class: {Reason}. The HLS recording is not affected", reason);
         foreach (var sprite in _sprites)
             File.Delete(Path.Combine(folder, sprite.File));
-        foreach (var name in new[] { RawFileName, LastTileFileName, VttFileName })
-            File.Delete(Path.Combine(folder, name));
+        _raw.DeleteAll();
+        File.Delete(Path.Combine(folder, VttFileName));
     }
 
     private string FullKey(string key) => StorageKeys.ObjectKey(options.Storage.Kind == StorageKind.S3 ? options.Storage.Prefix : null, key);
