@@ -12,8 +12,9 @@ namespace Encoder.Tests.Replay;
 
 /// <summary>
 /// The replay's pictures across a daemon stopped mid-class, in process against the real FFmpeg and the local store: a first run
-/// looks at the class's first segments (deleted once stored and looked at), stores the poster, and is dropped without finishing;
-/// a second run, a new process's, finishes the same storyboard from the next segment.
+/// looks at the class's first segments (deleted once stored and looked at), stores the poster, and is dropped without finishing
+/// (as a kill leaves it: a raw tile written but not counted, a journal line cut); a second run, a new process's, finishes the
+/// same storyboard from the next segment.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -92,6 +93,11 @@ public sealed class ReplayPicturesRestartTests
             await first.StopAsync(CancellationToken.None);
         }
 
+        var raw = Path.Combine(layout.SessionDirectory, RawTiles.FileName);
+        Assert.That(new FileInfo(raw).Length, Is.EqualTo(12L * new PictureSize(TileWidth, TileHeight).Yuv420Bytes), "the first run's 12 tiles wait raw for their sheet");
+        var black = new byte[new PictureSize(TileWidth, TileHeight).Yuv420Bytes];
+        Array.Fill(black, (byte)16);
+        await File.AppendAllBytesAsync(raw, black); // a tile written when the kill came, before its count was journaled
         await File.AppendAllTextAsync(Path.Combine(layout.SessionDirectory, PicturesJournal.FileName), "{\"segment\":{\"uri\":\"seg_0"); // a line cut by the kill
         await File.WriteAllTextAsync(layout.PlaylistPath, all);
 

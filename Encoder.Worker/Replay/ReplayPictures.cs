@@ -34,7 +34,6 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
     private readonly PicturesJournalFile _journal;
     private readonly PictureTools _tools;
     private readonly PicturesFinish _finish;
-    private readonly Lock _resumeLock = new();
     private bool _resumed;
     private bool _released;
     private int _segments;
@@ -112,12 +111,9 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
     /// </summary>
     internal async Task ResumeAsync(CancellationToken cancellationToken)
     {
-        lock (_resumeLock)
-        {
-            if (_resumed)
-                return;
-            _resumed = true;
-        }
+        if (_resumed) // under the pictures' one turn (PicturesFinish)
+            return;
+        _resumed = true;
 
         if (!Directory.Exists(_layout.SessionDirectory))
             return;
