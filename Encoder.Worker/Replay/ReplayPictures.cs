@@ -11,25 +11,16 @@ namespace Encoder.Replay;
 
 /// <summary>
 /// The replay's pictures, made while the class runs from the segments the playlist names, each looked at once
-/// (<see cref="KeyframePictures"/>: one FFmpeg decoding only its keyframes, run as <c>encoder-media</c> in the session folder):
-/// <list type="bullet">
-/// <item>the <b>poster</b>: each keyframe is a candidate until <see cref="PosterChoice"/> chooses; then it is stored at once
-///   (<c>replay/poster.jpg</c>) and <see cref="ReplayPosterStored"/> is published (status.json shows it while live);</item>
-/// <item>the <b>storyboard</b>: one tile per <c>Replay:StoryboardSeconds</c> of the VOD (<see cref="StoryboardCues"/>), gathered raw
-///   in the session folder; each full sheet of 100 becomes a sprite JPEG and is stored at once (<c>replay/sprite-N.jpg</c>).</item>
-/// </list>
-/// The segments wait on this disk until looked at (<see cref="SegmentLedger.HoldForPictures"/>). At the class's end the drain
-/// (through <see cref="ReplayFinish"/>) calls <see cref="FinishAsync"/>: the last segments, the poster if not chosen yet,
-/// the last sheet and the WebVTT file (<c>replay/storyboard.vtt</c>). A picture that cannot be made is a reason in
-/// <c>session.json</c>; one storage did not take is left pending. The VOD never waits for them.
+/// (<see cref="PictureTools"/>: one FFmpeg decoding only its keyframes, run as <c>encoder-media</c> in the session folder):
+/// the poster (<see cref="PosterSide"/>) and the storyboard (<see cref="StoryboardSheets"/>). This service drives them: it
+/// takes in the segments, hands each one's keyframes to both, and stores what they made. Their progress is journaled
+/// (<see cref="PicturesJournal"/>): a daemon restarted mid-class goes on from the next segment, with neither repeated tiles
+/// nor a second poster. The segments wait on this disk until looked at (<see cref="SegmentLedger.HoldForPictures"/>).
+/// At the class's end the drain (through <see cref="ReplayFinish"/>) calls <see cref="FinishAsync"/> (<see cref="PicturesFinish"/>).
+/// A picture that cannot be made is a reason in <c>session.json</c>; one storage did not take is left pending. The VOD never waits for them.
 /// </summary>
 public sealed class ReplayPictures : BackgroundService, IReplayFinisher
 {
-    public const string SheetFileName = "replay-storyboard.yuv";
-    public const string PosterFileName = "replay-poster.jpg";
-    public const string VttFileName = "replay-storyboard.vtt";
-    private static readonly TimeSpan FinishBudget = TimeSpan.FromSeconds(25);
-    private static readonly TimeSpan ToolDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
     private readonly EncoderOptions _options;
@@ -37,72 +28,58 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
     private readonly PlaylistReader _playlists;
     private readonly SegmentLedger _ledger;
     private readonly IRecordingDisk _disk;
-    private readonly IMediaTools _tools;
-    private readonly IRecordingStore _store;
-    private readonly ClassEvents _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplayPictures> _logger;
     private readonly PlaylistChanges? _changes;
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly PosterChoice _choice;
-    private readonly TimeSpan _interval;
-    private readonly List<Sprite> _sprites = [];
+    private readonly PicturesJournalFile _journal;
+    private readonly PictureTools _tools;
+    private readonly PicturesFinish _finish;
+    private bool _resumed;
+    private bool _released;
     private int _segments;
-    private TimeSpan _recorded; // the VOD's end after the segments looked at
-    private PictureSize? _tile;
-    private int _tiles;
-    private byte[]? _lastTile;
-    private PosterCandidate? _best;
-    private bool _posterChosen;
-    private ReplayPoster? _poster;
-    private string? _posterProblem;
-    private bool _sheetsClosed;
-    private ReplayObject? _vtt;
-    private string? _storyboardProblem;
-    private ReplayOutcome? _finished;
 
     public ReplayPictures(EncoderOptions options, RecordingLayout layout, PlaylistReader playlists, SegmentLedger ledger, IRecordingDisk disk, IMediaTools tools,
         IRecordingStore store, ClassEvents events, TimeProvider time, ILogger<ReplayPictures> logger, PlaylistChanges? changes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(ledger);
         _options = options;
         _layout = layout;
         _playlists = playlists;
         _ledger = ledger;
         _disk = disk;
-        _tools = tools;
-        _store = store;
-        _events = events;
         _time = time;
         _logger = logger;
         _changes = changes;
-        _choice = new PosterChoice(TimeSpan.FromSeconds(options.Replay.PosterAtSeconds), TimeSpan.FromSeconds(options.Replay.PosterWindowSeconds),
-            options.Content.BlackMaxLuma);
-        _interval = TimeSpan.FromSeconds(options.Replay.StoryboardSeconds);
+        var folder = layout.SessionDirectory;
+        _journal = new PicturesJournalFile(folder);
+        _tools = new PictureTools(options, folder, tools, logger);
+        Poster = new PosterSide(options, folder, _journal, store, events, time, logger);
+        Storyboard = new StoryboardSheets(options, folder, _journal, _tools, store, logger);
+        _finish = new PicturesFinish(this, time, logger);
         if (options.Replay.Enabled)
             ledger.HoldForPictures();
     }
 
-    /// <summary>A sprite sheet made: its number, the file in the session folder, and the object once stored.</summary>
-    private sealed record Sprite(int Sheet, string File)
-    {
-        public ReplayObject? Stored { get; set; }
-    }
+    internal PosterSide Poster { get; }
 
-    private bool Enabled => _options.Replay.Enabled;
+    internal StoryboardSheets Storyboard { get; }
 
-    private string Folder => _layout.SessionDirectory;
+    internal bool Enabled => _options.Replay.Enabled;
 
-    private string PosterKey => StorageKeys.For(_options.SessionId, StorageKeys.ReplayPosterName);
+    /// <summary>The VOD's end after the segments looked at.</summary>
+    internal TimeSpan Recorded { get; private set; }
 
-    private string VttKey => StorageKeys.For(_options.SessionId, StorageKeys.ReplayStoryboardName);
+    /// <summary>No segment needs looking at any more: the poster is chosen (or cannot be) and the storyboard gave up.</summary>
+    internal bool NothingToLookAt => !Poster.Wants && Storyboard.Problem is not null;
 
-    private string FullKey(string key) => StorageKeys.ObjectKey(_options.Storage.Kind == StorageKind.S3 ? _options.Storage.Prefix : null, key);
+    /// <summary>The pictures are put whole: no upload in parts to go on with.</summary>
+    public string? ContinuedUpload => null;
 
     public override void Dispose()
     {
-        _turn.Dispose();
+        _finish.Dispose();
         base.Dispose();
     }
 
@@ -112,31 +89,10 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
             return;
         try
         {
-            CleanWorkFiles(); // what an earlier run gathered: this run starts the pictures again
-            while (!stoppingToken.IsCancellationRequested && !(NothingToLookAt && (_poster is not null || _posterProblem is not null)))
+            while (!stoppingToken.IsCancellationRequested && !(NothingToLookAt && (Poster.Poster is not null || Poster.Problem is not null)))
             {
                 var changed = _changes is { Watching: true } ? _changes.Next : null;
-                await _turn.WaitAsync(stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    await TakeInAsync(stoppingToken).ConfigureAwait(false);
-                    await StoreMadeAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (StorageUnavailableException ex)
-                {
-                    _logger.LogDebug("A replay picture waits for storage: {Error}", ex.Message);
-                }
-#pragma warning disable CA1031 // whatever fails here is the pictures' problem, never the class's: it ends as a reason in session.json
-                catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-                {
-                    GiveUp($"the replay's pictures failed: {ex.Message}");
-                }
-                finally
-                {
-                    _turn.Release();
-                }
-
+                await _finish.PassAsync(stoppingToken).ConfigureAwait(false);
                 var delay = Task.Delay(Poll, _time, stoppingToken);
                 await (changed is null ? delay : Task.WhenAny(changed, delay)).ConfigureAwait(false);
             }
@@ -147,166 +103,72 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         }
     }
 
-    /// <summary>No segment needs looking at any more: the poster is chosen (or cannot be) and the storyboard gave up.</summary>
-    private bool NothingToLookAt => (_posterChosen || _posterProblem is not null) && _storyboardProblem is not null;
-
-    /// <summary>The pictures are put whole: no upload in parts to go on with.</summary>
-    public string? ContinuedUpload => null;
-
-    public async Task<ReplayOutcome> FinishAsync(CancellationToken cancellationToken)
-    {
-        if (!Enabled)
-        {
-            const string off = "the replay is turned off (Replay:Enabled)";
-            return new ReplayOutcome(new ReplayManifest(null, PosterProblem: off, StoryboardProblem: off), []);
-        }
-
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(FinishBudget);
-        try
-        {
-            await _turn.WaitAsync(budget.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            const string busy = "the replay's pictures were still busy when the class ended";
-            return new ReplayOutcome(new ReplayManifest(null, PosterProblem: busy, StoryboardProblem: busy), [PosterKey, VttKey]);
-        }
-
-        try
-        {
-            if (_finished is { } finished)
-                return finished;
-            var started = _time.GetTimestamp();
-            try
-            {
-                await TakeInAsync(budget.Token).ConfigureAwait(false);
-                if (!_posterChosen && _posterProblem is null)
-                {
-                    if (_choice.Due(_best, _recorded, ended: true))
-                        Choose();
-                    else
-                        _posterProblem = _best is null ? "no keyframe was recorded" : "the picture was black at every keyframe looked at";
-                }
-
-                if (_storyboardProblem is null && !_sheetsClosed)
-                    await CloseSheetsAsync(budget.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                _logger.LogWarning("The replay's pictures were not finished within {Seconds:0}s of the class's end", FinishBudget.TotalSeconds);
-                return Outcome($"not finished within {FinishBudget.TotalSeconds:0}s of the class's end", unfinished: true);
-            }
-#pragma warning disable CA1031 // a picture that cannot be made is a reason in session.json, never an exception in the drain
-            catch (Exception ex) when (ex is not OperationCanceledException and not StorageUnavailableException)
-#pragma warning restore CA1031
-            {
-                GiveUp($"the replay's pictures failed: {ex.Message}");
-            }
-
-            try
-            {
-                await StoreMadeAsync(budget.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is StorageUnavailableException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                _logger.LogWarning("The replay's pictures could not be stored yet: {Error}", ex.Message);
-                return Outcome($"not stored yet: {ex.Message}");
-            }
-#pragma warning disable CA1031 // see above
-            catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-            {
-                var reason = $"the replay's pictures could not be stored: {ex.Message}";
-                _posterProblem ??= _poster is null ? reason : null;
-                GiveUp(reason);
-                return _finished = Outcome(null);
-            }
-
-            _logger.LogInformation("The replay's pictures are finished in {Seconds:0.000}s: poster {Poster}, storyboard {Storyboard} ({Sheets} sprite sheets, {Tiles} tiles)",
-                _time.GetElapsedTime(started).TotalSeconds, _poster?.Key ?? _posterProblem, _vtt?.Key ?? _storyboardProblem, _sprites.Count, _tiles);
-            return _finished = Outcome(null);
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
+    public Task<ReplayOutcome> FinishAsync(CancellationToken cancellationToken) => _finish.FinishAsync(cancellationToken);
 
     /// <summary>
-    /// What <c>session.json</c> lists now; <paramref name="notStored"/> names why what is made but not stored is missing, and with
-    /// <paramref name="unfinished"/> what is not made yet either (the end's budget ran out): a later final pass finishes it.
+    /// Picks up where an earlier run of this class left the pictures (<see cref="PicturesJournal"/>): the segments looked at, the
+    /// tiles and sheets made, the poster's best candidate or the poster stored; without a journal, what an earlier run left is cleared. Once.
     /// </summary>
-    private ReplayOutcome Outcome(string? notStored, bool unfinished = false)
+    internal async Task ResumeAsync(CancellationToken cancellationToken)
     {
-        var pending = new List<string>();
-        if ((_posterChosen || unfinished) && _poster is null && _posterProblem is null)
-            pending.Add(PosterKey);
-        if (_storyboardProblem is null)
-        {
-            pending.AddRange(_sprites.Where(s => s.Stored is null).Select(s => StorageKeys.For(_options.SessionId, StorageKeys.ReplaySpriteName(s.Sheet))));
-            if (_vtt is null)
-                pending.Add(VttKey);
-        }
+        if (_resumed) // under the pictures' one turn (PicturesFinish)
+            return;
+        _resumed = true;
 
-        var storyboard = _storyboardProblem is null && _vtt is { } vtt && _tile is { } tile && pending.Count == 0
-            ? new ReplayStoryboard(vtt, [.. _sprites.Select(s => s.Stored!)], _interval.TotalSeconds, tile.Width, tile.Height, StoryboardCues.Columns, StoryboardCues.Rows)
-            : null;
-        return new ReplayOutcome(new ReplayManifest(null,
-            Poster: _poster,
-            PosterProblem: _poster is not null ? null : _posterProblem ?? notStored ?? "no poster was chosen",
-            Storyboard: storyboard,
-            StoryboardProblem: storyboard is not null ? null : _storyboardProblem ?? notStored ?? "the storyboard was not finished"), pending);
+        if (!Directory.Exists(_layout.SessionDirectory))
+            return;
+        File.Delete(Path.Combine(_layout.SessionDirectory, KeyframePictures.TilesFileName)); // what a decode cut short left
+        foreach (var file in Directory.EnumerateFiles(_layout.SessionDirectory, "replay-candidate-*.jpg"))
+            File.Delete(file);
+
+        var progress = _journal.Read();
+        _segments = progress.Segments.Count;
+        Recorded = progress.Recorded;
+        foreach (var segment in progress.Segments)
+            _ledger.Pictured(segment.Uri);
+        Poster.Resume(progress);
+        await Storyboard.ResumeAsync(progress, cancellationToken).ConfigureAwait(false);
+        if (_segments > 0)
+            _logger.LogInformation("The replay's pictures go on from an earlier run: {Segments} segments looked at, {Tiles} tiles, poster {Poster}",
+                _segments, Storyboard.Tiles, Poster.Poster?.Key ?? (Poster.Chosen ? "chosen" : "not chosen yet"));
+        ReleaseWhenDone();
     }
 
     /// <summary>Looks at the segments the playlist names that were not looked at yet.</summary>
-    private async Task TakeInAsync(CancellationToken cancellationToken)
+    internal async Task TakeInAsync(CancellationToken cancellationToken)
     {
+        await ResumeAsync(cancellationToken).ConfigureAwait(false);
         if (_playlists.Read()?.Parsed is not { } playlist)
             return;
         for (var i = _segments; i < playlist.Segments.Count; i++)
         {
             var segment = playlist.Segments[i];
             if (!NothingToLookAt)
-                await LookAtAsync(segment, _recorded, cancellationToken).ConfigureAwait(false);
+                await LookAtAsync(segment, Recorded, cancellationToken).ConfigureAwait(false);
+            _journal.Append(new PicturesJournalLine { Segment = new LookedSegment(segment.Uri, segment.Duration.TotalSeconds) });
             _segments++;
-            _recorded += segment.Duration;
+            Recorded += segment.Duration;
             _ledger.Pictured(segment.Uri);
             if (_options.Storage.DeletesLocalAfterUpload())
                 _disk.Delete(segment.Uri); // the uploader's rule: gone once stored (and taken into the MP4, and looked at here)
-            if (!_posterChosen && _posterProblem is null && _choice.Due(_best, _recorded, ended: false))
-                Choose();
+            Poster.ChooseIfDue(Recorded, ended: false);
         }
     }
 
     /// <summary>One segment's keyframes: candidates for the poster while it is not chosen, and the tiles of the cues that start in it.</summary>
     private async Task LookAtAsync(HlsSegment segment, TimeSpan start, CancellationToken cancellationToken)
     {
-        var (first, count) = StoryboardCues.In(start, segment.Duration, _interval);
-        var wantTiles = _storyboardProblem is null && count > 0;
-        var wantCandidates = !_posterChosen && _posterProblem is null;
+        var (first, count) = StoryboardCues.In(start, segment.Duration, Storyboard.Interval);
+        var wantTiles = Storyboard.Problem is null && count > 0 && first + count > Storyboard.Tiles;
+        var wantCandidates = Poster.Wants;
         if (!wantTiles && !wantCandidates)
             return;
-        IReadOnlyList<KeyframeLook> looks = [];
-        byte[] raw = [];
-        if (File.Exists(Path.Combine(Folder, segment.Uri)))
+        var keyframes = SegmentKeyframes.None;
+        if (File.Exists(Path.Combine(_layout.SessionDirectory, segment.Uri)))
         {
-            _tile ??= await TileAsync(segment.Uri, cancellationToken).ConfigureAwait(false);
-            var tiles = Path.Combine(Folder, KeyframePictures.TilesFileName);
-            File.Delete(tiles);
-            var run = await MediaToolRun.RunAsync(_tools, _options.Ffmpeg.Path, KeyframePictures.DecodeArguments(segment.Uri, _tile.Value, wantCandidates), Folder,
-                ToolDeadline, cancellationToken).ConfigureAwait(false);
-            if (run.Succeeded && File.Exists(tiles))
-            {
-                raw = await File.ReadAllBytesAsync(tiles, cancellationToken).ConfigureAwait(false);
-                looks = [.. KeyframePictures.Parse(run.Stdout).Where(l => (l.Index + 1L) * _tile.Value.Yuv420Bytes <= raw.Length)];
-            }
-            else
-            {
-                _logger.LogWarning("The keyframes of {Segment} could not be decoded for the replay's pictures: {Error}", segment.Uri, run.Error);
-            }
-
-            File.Delete(tiles);
+            if (Storyboard.Tile is null)
+                Storyboard.SetTile(await _tools.TileAsync(segment.Uri, cancellationToken).ConfigureAwait(false));
+            keyframes = await _tools.KeyframesAsync(segment.Uri, Storyboard.Tile!.Value, wantCandidates, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -314,197 +176,27 @@ public sealed class ReplayPictures : BackgroundService, IReplayFinisher
         }
 
         if (wantCandidates)
-            Consider(looks, start);
+            Poster.Consider(keyframes.Looks, start);
         if (wantTiles)
-            await AddTilesAsync(first, count, start, looks, raw, cancellationToken).ConfigureAwait(false);
+            await Storyboard.AddTilesAsync(first, count, start, keyframes.Looks, keyframes.Raw, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The storyboard's tile size, from the first segment's picture (16:9 when it cannot be read).</summary>
-    private async Task<PictureSize> TileAsync(string segment, CancellationToken cancellationToken)
+    /// <summary>Gives up what is not made yet: the poster unless chosen, and the storyboard.</summary>
+    internal void GiveUp(string reason)
     {
-        var probe = await MediaToolRun.RunAsync(_tools, FfprobeCamera.FfprobePath(_options.Ffmpeg.Path), KeyframePictures.SizeArguments(segment), Folder,
-            ToolDeadline, cancellationToken).ConfigureAwait(false);
-        if (probe.Succeeded && KeyframePictures.ParseSize(probe.Stdout) is { } picture)
-            return KeyframePictures.TileFor(picture);
-        _logger.LogWarning("The picture size of {Segment} could not be read ({Error}): storyboard tiles are {Tile}", segment, probe.Error, KeyframePictures.DefaultTile);
-        return KeyframePictures.DefaultTile;
-    }
-
-    private void Consider(IReadOnlyList<KeyframeLook> looks, TimeSpan start)
-    {
-        foreach (var look in looks)
-        {
-            var candidate = new PosterCandidate(start + look.At, look.Low, look.High);
-            var file = Path.Combine(Folder, KeyframePictures.CandidateFileName(look.Index));
-            if (_choice.Beats(candidate, _best) && File.Exists(file))
-            {
-                File.Move(file, Path.Combine(Folder, PosterFileName), overwrite: true);
-                _best = candidate;
-            }
-        }
-
-        foreach (var file in Directory.EnumerateFiles(Folder, "replay-candidate-*.jpg"))
-            File.Delete(file);
-    }
-
-    private void Choose()
-    {
-        _posterChosen = true;
-        _logger.LogInformation("The replay's poster is the keyframe at {Seconds:0.0}s of the VOD (luma {Low:0}-{High:0})", _best!.At.TotalSeconds, _best.Low, _best.High);
-    }
-
-    private async Task AddTilesAsync(int first, int count, TimeSpan start, IReadOnlyList<KeyframeLook> looks, byte[] raw, CancellationToken cancellationToken)
-    {
-        var tile = _tile ?? KeyframePictures.DefaultTile;
-        _tile = tile;
-        var size = tile.Yuv420Bytes;
-        var keyframes = looks.Select(l => l.At).ToList();
-        for (var cue = Math.Max(first, _tiles); cue < first + count; cue++)
-        {
-            var picture = StoryboardCues.KeyframeFor(StoryboardCues.Start(cue, _interval) - start, keyframes) is { } k
-                ? raw.AsMemory(looks[k].Index * size, size).ToArray()
-                : _lastTile ?? Blank(tile);
-            var sheet = new FileStream(Path.Combine(Folder, SheetFileName), FileMode.Append, FileAccess.Write, FileShare.Read);
-            await using (sheet.ConfigureAwait(false))
-                await sheet.WriteAsync(picture, cancellationToken).ConfigureAwait(false);
-            _lastTile = picture;
-            _tiles++;
-            if (_tiles % StoryboardCues.PerSheet == 0)
-            {
-                await MakeSheetAsync(_tiles / StoryboardCues.PerSheet - 1, StoryboardCues.PerSheet, cancellationToken).ConfigureAwait(false);
-                File.Delete(Path.Combine(Folder, SheetFileName));
-            }
-        }
-    }
-
-    /// <summary>Makes sheet <paramref name="number"/> from the <paramref name="tiles"/> raw tiles gathered; the storyboard gives up when FFmpeg cannot.</summary>
-    private async Task MakeSheetAsync(int number, int tiles, CancellationToken cancellationToken)
-    {
-        var file = $"replay-{StorageKeys.ReplaySpriteFile(number)}";
-        var run = await MediaToolRun.RunAsync(_tools, _options.Ffmpeg.Path,
-            KeyframePictures.SheetArguments(SheetFileName, _tile!.Value, tiles, StoryboardCues.Columns, file), Folder, ToolDeadline, cancellationToken).ConfigureAwait(false);
-        if (!run.Succeeded || !File.Exists(Path.Combine(Folder, file)))
-        {
-            GiveUpStoryboard($"FFmpeg could not make sprite sheet {number}: {run.Error}");
-            return;
-        }
-
-        _sprites.Add(new Sprite(number, file));
-    }
-
-    /// <summary>At the class's end: the last, partly filled sheet and the WebVTT file whose cues cover the VOD.</summary>
-    private async Task CloseSheetsAsync(CancellationToken cancellationToken)
-    {
-        if (_tiles == 0 || _tile is not { } tile)
-        {
-            GiveUpStoryboard("no media was recorded");
-            return;
-        }
-
-        if (_tiles % StoryboardCues.PerSheet is > 0 and var left)
-            await MakeSheetAsync(_tiles / StoryboardCues.PerSheet, left, cancellationToken).ConfigureAwait(false);
-        File.Delete(Path.Combine(Folder, SheetFileName));
-        if (_storyboardProblem is not null)
-            return;
-        if (StoryboardCues.Count(_recorded, _interval) != _tiles)
-        {
-            GiveUpStoryboard($"{_tiles} tiles were made for {StoryboardCues.Count(_recorded, _interval)} cues");
-            return;
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(Folder, VttFileName), StoryboardCues.Vtt(_recorded, _interval, tile, StorageKeys.ReplaySpriteFile), cancellationToken)
-            .ConfigureAwait(false);
-        _sheetsClosed = true;
-    }
-
-    /// <summary>Stores what is made and not stored yet: the poster once chosen, each sprite sheet, the VTT once written. Throws what storage threw.</summary>
-    private async Task StoreMadeAsync(CancellationToken cancellationToken)
-    {
-        if (_posterChosen && _poster is null && _posterProblem is null)
-        {
-            var path = Path.Combine(Folder, PosterFileName);
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            if (KeyframePictures.JpegSize(bytes) is not { } size)
-            {
-                _posterProblem = "FFmpeg's poster JPEG could not be read";
-            }
-            else
-            {
-                await _store.PutBytesAsync(PosterKey, bytes, ObjectHeaders.ReplayPoster, cancellationToken).ConfigureAwait(false);
-                _poster = new ReplayPoster(FullKey(PosterKey), bytes.Length, ObjectHeaders.ReplayPoster.ContentType, size.Width, size.Height);
-                _logger.LogInformation("The replay's poster {Object} is stored: {Size}, {Bytes} bytes", _store.Describe(PosterKey), size, bytes.Length);
-                _events.Publish(new ReplayPosterStored(_time.GetUtcNow(), _poster.Key, size.Width, size.Height, bytes.Length, Math.Round(_best!.At.TotalSeconds, 3)));
-                File.Delete(path);
-            }
-        }
-
-        if (_storyboardProblem is not null)
-            return;
-        foreach (var sprite in _sprites.Where(s => s.Stored is null))
-        {
-            var key = StorageKeys.For(_options.SessionId, StorageKeys.ReplaySpriteName(sprite.Sheet));
-            var path = Path.Combine(Folder, sprite.File);
-            var length = new FileInfo(path).Length;
-            await _store.PutFileAsync(key, path, ObjectHeaders.StoryboardSprite, cancellationToken).ConfigureAwait(false);
-            sprite.Stored = new ReplayObject(FullKey(key), length, ObjectHeaders.StoryboardSprite.ContentType);
-            File.Delete(path);
-        }
-
-        if (_sheetsClosed && _vtt is null)
-        {
-            var path = Path.Combine(Folder, VttFileName);
-            var length = new FileInfo(path).Length;
-            await _store.PutFileAsync(VttKey, path, ObjectHeaders.StoryboardVtt, cancellationToken).ConfigureAwait(false);
-            _vtt = new ReplayObject(FullKey(VttKey), length, ObjectHeaders.StoryboardVtt.ContentType, Math.Round(_recorded.TotalSeconds, 3));
-            File.Delete(path);
-        }
-    }
-
-    /// <summary>A black tile (video black, neutral colour).</summary>
-    private static byte[] Blank(PictureSize tile)
-    {
-        var bytes = new byte[tile.Yuv420Bytes];
-        Array.Fill(bytes, (byte)16, 0, tile.Width * tile.Height);
-        Array.Fill(bytes, (byte)128, tile.Width * tile.Height, bytes.Length - tile.Width * tile.Height);
-        return bytes;
-    }
-
-    private void GiveUpStoryboard(string reason)
-    {
-        _storyboardProblem ??= reason;
-        _logger.LogWarning("No storyboard for this class: {Reason}. The HLS recording is not affected", reason);
-        foreach (var sprite in _sprites)
-            File.Delete(Path.Combine(Folder, sprite.File));
-        File.Delete(Path.Combine(Folder, SheetFileName));
-        ReleaseWhenDone();
-    }
-
-    private void GiveUp(string reason)
-    {
-        _posterProblem ??= _posterChosen ? null : reason;
-        if (_storyboardProblem is null)
-            GiveUpStoryboard(reason);
+        Poster.GiveUp(reason);
+        Storyboard.GiveUp(reason);
         ReleaseWhenDone();
     }
 
     /// <summary>Once nothing is left to look at, the segments no longer wait for the pictures.</summary>
-    private void ReleaseWhenDone()
+    internal void ReleaseWhenDone()
     {
-        if (!NothingToLookAt)
+        if (!NothingToLookAt || _released)
             return;
+        _released = true;
         _ledger.ReleasePicturesHold();
         foreach (var segment in _disk.Segments().Where(s => s.Stored && _options.Storage.DeletesLocalAfterUpload()))
             _disk.Delete(segment.Name);
-    }
-
-    private void CleanWorkFiles()
-    {
-        foreach (var name in new[] { SheetFileName, PosterFileName, VttFileName, KeyframePictures.TilesFileName })
-            File.Delete(Path.Combine(Folder, name));
-        if (Directory.Exists(Folder))
-        {
-            foreach (var file in Directory.EnumerateFiles(Folder, "replay-candidate-*.jpg").Concat(Directory.EnumerateFiles(Folder, "replay-sprite-*.jpg")))
-                File.Delete(file);
-        }
     }
 }
