@@ -41,12 +41,12 @@ public sealed class ReplayBuilderRestartTests
         var layout = new RecordingLayout(options);
         Directory.CreateDirectory(layout.SessionDirectory);
         var store = new LocalFolderStore(options.Storage.Directory);
-        await RecordAsync(layout.SessionDirectory, seconds: 24);
+        await RecordedClass.RecordAsync(layout.SessionDirectory, 24, "640x360", ["-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-g", "60"]);
         var all = await File.ReadAllTextAsync(layout.PlaylistPath);
         var segments = HlsPlaylist.Parse(all).Segments;
         Assume.That(segments, Has.Count.GreaterThanOrEqualTo(6));
         var firstRun = segments.Count / 2;
-        await File.WriteAllTextAsync(layout.PlaylistPath, PlaylistOf(all, firstRun));
+        await File.WriteAllTextAsync(layout.PlaylistPath, RecordedClass.PlaylistOf(all, firstRun));
 
         // The first run: its segments stored, taken in, a part sent; then it is gone without a word.
         string firstUpload;
@@ -102,33 +102,5 @@ public sealed class ReplayBuilderRestartTests
         var builder = new ReplayBuilder(options, layout, new PlaylistReader(layout, ledger), ledger, new RecordingDisk(layout, ledger), remux, store,
             NullLogger<ReplayBuilder>.Instance);
         return (builder, ledger);
-    }
-
-    /// <summary>The playlist as it stood after its first <paramref name="count"/> segments (no end yet).</summary>
-    private static string PlaylistOf(string playlist, int count)
-    {
-        var lines = new List<string>();
-        var seen = 0;
-        foreach (var line in playlist.Split('\n'))
-        {
-            if (line.StartsWith("#EXT-X-ENDLIST", StringComparison.Ordinal))
-                break;
-            lines.Add(line);
-            if (line.Length > 0 && !line.StartsWith('#') && ++seen == count)
-                break;
-        }
-
-        return string.Join('\n', lines) + "\n";
-    }
-
-    /// <summary>A class of <paramref name="seconds"/> recorded as the recorder does (2 s segments), at a bitrate that fills a 5 MiB part in a few segments.</summary>
-    private static async Task RecordAsync(string directory, int seconds)
-    {
-        var result = await Tool.RunAsync("ffmpeg", [
-            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
-            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-g", "60", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-ac", "2", "-f", "hls", "-hls_time", "2", "-hls_segment_filename", "seg_%05d.ts", "-hls_list_size", "0", RecordingLayout.PlaylistFileName],
-            workingDirectory: directory);
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
     }
 }

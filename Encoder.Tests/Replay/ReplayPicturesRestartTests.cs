@@ -72,12 +72,12 @@ public sealed class ReplayPicturesRestartTests
         };
         var layout = new RecordingLayout(options);
         Directory.CreateDirectory(layout.SessionDirectory);
-        await RecordAsync(layout.SessionDirectory, seconds: 24);
+        await RecordedClass.RecordAsync(layout.SessionDirectory, 24, "320x180", ["-vf", "drawbox=c=black:t=fill:enable='lt(t,3)'", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30"]);
         var all = await File.ReadAllTextAsync(layout.PlaylistPath);
         var segments = HlsPlaylist.Parse(all).Segments;
         Assume.That(segments, Has.Count.GreaterThanOrEqualTo(10));
         const int firstRun = 6; // 12 s: past the poster's window
-        await File.WriteAllTextAsync(layout.PlaylistPath, PlaylistOf(all, firstRun));
+        await File.WriteAllTextAsync(layout.PlaylistPath, RecordedClass.PlaylistOf(all, firstRun));
         var store = new CountingStore(storeDirectory);
         var poster = Path.Combine(storeDirectory, "yoga", "replay", "poster.jpg");
 
@@ -152,33 +152,4 @@ public sealed class ReplayPicturesRestartTests
     }
 
     private static double Difference(byte[] a, byte[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Average();
-
-    /// <summary>The playlist as it stood after its first <paramref name="count"/> segments (no end yet).</summary>
-    private static string PlaylistOf(string playlist, int count)
-    {
-        var lines = new List<string>();
-        var seen = 0;
-        foreach (var line in playlist.Split('\n'))
-        {
-            if (line.StartsWith("#EXT-X-ENDLIST", StringComparison.Ordinal))
-                break;
-            lines.Add(line);
-            if (line.Length > 0 && !line.StartsWith('#') && ++seen == count)
-                break;
-        }
-
-        return string.Join('\n', lines) + "\n";
-    }
-
-    /// <summary>A class of <paramref name="seconds"/> of a moving picture (black for its first 3 s), keyframes every second, 2 s segments.</summary>
-    private static async Task RecordAsync(string directory, int seconds)
-    {
-        var result = await Tool.RunAsync("ffmpeg", [
-            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
-            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-vf", "drawbox=c=black:t=fill:enable='lt(t,3)'",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-ac", "2", "-f", "hls", "-hls_time", "2", "-hls_segment_filename", "seg_%05d.ts", "-hls_list_size", "0", RecordingLayout.PlaylistFileName],
-            workingDirectory: directory);
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-    }
 }

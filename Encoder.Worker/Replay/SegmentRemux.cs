@@ -1,4 +1,3 @@
-using System.Globalization;
 using Encoder.Configuration;
 using Encoder.Ffmpeg;
 using Encoder.Media;
@@ -29,47 +28,21 @@ public sealed class SegmentRemux(EncoderOptions options, RecordingLayout layout,
         var work = Path.Combine(layout.SessionDirectory, WorkFileName);
         try
         {
-            var (remuxed, _, remuxError) = await RunAsync(options.Ffmpeg.Path, RemuxArguments(segment), cancellationToken).ConfigureAwait(false);
-            if (remuxed != 0)
-                return (null, [], $"FFmpeg could not remux {segment}: {remuxError}");
-            var (probed, packets, probeError) = await RunAsync(FfprobeCamera.FfprobePath(options.Ffmpeg.Path), PacketArguments(), cancellationToken).ConfigureAwait(false);
-            if (probed != 0)
-                return (null, [], $"ffprobe could not list the packets of {segment}: {probeError}");
+            var remuxed = await MediaToolRun.RunAsync(tools, options.Ffmpeg.Path, RemuxArguments(segment), layout.SessionDirectory, Deadline, cancellationToken)
+                .ConfigureAwait(false);
+            if (!remuxed.Succeeded)
+                return (null, [], $"FFmpeg could not remux {segment}: {remuxed.Error}");
+            var probed = await MediaToolRun.RunAsync(tools, FfprobeCamera.FfprobePath(options.Ffmpeg.Path), PacketArguments(), layout.SessionDirectory, Deadline,
+                cancellationToken).ConfigureAwait(false);
+            if (!probed.Succeeded)
+                return (null, [], $"ffprobe could not list the packets of {segment}: {probed.Error}");
             var file = await File.ReadAllBytesAsync(work, cancellationToken).ConfigureAwait(false);
-            var (media, problem) = SegmentMedia.Parse(file, packets);
+            var (media, problem) = SegmentMedia.Parse(file, probed.Stdout);
             return (media?.WithoutEmptyPictures(file), file, problem is null ? null : $"{segment}: {problem}");
         }
         finally
         {
             File.Delete(work);
-        }
-    }
-
-    private async Task<(int? Exit, List<string> Stdout, string Error)> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var stdout = new List<string>();
-        var stderr = new List<string>();
-        var run = await tools.StartAsync(program, arguments, layout.SessionDirectory, line =>
-        {
-            lock (stdout)
-                stdout.Add(line);
-        }, line =>
-        {
-            lock (stderr)
-                stderr.Add(line);
-        }).ConfigureAwait(false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Deadline);
-        int? exit;
-        await using (deadline.Token.Register(run.Kill).ConfigureAwait(false))
-            exit = await run.Exited.ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (stderr)
-        {
-            var error = stderr.LastOrDefault(l => l.Trim().Length > 0)
-                ?? (deadline.IsCancellationRequested ? string.Create(CultureInfo.InvariantCulture, $"no answer within {Deadline.TotalSeconds:0}s") : $"exit code {exit}");
-            lock (stdout)
-                return (exit, [.. stdout], error);
         }
     }
 }
