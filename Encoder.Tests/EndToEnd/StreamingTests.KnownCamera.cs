@@ -9,7 +9,8 @@ public sealed partial class StreamingTests
     [Test]
     public async Task A_camera_known_from_an_earlier_run_or_an_earlier_daemon_is_not_probed_again_before_the_recorder_starts()
     {
-        // ffprobe beside FFmpeg (Ffmpeg:Path) is a wrapper that counts its runs: only the session's very first run asks the camera first.
+        // ffprobe beside FFmpeg (Ffmpeg:Path) is a wrapper that counts its runs on the camera (the replay's runs over stored
+        // segments are not asked of the camera): only the session's very first run asks the camera first.
         await using var camera = await TestCamera.StartAsync();
         var key = NewStreamKey();
         var work = Path.Combine(Work, "known-camera");
@@ -17,7 +18,7 @@ public sealed partial class StreamingTests
         var probes = Path.Combine(tools, "probes");
         File.CreateSymbolicLink(Path.Combine(tools, "ffmpeg"), (await Tool.RunAsync("/usr/bin/which", ["ffmpeg"])).Output.Trim());
         var ffprobe = Path.Combine(tools, "ffprobe");
-        await File.WriteAllTextAsync(ffprobe, $"#!/bin/sh\necho probe >> '{probes}'\nexec \"$(/usr/bin/which ffprobe)\" \"$@\"\n");
+        await File.WriteAllTextAsync(ffprobe, $"#!/bin/sh\ncase \"$*\" in *rtsp://*) echo probe >> '{probes}' ;; esac\nexec \"$(/usr/bin/which ffprobe)\" \"$@\"\n");
         await Tool.RunAsync("chmod", ["0755", ffprobe]);
         var settings = EncoderDaemon.Settings("class-known", camera.Url, Ingest.UrlFor(key), work);
         settings["Ffmpeg:Path"] = Path.Combine(tools, "ffmpeg");

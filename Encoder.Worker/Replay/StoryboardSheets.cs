@@ -131,7 +131,7 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
             return;
         if (Tiles == 0 || Tile is not { } tile)
         {
-            GiveUp("no media was recorded");
+            GiveUp(NothingRecorded);
             return;
         }
 
@@ -185,13 +185,18 @@ public sealed class StoryboardSheets(EncoderOptions options, string folder, Pict
         ? new ReplayStoryboard(vtt, [.. _sprites.Select(s => s.Stored!)], Interval.TotalSeconds, tile.Width, tile.Height, StoryboardCues.Columns, StoryboardCues.Rows)
         : null;
 
+    private const string NothingRecorded = "no media was recorded";
+
     public void GiveUp(string reason)
     {
         if (Problem is not null)
             return;
         Problem = reason;
         journal.Append(new PicturesJournalLine { StoryboardProblem = reason });
-        logger.LogWarning("No storyboard for this class: {Reason}. The HLS recording is not affected", reason);
+        if (reason == NothingRecorded)
+            logger.LogInformation("No storyboard for this class: {Reason}", reason); // the camera's outage is the warning
+        else
+            logger.LogWarning("No storyboard for this class: {Reason}. The HLS recording is not affected", reason);
         foreach (var sprite in _sprites)
             File.Delete(Path.Combine(folder, sprite.File));
         _raw.DeleteAll();
