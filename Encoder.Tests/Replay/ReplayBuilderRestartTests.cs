@@ -89,6 +89,38 @@ public sealed class ReplayBuilderRestartTests
         Assert.That(Directory.GetFiles(layout.SessionDirectory, "replay-media-*.bin"), Is.Empty);
     }
 
+    [Test]
+    public async Task A_replay_completed_just_before_a_kill_is_listed_by_the_next_run_as_stored_not_given_up()
+    {
+        var options = new EncoderOptions
+        {
+            SessionId = "yoga",
+            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
+            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = Path.Combine(_root, "storage"), DeleteLocalAfterUpload = true },
+            Replay = new ReplayOptions { Enabled = true, PartMebibytes = 5 },
+        };
+        var layout = new RecordingLayout(options);
+        Directory.CreateDirectory(layout.SessionDirectory);
+        var store = new LocalFolderStore(options.Storage.Directory);
+        await RecordedClass.RecordAsync(layout.SessionDirectory, 6, "640x360", ["-c:v", "libx264", "-preset", "ultrafast", "-g", "60"]);
+        var (first, firstLedger) = Builder(options, layout, store);
+        foreach (var segment in HlsPlaylist.Parse(await File.ReadAllTextAsync(layout.PlaylistPath)).Segments)
+            firstLedger.Stored(segment.Uri);
+        var stored = (await first.FinishAsync(CancellationToken.None)).Manifest.Mp4;
+        Assume.That(stored, Is.Not.Null);
+        // The kill came after storage completed the upload and before the journal said so.
+        var journal = Path.Combine(layout.SessionDirectory, ReplayJournal.FileName);
+        var lines = await File.ReadAllLinesAsync(journal);
+        await File.WriteAllLinesAsync(journal, lines[..^1]);
+
+        var (second, _) = Builder(options, layout, store);
+        var outcome = await second.FinishAsync(CancellationToken.None);
+
+        Assert.That(outcome.Manifest.Mp4Problem, Is.Null);
+        Assert.That(outcome.Manifest.Mp4, Is.EqualTo(stored), "the MP4 storage holds, as the first run stored it");
+        Assert.That(new FileInfo(Path.Combine(options.Storage.Directory, "yoga", "replay", "recording.mp4")).Length, Is.EqualTo(stored!.Size));
+    }
+
     private static ReplayProgress Journal(RecordingLayout layout)
     {
         var path = Path.Combine(layout.SessionDirectory, ReplayJournal.FileName);

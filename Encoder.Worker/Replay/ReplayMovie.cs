@@ -93,7 +93,18 @@ public sealed class ReplayMovie
         if (!await SendAsync(final: true, cancellationToken).ConfigureAwait(false))
             return _finished = ReplayOutcome.Missing(_problem!);
         var header = MovieHeader.Build(_timeline, IPartStore.MinPartSize);
-        var size = await _upload.CompleteAsync(header, cancellationToken).ConfigureAwait(false);
+        long size;
+        try
+        {
+            size = await _upload.CompleteAsync(header, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PartsGoneException)
+        {
+            if (!await StoredAlreadyAsync(_gathered + header.Length, cancellationToken).ConfigureAwait(false))
+                throw;
+            size = _gathered + header.Length; // an earlier run completed it and was stopped before its journal said so
+        }
+
         var duration = MovieHeader.Duration(_timeline);
         var key = StorageKeys.ObjectKey(_options.Storage.Kind == StorageKind.S3 ? _options.Storage.Prefix : null, Mp4Key);
         var mp4 = new ReplayObject(key, size, ObjectHeaders.ReplayMp4.ContentType, Math.Round(duration.TotalSeconds, 3));
@@ -105,6 +116,11 @@ public sealed class ReplayMovie
         ReplayMediaFile.DeleteAll(_layout.SessionDirectory);
         return _finished = new ReplayOutcome(new ReplayManifest(mp4), []);
     }
+
+    /// <summary>Whether storage holds the MP4 whole (<paramref name="size"/> bytes): the upload is gone because it was completed.</summary>
+    private async Task<bool> StoredAlreadyAsync(long size, CancellationToken cancellationToken) =>
+        _describe is IStoreContents contents
+        && (await contents.ListAsync(Mp4Key[..(Mp4Key.LastIndexOf('/') + 1)], cancellationToken).ConfigureAwait(false)).Any(o => o.Key == Mp4Key && o.Size == size);
 
     /// <summary>Takes in the segments the playlist names that are not in yet: remuxed, on the timeline, their media gathered, journaled.</summary>
     public async Task TakeInAsync(CancellationToken cancellationToken)

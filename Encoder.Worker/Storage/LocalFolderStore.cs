@@ -156,6 +156,7 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
 
     public async Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
+        PartsFolderOf(key, uploadId);
         await AtomicFile.WriteAllBytesAsync(Path.Combine(PartsFolder(key, uploadId), $"{number:D5}"), content, cancellationToken).ConfigureAwait(false);
         return new StoredPart(number, ContentMd5.Hex(content.Span), content.Length);
     }
@@ -165,7 +166,7 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
         ArgumentNullException.ThrowIfNull(parts);
         var destination = PathFor(key);
         var partial = destination + PartialSuffix;
-        var folder = PartsFolder(key, uploadId);
+        var folder = PartsFolderOf(key, uploadId);
         var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None);
         await using (target.ConfigureAwait(false))
         {
@@ -192,4 +193,8 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
     }
 
     private string PartsFolder(string key, string uploadId) => PathFor(key) + ".parts-" + uploadId;
+
+    /// <summary>The upload's folder; <see cref="PartsGoneException"/> when it is gone (completed or aborted), as S3 answers NoSuchUpload.</summary>
+    private string PartsFolderOf(string key, string uploadId) =>
+        Directory.Exists(PartsFolder(key, uploadId)) ? PartsFolder(key, uploadId) : throw new PartsGoneException($"the upload {uploadId} of {PathFor(key)} is no longer there (completed or aborted)");
 }

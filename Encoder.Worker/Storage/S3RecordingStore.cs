@@ -248,12 +248,15 @@ public sealed class S3RecordingStore(
         return RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken, once: true);
     }
 
-    public async Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        InUploadAsync(key, () => PutPartOnceAsync(key, uploadId, number, content, ContentMd5.Of(content.Span), cancellationToken));
+
+    /// <summary>A request into an upload in parts: S3's NoSuchUpload (aborted, or completed already) is <see cref="PartsGoneException"/>.</summary>
+    private async Task<T> InUploadAsync<T>(string key, Func<Task<T>> request)
     {
-        var digest = ContentMd5.Of(content.Span);
         try
         {
-            return await PutPartOnceAsync(key, uploadId, number, content, digest, cancellationToken).ConfigureAwait(false);
+            return await request().ConfigureAwait(false);
         }
         catch (StorageUnavailableException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchUpload" })
         {
@@ -277,7 +280,7 @@ public sealed class S3RecordingStore(
     public Task<long> CompletePartsAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return RunAsync(key, async token =>
+        return InUploadAsync(key, () => RunAsync(key, async token =>
         {
             var complete = new CompleteMultipartUploadRequest
             {
@@ -286,7 +289,7 @@ public sealed class S3RecordingStore(
             };
             await s3.CompleteMultipartUploadAsync(complete, token).ConfigureAwait(false);
             return parts.Sum(p => p.Size);
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     public Task AbortPartsAsync(string key, string uploadId, CancellationToken cancellationToken) => AbortAsync(key, uploadId);
