@@ -77,31 +77,16 @@ public static class PicturesJournal
 {
     public const string FileName = "replay-pictures.jsonl";
 
-    public static byte[] Line(PicturesJournalLine line) =>
-        [.. JsonSerializer.SerializeToUtf8Bytes(line, PicturesJournalJson.Default.PicturesJournalLine), (byte)'\n'];
+    public static byte[] Line(PicturesJournalLine line) => JsonLines.Line(line, PicturesJournalJson.Default.PicturesJournalLine);
 
     /// <summary>The progress the lines describe; a line that is not whole (no newline after it) or not one of the journal's is skipped.</summary>
     public static PicturesProgress Read(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Split('\n');
         var p = PicturesProgress.None;
         var segments = new List<LookedSegment>();
         var sheets = new SortedDictionary<int, (MadeSheet Made, ReplayObject? Stored)>();
-        for (var i = 0; i < lines.Length - 1; i++) // the last piece has no newline after it: cut short, or empty
+        foreach (var line in JsonLines.Whole(text, PicturesJournalJson.Default.PicturesJournalLine))
         {
-            PicturesJournalLine? line;
-            try
-            {
-                line = JsonSerializer.Deserialize(lines[i], PicturesJournalJson.Default.PicturesJournalLine);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            if (line is null)
-                continue;
             if (line.Segment is { } segment)
             {
                 segments.Add(segment);

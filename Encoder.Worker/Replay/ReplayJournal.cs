@@ -84,49 +84,36 @@ public static class ReplayJournal
 {
     public const string FileName = "replay-journal.jsonl";
 
-    public static byte[] Line(ReplayJournalLine line) =>
-        [.. JsonSerializer.SerializeToUtf8Bytes(line, ReplayJournalJson.Default.ReplayJournalLine), (byte)'\n'];
+    public static byte[] Line(ReplayJournalLine line) => JsonLines.Line(line, ReplayJournalJson.Default.ReplayJournalLine);
 
     /// <summary>The progress the lines describe; a line that is not whole (no newline after it) or not one of the journal's is skipped.</summary>
     public static ReplayProgress Read(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var lines = text.Split('\n');
         string? upload = null;
         string? problem = null;
         ReplayObject? completed = null;
         var segments = new List<JournaledSegment>();
         var parts = new SortedDictionary<int, StoredPart>();
-        for (var i = 0; i < lines.Length - 1; i++) // the last piece has no newline after it: cut short, or empty
+        foreach (var line in JsonLines.Whole(text, ReplayJournalJson.Default.ReplayJournalLine))
         {
-            ReplayJournalLine? line;
-            try
-            {
-                line = JsonSerializer.Deserialize(lines[i], ReplayJournalJson.Default.ReplayJournalLine);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            if (line?.Upload is { } id)
+            if (line.Upload is { } id)
             {
                 upload = id;
                 parts.Clear(); // a new upload starts its parts again
             }
-            else if (line?.Segment is { } segment)
+            else if (line.Segment is { } segment)
             {
                 segments.Add(segment);
             }
-            else if (line?.Part is { } part)
+            else if (line.Part is { } part)
             {
                 parts[part.Number] = part;
             }
-            else if (line?.Completed is { } done)
+            else if (line.Completed is { } done)
             {
                 completed = done;
             }
-            else if (line?.GaveUp is { } reason)
+            else if (line.GaveUp is { } reason)
             {
                 problem ??= reason;
             }

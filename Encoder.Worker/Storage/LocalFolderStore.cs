@@ -156,8 +156,7 @@ public sealed class LocalFolderStore(string directory) : IRecordingStore, IStore
 
     public async Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        PartsFolderOf(key, uploadId);
-        await AtomicFile.WriteAllBytesAsync(Path.Combine(PartsFolder(key, uploadId), $"{number:D5}"), content, cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(PartsFolderOf(key, uploadId), $"{number:D5}"), content, cancellationToken).ConfigureAwait(false);
         return new StoredPart(number, ContentMd5.Hex(content.Span), content.Length);
     }
 
