@@ -26,10 +26,7 @@ public sealed partial class SelfTerminationTests
         var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
         settings["Session:EndsAt"] = endsAt.ToString("O", CultureInfo.InvariantCulture);
         settings["SelfTerminate:Enabled"] = "true";
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, bucket, Moto.Url);
         settings["Storage:DeleteLocalAfterUpload"] = "false"; // s3 deletes stored segments by default; these tests compare the runs' local segments
         var environment = Moto.EnvironmentFor(role);
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url;

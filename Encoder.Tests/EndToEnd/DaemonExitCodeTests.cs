@@ -58,10 +58,7 @@ public sealed class DaemonExitCodeTests
     private Dictionary<string, string> WithS3DownAndARecording(Dictionary<string, string> settings)
     {
         settings["Session:StartsAt"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture);
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = "recordings";
-        settings["Storage:ServiceUrl"] = $"http://127.0.0.1:{FreePort.Next()}";
+        EncoderDaemon.StoreInS3(settings, "recordings", $"http://127.0.0.1:{FreePort.Next()}");
         settings["Ffmpeg:StopTimeoutSeconds"] = "1";
         settings["ShutdownTimeout"] = "00:00:12"; // the drain gives up ~9 s after the stop
         var session = Directory.CreateDirectory(Path.Combine(_work, "recordings", "class-x")).FullName;

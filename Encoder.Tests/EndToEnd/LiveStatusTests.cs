@@ -45,10 +45,7 @@ public sealed class LiveStatusTests : LiveClassFixture
     {
         const string session = "cms-live-1";
         var settings = EncoderDaemon.Settings(session, Camera.Url, Ingest.UrlFor(NewStreamKey()), Path.Combine(Work, "cms"));
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = Bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, Bucket, Moto.Url);
         settings["Storage:RequestTimeoutSeconds"] = "5";
         settings["Status:UploadIntervalSeconds"] = "1";
         settings["Playback:BaseUrl"] = PlaybackBase;

@@ -40,10 +40,7 @@ public sealed class PendingUploadsKeptTests : LiveClassFixture
         settings["SelfTerminate:TimeoutSeconds"] = "10";
         settings["Ffmpeg:StopTimeoutSeconds"] = "5";
         settings["ShutdownTimeout"] = "00:00:30"; // a drain that cannot store everything gives up after ~12 s
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, bucket, Moto.Url);
         var environment = Moto.EnvironmentFor(role);
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url;
         var run = new ClassRun(instance, bucket, settings, environment, Path.Combine(work, "recordings", sessionId));

@@ -107,10 +107,7 @@ public sealed class RadosGatewayStorageTests : LiveClassFixture
     private Dictionary<string, string> Settings(string sessionId, string work)
     {
         var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = Bucket;
-        settings["Storage:ServiceUrl"] = _rgw.Url;
+        EncoderDaemon.StoreInS3(settings, Bucket, _rgw.Url);
         settings["Storage:RequestChecksumCalculation"] = "WhenRequired";
         settings["Storage:RequestTimeoutSeconds"] = "2";
         settings["Logging:Level"] = "Debug";

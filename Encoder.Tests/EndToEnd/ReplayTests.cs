@@ -30,10 +30,7 @@ public sealed class ReplayTests : LiveClassFixture
         await Moto.CreateBucketAsync(Bucket);
         var instance = await Moto.CreateUserAsync("encoder-replay", IamPolicies.Instance(Bucket, Prefix));
         var settings = EncoderDaemon.Settings("replay-class", Camera.Url, Ingest.UrlFor(NewStreamKey()), Work);
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = Bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, Bucket, Moto.Url);
         settings["Replay:Enabled"] = "true";
         settings["Replay:PosterAtSeconds"] = "2";
         settings["Replay:PosterWindowSeconds"] = "2";

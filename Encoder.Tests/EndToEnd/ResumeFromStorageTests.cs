@@ -34,10 +34,7 @@ public sealed class ResumeFromStorageTests : LiveClassFixture
     private Dictionary<string, string> S3Settings(string sessionId, string work)
     {
         var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = Bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, Bucket, Moto.Url);
         settings["Storage:RequestTimeoutSeconds"] = "2";
         settings["Logging:Level"] = "Debug";
         return settings;

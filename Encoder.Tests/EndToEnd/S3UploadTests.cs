@@ -39,10 +39,7 @@ public sealed class S3UploadTests : LiveClassFixture
     private Dictionary<string, string> Settings(string sessionId, string work, string bucket = Bucket)
     {
         var settings = EncoderDaemon.Settings(sessionId, Camera.Url, Ingest.UrlFor(NewStreamKey()), work);
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, bucket, Moto.Url);
         settings["Storage:RequestTimeoutSeconds"] = "2";
         settings["Storage:DeleteLocalAfterUpload"] = "false"; // s3 deletes stored segments by default; these tests compare S3 with the local copy
         settings["Logging:Level"] = "Debug";

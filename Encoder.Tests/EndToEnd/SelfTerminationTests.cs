@@ -37,10 +37,7 @@ public sealed partial class SelfTerminationTests : LiveClassFixture
         settings["Session:StartsAt"] = startsAt.ToString("O", CultureInfo.InvariantCulture);
         settings["Session:MaxDuration"] = "00:00:08";
         settings["SelfTerminate:Enabled"] = "true";
-        settings.Remove("Storage:Directory");
-        settings["Storage:Kind"] = "s3";
-        settings["Storage:Bucket"] = bucket;
-        settings["Storage:ServiceUrl"] = Moto.Url;
+        EncoderDaemon.StoreInS3(settings, bucket, Moto.Url);
         var environment = Moto.EnvironmentFor(role);
         environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Url; // the SDK-standard variable, not the Encoder key
 

@@ -51,6 +51,15 @@ internal static class EncoderDaemon
         ["Metrics:Enabled"] = "false", // on by default (for EC2); a test that wants them points them at its own EmfAgent
     };
 
+    /// <summary>Stores the class in S3 (or an S3-compatible store) at <paramref name="serviceUrl"/>, in <paramref name="bucket"/>, instead of the local folder.</summary>
+    public static void StoreInS3(IDictionary<string, string> settings, string bucket, string serviceUrl)
+    {
+        settings.Remove("Storage:Directory");
+        settings["Storage:Kind"] = "s3";
+        settings["Storage:Bucket"] = bucket;
+        settings["Storage:ServiceUrl"] = serviceUrl;
+    }
+
     /// <summary>Sends the daemon's metrics to <paramref name="endpoint"/> every second.</summary>
     public static void WithMetrics(IDictionary<string, string> settings, string endpoint)
     {

@@ -31,16 +31,7 @@ public sealed class ReplayBuilderRestartTests
     [Test]
     public async Task A_replay_cut_by_a_kill_goes_on_in_the_next_run_into_the_same_upload_and_ends_as_long_as_the_VOD()
     {
-        var options = new EncoderOptions
-        {
-            SessionId = "yoga",
-            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
-            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = Path.Combine(_root, "storage"), DeleteLocalAfterUpload = true },
-            Replay = new ReplayOptions { Enabled = true, PartMebibytes = 5 },
-        };
-        var layout = new RecordingLayout(options);
-        Directory.CreateDirectory(layout.SessionDirectory);
-        var store = new LocalFolderStore(options.Storage.Directory);
+        var (options, layout, store) = Class();
         await RecordedClass.RecordAsync(layout.SessionDirectory, 24, "640x360", ["-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-g", "60"]);
         var all = await File.ReadAllTextAsync(layout.PlaylistPath);
         var segments = HlsPlaylist.Parse(all).Segments;
@@ -92,16 +83,7 @@ public sealed class ReplayBuilderRestartTests
     [Test]
     public async Task A_replay_completed_just_before_a_kill_is_listed_by_the_next_run_as_stored_not_given_up()
     {
-        var options = new EncoderOptions
-        {
-            SessionId = "yoga",
-            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
-            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = Path.Combine(_root, "storage"), DeleteLocalAfterUpload = true },
-            Replay = new ReplayOptions { Enabled = true, PartMebibytes = 5 },
-        };
-        var layout = new RecordingLayout(options);
-        Directory.CreateDirectory(layout.SessionDirectory);
-        var store = new LocalFolderStore(options.Storage.Directory);
+        var (options, layout, store) = Class();
         await RecordedClass.RecordAsync(layout.SessionDirectory, 6, "640x360", ["-c:v", "libx264", "-preset", "ultrafast", "-g", "60"]);
         var (first, firstLedger) = Builder(options, layout, store);
         foreach (var segment in HlsPlaylist.Parse(await File.ReadAllTextAsync(layout.PlaylistPath)).Segments)
@@ -121,11 +103,22 @@ public sealed class ReplayBuilderRestartTests
         Assert.That(new FileInfo(Path.Combine(options.Storage.Directory, "yoga", "replay", "recording.mp4")).Length, Is.EqualTo(stored!.Size));
     }
 
-    private static ReplayProgress Journal(RecordingLayout layout)
+    /// <summary>A class on the local store whose segments go once stored and taken in (the S3 default), its replay in 5 MiB parts.</summary>
+    private (EncoderOptions Options, RecordingLayout Layout, LocalFolderStore Store) Class()
     {
-        var path = Path.Combine(layout.SessionDirectory, ReplayJournal.FileName);
-        return File.Exists(path) ? ReplayJournal.Read(File.ReadAllText(path)) : ReplayProgress.None;
+        var options = new EncoderOptions
+        {
+            SessionId = "yoga",
+            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
+            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = Path.Combine(_root, "storage"), DeleteLocalAfterUpload = true },
+            Replay = new ReplayOptions { Enabled = true, PartMebibytes = 5 },
+        };
+        var layout = new RecordingLayout(options);
+        Directory.CreateDirectory(layout.SessionDirectory);
+        return (options, layout, new LocalFolderStore(options.Storage.Directory));
     }
+
+    private static ReplayProgress Journal(RecordingLayout layout) => new ReplayJournalFile(layout.SessionDirectory).Read();
 
     private static (ReplayBuilder Builder, SegmentLedger Ledger) Builder(EncoderOptions options, RecordingLayout layout, LocalFolderStore store)
     {

@@ -36,19 +36,26 @@ public sealed class ReplayPicturesTests
         }
     }
 
-    [Test]
-    public async Task The_poster_is_stored_during_the_class_and_the_storyboard_covers_the_VOD_across_a_camera_gap()
+    /// <summary>A class on the local store with a poster window at 4-8 s and a tile every second.</summary>
+    private (EncoderOptions Options, RecordingLayout Layout) Class()
     {
-        var store = Path.Combine(_root, "store");
         var options = new EncoderOptions
         {
             SessionId = "yoga",
             Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
-            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = store },
+            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = Path.Combine(_root, "store") },
             Replay = new ReplayOptions { Enabled = true, PosterAtSeconds = 4, PosterWindowSeconds = 4, StoryboardSeconds = 1 },
         };
         var layout = new RecordingLayout(options);
         Directory.CreateDirectory(layout.SessionDirectory);
+        return (options, layout);
+    }
+
+    [Test]
+    public async Task The_poster_is_stored_during_the_class_and_the_storyboard_covers_the_VOD_across_a_camera_gap()
+    {
+        var (options, layout) = Class();
+        var store = options.Storage.Directory;
         // 61 s then 50 s (its timestamps starting again): 112 one-second cues, so one full sheet of 100 and a last one of 12.
         await RecordAsync(layout.SessionDirectory, 0, 61);
         await RecordAsync(layout.SessionDirectory, 31, 50);
@@ -117,16 +124,8 @@ public sealed class ReplayPicturesTests
     [Test]
     public async Task Pictures_storage_did_not_take_at_the_end_are_left_pending_with_the_reason_and_a_later_final_pass_stores_them()
     {
-        var storeDirectory = Path.Combine(_root, "store");
-        var options = new EncoderOptions
-        {
-            SessionId = "yoga",
-            Recording = new RecordingOptions { Directory = Path.Combine(_root, "recordings") },
-            Storage = new StorageOptions { Kind = StorageKind.Local, Directory = storeDirectory },
-            Replay = new ReplayOptions { Enabled = true, PosterAtSeconds = 4, PosterWindowSeconds = 4, StoryboardSeconds = 1 },
-        };
-        var layout = new RecordingLayout(options);
-        Directory.CreateDirectory(layout.SessionDirectory);
+        var (options, layout) = Class();
+        var storeDirectory = options.Storage.Directory;
         await RecordAsync(layout.SessionDirectory, 0, 12);
         var segments = HlsPlaylist.Parse(await File.ReadAllTextAsync(Path.Combine(layout.SessionDirectory, "run0.m3u8"))).Segments;
         await File.WriteAllTextAsync(Path.Combine(layout.SessionDirectory, RecordingLayout.PlaylistFileName), Playlist(segments, [], ended: true));
