@@ -248,8 +248,19 @@ public sealed class S3RecordingStore(
         return RunAsync(key, async token => (await s3.InitiateMultipartUploadAsync(initiate, token).ConfigureAwait(false)).UploadId, cancellationToken, once: true);
     }
 
-    public Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        InUploadAsync(key, () => PutPartOnceAsync(key, uploadId, number, content, ContentMd5.Of(content.Span), cancellationToken));
+    public Task<StoredPart> PutPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var digest = Convert.ToBase64String(ContentMd5.Of(content.Span));
+        return InUploadAsync(key, () => RunAsync(key, async token =>
+        {
+            var response = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = number,
+                InputStream = new MemoryStream(content.ToArray(), writable: false), PartSize = content.Length, MD5Digest = digest,
+            }, token).ConfigureAwait(false);
+            return new StoredPart(number, response.ETag, content.Length);
+        }, cancellationToken));
+    }
 
     /// <summary>A request into an upload in parts: S3's NoSuchUpload (aborted, or completed already) is <see cref="PartsGoneException"/>.</summary>
     private async Task<T> InUploadAsync<T>(string key, Func<Task<T>> request)
@@ -262,19 +273,6 @@ public sealed class S3RecordingStore(
         {
             throw new PartsGoneException($"the upload of {ObjectKey(key)} is no longer in S3 (aborted, or completed): {ex.Message}", ex);
         }
-    }
-
-    private Task<StoredPart> PutPartOnceAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, byte[] digest, CancellationToken cancellationToken)
-    {
-        return RunAsync(key, async token =>
-        {
-            var response = await s3.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = bucket, Key = ObjectKey(key), UploadId = uploadId, PartNumber = number,
-                InputStream = new MemoryStream(content.ToArray(), writable: false), PartSize = content.Length, MD5Digest = Convert.ToBase64String(digest),
-            }, token).ConfigureAwait(false);
-            return new StoredPart(number, response.ETag, content.Length);
-        }, cancellationToken);
     }
 
     public Task<long> CompletePartsAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
