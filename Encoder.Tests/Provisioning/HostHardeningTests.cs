@@ -13,6 +13,7 @@ namespace Encoder.Tests.Provisioning;
 /// </summary>
 [Category("Deploy")]
 [Category("Integration")]
+[OneCoreEach] // its checks run in their own namespaces and time nothing: they need not hold the run alone (14 s)
 public sealed class HostHardeningTests
 {
     /// <summary>Any uid the host does not use: the probes give the encoder user this one.</summary>
